@@ -1,0 +1,1 @@
+//! A builder for `build.rs`. (Placeholder: being written.)

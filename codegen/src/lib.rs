@@ -1,0 +1,98 @@
+//! Generates typed `mmreg` register blocks from CMSIS-SVD and YAML.
+//!
+//! Start reading here. Data flows one way:
+//! 1. a front end ([`svd`] or [`yaml`]) parses a file into the [`ir`];
+//! 2. [`validate`] checks the IR and collects every [`Diagnostic`];
+//! 3. [`emit`] turns the IR into one formatted Rust module.
+//!
+//! [`load`] and [`generate`] chain these; [`builder`] wraps them for `build.rs`.
+
+pub mod builder;
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod select;
+pub mod svd;
+pub mod validate;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
+pub use ir::Device;
+
+/// Everything that can stop generation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input file could not be read.
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The input's extension is neither `.svd`/`.xml` nor `.yaml`/`.yml`.
+    #[error("`{0}`: unknown input format (expected `.svd`, `.xml`, `.yaml` or `.yml`)")]
+    UnknownFormat(PathBuf),
+    /// The input has errors; every diagnostic (warnings too) is listed.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+    /// `--only` named a peripheral the device does not have.
+    #[error("no peripheral named `{name}`{}", suggestions_text(.suggestions))]
+    UnknownPeripheral {
+        /// The name asked for.
+        name: String,
+        /// Near matches.
+        suggestions: Vec<String>,
+    },
+    /// Formatting the generated tokens failed (a generator bug).
+    #[error("generated code does not parse (generator bug): {0}")]
+    Emit(String),
+}
+
+fn suggestions_text(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+    }
+}
+
+/// A parsed and validated description, with the warnings it raised.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The model.
+    pub device: Device,
+    /// Warnings (errors stop loading).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads `path` (SVD or YAML, by extension), parses and validates it.
+pub fn load(path: &Path) -> Result<Loaded, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let file_name = display_name(path);
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let parsed = match extension.as_str() {
+        "svd" | "xml" => svd::parse(&text, &file_name),
+        "yaml" | "yml" => yaml::parse(&text, &file_name),
+        _ => return Err(Error::UnknownFormat(path.to_path_buf())),
+    };
+    let (device, mut diagnostics) = parsed.map_err(Error::Invalid)?;
+    diagnostics.extend(validate::validate(&device));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Invalid(Diagnostics(diagnostics)));
+    }
+    Ok(Loaded { device, warnings: diagnostics })
+}
+
+/// Generates the formatted Rust module for `device`; `input_name` is the file
+/// name the `@generated` header names.
+pub fn generate(device: &Device, input_name: &str) -> Result<String, Error> {
+    emit::emit(device, input_name)
+}
+
+/// The name diagnostics and headers use for an input: as the user gave it.
+fn display_name(path: &Path) -> String {
+    path.display().to_string()
+}

@@ -1,0 +1,271 @@
+//! Static descriptions of blocks, registers and fields, filled in by generated
+//! code. [`crate::FakeMem`] uses them to name accesses in its log and to behave
+//! like the described hardware (reset values, read-only bits, write-1-to-clear,
+//! clear-on-read).
+//!
+//! Arrays stay compact: a register or field array is one entry with a count and
+//! a stride, and its name is a pattern where `%s` stands for the index (or for
+//! the matching entry of `index_names` when the description lists its indices).
+
+/// Who may read and write a register or field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Read only.
+    ReadOnly,
+    /// Write only.
+    WriteOnly,
+    /// Read and write.
+    ReadWrite,
+    /// Write only, and only the first write after reset takes effect.
+    WriteOnce,
+    /// Read, and only the first write after reset takes effect.
+    ReadWriteOnce,
+}
+
+impl Access {
+    /// Whether reads are allowed.
+    pub const fn readable(self) -> bool {
+        matches!(self, Access::ReadOnly | Access::ReadWrite | Access::ReadWriteOnce)
+    }
+    /// Whether writes are allowed.
+    pub const fn writable(self) -> bool {
+        !matches!(self, Access::ReadOnly)
+    }
+}
+
+/// What a write does to a field (SVD `modifiedWriteValues`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WriteAction {
+    /// The written value is stored.
+    Normal,
+    /// Writing 1 clears the bit; 0 leaves it.
+    OneToClear,
+    /// Writing 1 sets the bit; 0 leaves it.
+    OneToSet,
+    /// Writing 1 toggles the bit; 0 leaves it.
+    OneToToggle,
+    /// Writing 0 clears the bit; 1 leaves it.
+    ZeroToClear,
+    /// Writing 0 sets the bit; 1 leaves it.
+    ZeroToSet,
+    /// Writing 0 toggles the bit; 1 leaves it.
+    ZeroToToggle,
+    /// Any write clears the field.
+    Clear,
+    /// Any write sets every bit of the field.
+    Set,
+    /// A write changes the field in an undefined way.
+    Modify,
+}
+
+/// What a read does to a register or field (SVD `readAction`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReadAction {
+    /// The read clears it.
+    Clear,
+    /// The read sets it.
+    Set,
+    /// The read changes it in a device-specific way.
+    Modify,
+    /// The read has a side effect elsewhere in the device.
+    ModifyExternal,
+}
+
+/// One named value of a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnumValueMeta {
+    /// Name as in the description.
+    pub name: &'static str,
+    /// The field value.
+    pub value: u64,
+}
+
+/// A field: a bit range of a register (or an array of equally spaced ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldMeta {
+    /// Name, with `%s` for the index of a field array.
+    pub name: &'static str,
+    /// Lowest bit of the (first) field.
+    pub lsb: u8,
+    /// Width in bits.
+    pub width: u8,
+    /// Number of fields in the array; 1 for a plain field.
+    pub count: u16,
+    /// Bits between array elements.
+    pub stride: u8,
+    /// Index names of an array when the description lists them; empty when
+    /// the indices are `0..count`.
+    pub index_names: &'static [&'static str],
+    /// Access rule.
+    pub access: Access,
+    /// Effect of a write.
+    pub write_action: WriteAction,
+    /// Effect of a read.
+    pub read_action: Option<ReadAction>,
+    /// Named values.
+    pub values: &'static [EnumValueMeta],
+}
+
+/// A register (or an array of equally spaced ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegisterMeta {
+    /// Name, with `%s` for the index of an array.
+    pub name: &'static str,
+    /// Byte offset of the (first) register in its block.
+    pub offset: usize,
+    /// Width in bits: 8, 16, 32 or 64.
+    pub width: u8,
+    /// Number of registers in the array; 1 for a plain register.
+    pub count: u32,
+    /// Bytes between array elements.
+    pub stride: usize,
+    /// Index names of an array when the description lists them.
+    pub index_names: &'static [&'static str],
+    /// Access rule.
+    pub access: Access,
+    /// Value after reset.
+    pub reset: u64,
+    /// Bits of `reset` that are defined.
+    pub reset_mask: u64,
+    /// Effect of a read on the whole register.
+    pub read_action: Option<ReadAction>,
+    /// Fields, lowest bit first.
+    pub fields: &'static [FieldMeta],
+}
+
+/// A cluster: a nested block (or an array of them) inside a block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClusterMeta {
+    /// Name, with `%s` for the index of an array.
+    pub name: &'static str,
+    /// Byte offset of the (first) cluster in its parent.
+    pub offset: usize,
+    /// Number of clusters in the array; 1 for a plain cluster.
+    pub count: u32,
+    /// Bytes between array elements.
+    pub stride: usize,
+    /// Index names of an array when the description lists them.
+    pub index_names: &'static [&'static str],
+    /// The cluster's contents.
+    pub block: &'static BlockMeta,
+}
+
+/// A register block: a peripheral or a cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockMeta {
+    /// Name of the peripheral or cluster.
+    pub name: &'static str,
+    /// Size in bytes.
+    pub size: usize,
+    /// Registers, by offset.
+    pub registers: &'static [RegisterMeta],
+    /// Nested clusters, by offset.
+    pub clusters: &'static [ClusterMeta],
+}
+
+/// Expands an array element's name: `%s` becomes the index (or its listed
+/// name); a name without `%s` gets `[index]` appended.
+pub fn element_name(pattern: &str, index_names: &[&str], index: usize, count: usize) -> String {
+    if count <= 1 && !pattern.contains("%s") {
+        return pattern.to_string();
+    }
+    let index_text = index_names
+        .get(index)
+        .map(|name| name.to_string())
+        .unwrap_or_else(|| index.to_string());
+    if pattern.contains("%s") {
+        pattern.replace("%s", &index_text)
+    } else {
+        format!("{pattern}[{index_text}]")
+    }
+}
+
+/// A register found by offset: its description and its full name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterHit {
+    /// Dotted path from the block, with array indices expanded, like
+    /// `GPIO.GPFSEL1` or `DMA.CH2.CTRL`.
+    pub path: String,
+    /// Byte offset of the register in the outermost block.
+    pub offset: usize,
+    /// The register's description.
+    pub register: &'static RegisterMeta,
+}
+
+impl BlockMeta {
+    /// Finds the register that starts at byte `offset` of this block.
+    pub fn register_at(&'static self, offset: usize) -> Option<RegisterHit> {
+        self.find(offset, self.name.to_string(), 0)
+    }
+
+    /// Every register of the block with arrays and clusters expanded, in
+    /// offset order of the description.
+    pub fn registers_expanded(&'static self) -> Vec<RegisterHit> {
+        let mut out = Vec::new();
+        self.expand_into(self.name.to_string(), 0, &mut out);
+        out
+    }
+
+    fn expand_into(&'static self, prefix: String, base: usize, out: &mut Vec<RegisterHit>) {
+        for register in self.registers {
+            for index in 0..register.count as usize {
+                let name = element_name(register.name, register.index_names, index, register.count as usize);
+                out.push(RegisterHit {
+                    path: format!("{prefix}.{name}"),
+                    offset: base + register.offset + index * register.stride,
+                    register,
+                });
+            }
+        }
+        for cluster in self.clusters {
+            for index in 0..cluster.count as usize {
+                let name = element_name(cluster.name, cluster.index_names, index, cluster.count as usize);
+                let start = base + cluster.offset + index * cluster.stride;
+                cluster.block.expand_into(format!("{prefix}.{name}"), start, out);
+            }
+        }
+    }
+
+    fn find(&'static self, offset: usize, prefix: String, base: usize) -> Option<RegisterHit> {
+        for register in self.registers {
+            let Some(relative) = offset.checked_sub(register.offset) else { continue };
+            let stride = register.stride.max(1);
+            let index = relative / stride;
+            if relative % stride == 0 && index < register.count as usize {
+                let name = element_name(register.name, register.index_names, index, register.count as usize);
+                return Some(RegisterHit { path: format!("{prefix}.{name}"), offset: base + offset, register });
+            }
+        }
+        for cluster in self.clusters {
+            let Some(relative) = offset.checked_sub(cluster.offset) else { continue };
+            let stride = cluster.stride.max(1);
+            let index = if cluster.count > 1 { relative / stride } else { 0 };
+            if index >= cluster.count as usize {
+                continue;
+            }
+            let inner = relative - index * stride;
+            if inner >= cluster.block.size.max(1) && cluster.count > 1 {
+                continue;
+            }
+            let name = element_name(cluster.name, cluster.index_names, index, cluster.count as usize);
+            let found = cluster.block.find(inner, format!("{prefix}.{name}"), base + offset - inner);
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+}
+
+impl FieldMeta {
+    /// Bit mask of array element `index` within the register.
+    pub fn mask(&self, index: usize) -> u64 {
+        let ones = if self.width >= 64 { u64::MAX } else { (1u64 << self.width) - 1 };
+        ones << (self.lsb as usize + index * self.stride as usize)
+    }
+
+    /// Name of array element `index`.
+    pub fn element_name(&self, index: usize) -> String {
+        element_name(self.name, self.index_names, index, self.count as usize)
+    }
+}
