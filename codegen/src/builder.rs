@@ -1,1 +1,177 @@
-//! A builder for `build.rs`. (Placeholder: being written.)
+//! A builder for `build.rs`: generate a register map into `OUT_DIR` at build
+//! time.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), mmreg_codegen::builder::Error> {
+//!     mmreg_codegen::builder::Builder::new("regs/soc.svd")
+//!         .only(["GPIO", "UART0"])
+//!         .output("soc.rs")
+//!         .generate()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! and in the crate:
+//!
+//! ```ignore
+//! mod soc {
+//!     include!(concat!(env!("OUT_DIR"), "/soc.rs"));
+//! }
+//! ```
+//!
+//! The builder prints `cargo:rerun-if-changed=<input>` so Cargo reruns the
+//! script only when the description changes, and prints every warning as
+//! `cargo:warning=...` so it shows in the build output.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+
+/// Everything that can stop a build-time generation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Neither [`Builder::out_dir`] nor the `OUT_DIR` variable gave a directory
+    /// (the builder runs outside a build script).
+    #[error("`OUT_DIR` is not set: run the builder from `build.rs` or call `Builder::out_dir`")]
+    OutDirUnset,
+    /// Loading or generating failed; for invalid input, every diagnostic is listed.
+    #[error("cannot generate from `{input}`: {source}")]
+    Generate {
+        /// The input.
+        input: PathBuf,
+        /// The cause.
+        source: crate::Error,
+    },
+    /// The output could not be written.
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        /// The output file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Generates one description into one file under `OUT_DIR`.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    input: PathBuf,
+    only: Vec<String>,
+    output: Option<PathBuf>,
+    out_dir: Option<PathBuf>,
+}
+
+/// What [`Builder::generate`] produced.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The file written.
+    pub path: PathBuf,
+    /// Warnings the input raised (already printed for Cargo).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Builder {
+    /// Generates from `input` (SVD or YAML, by extension), relative to the
+    /// crate's directory as build scripts run there.
+    pub fn new(input: impl Into<PathBuf>) -> Self {
+        Builder { input: input.into(), only: Vec::new(), output: None, out_dir: None }
+    }
+
+    /// Keeps only these peripherals (case-insensitive), plus those they derive
+    /// from. By default every peripheral is kept.
+    pub fn only<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.only = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The output file name inside the output directory; by default the
+    /// input's file stem with `.rs`.
+    pub fn output(mut self, file_name: impl Into<PathBuf>) -> Self {
+        self.output = Some(file_name.into());
+        self
+    }
+
+    /// The output directory; by default the `OUT_DIR` Cargo gives build scripts.
+    pub fn out_dir(mut self, directory: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(directory.into());
+        self
+    }
+
+    /// Generates the file, printing the `cargo:` lines a build script needs.
+    ///
+    /// The file is rewritten only when its contents change, so an unchanged
+    /// description does not trigger a recompile of the including crate.
+    pub fn generate(&self) -> Result<Generated, Error> {
+        // Printed first so a failing input is retried when it is fixed.
+        println!("cargo:rerun-if-changed={}", self.input.display());
+        let out_dir = match &self.out_dir {
+            Some(directory) => directory.clone(),
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(Error::OutDirUnset)?,
+        };
+        let path = out_dir.join(self.output_name());
+        let generate_error = |source| Error::Generate { input: self.input.clone(), source };
+        let loaded = crate::load(&self.input).map_err(generate_error)?;
+        for warning in &loaded.warnings {
+            println!("cargo:warning={}", one_line(&warning.to_string()));
+        }
+        let device = crate::select::only(loaded.device, &self.only).map_err(generate_error)?;
+        let input_name = self.input.to_string_lossy().replace('\\', "/");
+        let code = crate::generate(&device, &input_name).map_err(generate_error)?;
+        let unchanged = std::fs::read(&path).is_ok_and(|bytes| bytes == code.as_bytes());
+        if !unchanged {
+            std::fs::write(&path, code).map_err(|source| Error::Write { path: path.clone(), source })?;
+        }
+        Ok(Generated { path, warnings: loaded.warnings })
+    }
+
+    fn output_name(&self) -> PathBuf {
+        match &self.output {
+            Some(name) => name.clone(),
+            None => {
+                let stem = self.input.file_stem().unwrap_or_else(|| Path::new("registers").as_os_str());
+                PathBuf::from(stem).with_extension("rs")
+            }
+        }
+    }
+}
+
+/// Cargo reads one directive per line; a newline inside a message would end it.
+fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_defaults_to_the_input_stem() {
+        assert_eq!(Builder::new("regs/soc.svd").output_name(), Path::new("soc.rs"));
+        assert_eq!(Builder::new("qemu-edu.yaml").output_name(), Path::new("qemu-edu.rs"));
+        assert_eq!(Builder::new("regs/soc.svd").output("chip.rs").output_name(), Path::new("chip.rs"));
+    }
+
+    #[test]
+    fn only_collects_names() {
+        let builder = Builder::new("soc.svd").only(["GPIO", "UART0"]);
+        assert_eq!(builder.only, ["GPIO", "UART0"]);
+    }
+
+    #[test]
+    fn missing_input_is_a_typed_error() {
+        let directory = std::env::temp_dir();
+        let error = Builder::new("does/not/exist.svd").out_dir(&directory).generate().unwrap_err();
+        assert!(matches!(&error, Error::Generate { source: crate::Error::Read { .. }, .. }), "{error:?}");
+        assert!(error.to_string().starts_with("cannot generate from `does/not/exist.svd`: cannot read"), "{error}");
+    }
+
+    #[test]
+    fn warnings_become_single_lines() {
+        assert_eq!(one_line("a\nb\r\nc"), "a b  c");
+    }
+}
