@@ -11,6 +11,7 @@ pub mod builder;
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
+pub mod manifest;
 pub mod select;
 pub mod svd;
 pub mod validate;
