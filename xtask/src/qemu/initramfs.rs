@@ -1,0 +1,182 @@
+//! The initramfs: busybox, the UIO modules, the guest program and `/init`,
+//! written as a `newc` cpio archive.
+//!
+//! The archive is written here rather than by the `cpio` tool so that it can
+//! hold `/dev/console` (the kernel opens it for `/init`'s output before
+//! devtmpfs is mounted) without `mknod`, and so that it is the same bytes on
+//! every run.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+
+use super::guest;
+use super::kernel::Kernel;
+
+/// Where Debian's `busybox-static` installs busybox.
+const BUSYBOX: &str = "/bin/busybox";
+
+/// Marks, on the console, that the kernel reached the test; [`super::boot`]
+/// looks for it.
+pub const START_MARKER: &str = "mmreg-guest: start";
+/// Precedes the guest program's exit status on the console.
+pub const EXIT_MARKER: &str = "mmreg-guest: exit status ";
+
+/// Writes the initramfs for `guest` and `kernel` to `image`.
+pub fn build(image: &Path, guest: &Path, kernel: &Kernel) -> anyhow::Result<()> {
+    let mut archive = Archive::default();
+    for directory in ["bin", "dev", "proc", "sys", "tmp", "lib", "lib/modules"] {
+        archive.entry(directory, DIRECTORY | 0o755, 0, &[]);
+    }
+    // Character device 5:1 is the console.
+    archive.entry("dev/console", CHARACTER_DEVICE | 0o600, device(5, 1), &[]);
+    archive.entry("init", REGULAR | 0o755, 0, init_script(kernel).as_bytes());
+    archive.file("bin/busybox", 0o755, Path::new(BUSYBOX))?;
+    archive.file(&format!("bin/{}", guest::PACKAGE), 0o755, guest)?;
+    for module in &kernel.modules {
+        let name = module
+            .file_name()
+            .expect("module paths name a file")
+            .to_string_lossy();
+        archive.file(&format!("lib/modules/{name}"), 0o644, module)?;
+    }
+    let bytes = archive.finish();
+    std::fs::write(image, bytes).with_context(|| format!("cannot write `{}`", image.display()))
+}
+
+/// `/init`: mount the pseudo file systems, load the UIO modules, run the
+/// checks, report their exit status and power off.
+fn init_script(kernel: &Kernel) -> String {
+    let modules: Vec<String> = kernel
+        .modules
+        .iter()
+        .map(|module| {
+            let name = module
+                .file_name()
+                .expect("module paths name a file")
+                .to_string_lossy();
+            format!("/lib/modules/{name}")
+        })
+        .collect();
+    format!(
+        r#"#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "{START_MARKER}"
+for module in {modules}; do
+    insmod "$module" || echo "mmreg-guest: insmod $module failed"
+done
+/bin/{program} --self-test
+echo "{EXIT_MARKER}$?"
+poweroff -f
+"#,
+        modules = modules.join(" "),
+        program = guest::PACKAGE,
+    )
+}
+
+/// File type bits of a cpio mode.
+const DIRECTORY: u32 = 0o040_000;
+const REGULAR: u32 = 0o100_000;
+const CHARACTER_DEVICE: u32 = 0o020_000;
+
+/// A device number as (major, minor), packed for [`Archive::entry`].
+fn device(major: u32, minor: u32) -> u64 {
+    (u64::from(major) << 32) | u64::from(minor)
+}
+
+/// A `newc` cpio archive being assembled in memory.
+#[derive(Default)]
+struct Archive {
+    bytes: Vec<u8>,
+    next_inode: u32,
+}
+
+impl Archive {
+    /// Adds a regular file with the contents of `source`.
+    fn file(&mut self, name: &str, permissions: u32, source: &Path) -> anyhow::Result<()> {
+        let contents =
+            std::fs::read(source).with_context(|| format!("cannot read `{}`", source.display()))?;
+        self.entry(name, REGULAR | permissions, 0, &contents);
+        Ok(())
+    }
+
+    /// Adds one entry; `device` is a packed (major, minor) for device nodes.
+    fn entry(&mut self, name: &str, mode: u32, device: u64, contents: &[u8]) {
+        self.next_inode += 1;
+        let fields = [
+            self.next_inode,
+            mode,
+            0, // uid: root
+            0, // gid: root
+            if mode & DIRECTORY != 0 { 2 } else { 1 },
+            0, // mtime: fixed, so the archive is reproducible
+            u32::try_from(contents.len()).expect("initramfs members are far below 4 GiB"),
+            0, // device of the file system holding the entry
+            0,
+            (device >> 32) as u32,
+            device as u32,
+            u32::try_from(name.len() + 1).expect("short names"),
+            0, // checksum: unused by the newc format
+        ];
+        self.bytes.extend_from_slice(b"070701");
+        for field in fields {
+            write!(self.bytes, "{field:08x}").expect("writing to a Vec cannot fail");
+        }
+        self.bytes.extend_from_slice(name.as_bytes());
+        self.bytes.push(0);
+        self.pad();
+        self.bytes.extend_from_slice(contents);
+        self.pad();
+    }
+
+    /// Aligns the archive to 4 bytes, as `newc` requires after names and data.
+    fn pad(&mut self) {
+        while self.bytes.len() % 4 != 0 {
+            self.bytes.push(0);
+        }
+    }
+
+    /// Appends the trailer and returns the archive.
+    fn finish(mut self) -> Vec<u8> {
+        self.entry("TRAILER!!!", 0, 0, &[]);
+        self.bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newc_entries_are_aligned_and_name_their_sizes() {
+        let mut archive = Archive::default();
+        archive.entry("init", REGULAR | 0o755, 0, b"#!/bin/sh\n");
+        let bytes = archive.finish();
+        // Header (110) + "init\0" (5) padded to 116, then 10 bytes of data padded to 128.
+        assert_eq!(&bytes[..6], b"070701");
+        assert_eq!(&bytes[6..14], b"00000001"); // inode
+        assert_eq!(&bytes[14..22], b"000081ed"); // regular file, 0755
+        assert_eq!(&bytes[54..62], b"0000000a"); // file size
+        assert_eq!(&bytes[94..102], b"00000005"); // name size with its NUL
+        assert_eq!(&bytes[110..115], b"init\0");
+        assert_eq!(&bytes[116..126], b"#!/bin/sh\n");
+        assert_eq!(&bytes[128..134], b"070701");
+        assert_eq!(&bytes[238..249], b"TRAILER!!!\0");
+        assert_eq!(bytes.len() % 4, 0);
+    }
+
+    #[test]
+    fn device_nodes_carry_major_and_minor() {
+        let mut archive = Archive::default();
+        archive.entry("dev/console", CHARACTER_DEVICE | 0o600, device(5, 1), &[]);
+        let bytes = archive.finish();
+        assert_eq!(&bytes[14..22], b"00002180");
+        assert_eq!(&bytes[78..86], b"00000005"); // rdev major
+        assert_eq!(&bytes[86..94], b"00000001"); // rdev minor
+    }
+}
