@@ -75,7 +75,12 @@ impl Builder {
     /// Generates from `input` (SVD or YAML, by extension), relative to the
     /// crate's directory as build scripts run there.
     pub fn new(input: impl Into<PathBuf>) -> Self {
-        Builder { input: input.into(), only: Vec::new(), output: None, out_dir: None }
+        Builder {
+            input: input.into(),
+            only: Vec::new(),
+            output: None,
+            out_dir: None,
+        }
     }
 
     /// Keeps only these peripherals (case-insensitive), plus those they derive
@@ -111,10 +116,15 @@ impl Builder {
         println!("cargo:rerun-if-changed={}", self.input.display());
         let out_dir = match &self.out_dir {
             Some(directory) => directory.clone(),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(Error::OutDirUnset)?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::OutDirUnset)?,
         };
         let path = out_dir.join(self.output_name());
-        let generate_error = |source| Error::Generate { input: self.input.clone(), source };
+        let generate_error = |source| Error::Generate {
+            input: self.input.clone(),
+            source,
+        };
         let loaded = crate::load(&self.input).map_err(generate_error)?;
         for warning in &loaded.warnings {
             println!("cargo:warning={}", one_line(&warning.to_string()));
@@ -124,16 +134,25 @@ impl Builder {
         let code = crate::generate(&device, &input_name).map_err(generate_error)?;
         let unchanged = std::fs::read(&path).is_ok_and(|bytes| bytes == code.as_bytes());
         if !unchanged {
-            std::fs::write(&path, code).map_err(|source| Error::Write { path: path.clone(), source })?;
+            std::fs::write(&path, code).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
         }
-        Ok(Generated { path, warnings: loaded.warnings })
+        Ok(Generated {
+            path,
+            warnings: loaded.warnings,
+        })
     }
 
     fn output_name(&self) -> PathBuf {
         match &self.output {
             Some(name) => name.clone(),
             None => {
-                let stem = self.input.file_stem().unwrap_or_else(|| Path::new("registers").as_os_str());
+                let stem = self
+                    .input
+                    .file_stem()
+                    .unwrap_or_else(|| Path::new("registers").as_os_str());
                 PathBuf::from(stem).with_extension("rs")
             }
         }
@@ -151,9 +170,18 @@ mod tests {
 
     #[test]
     fn output_defaults_to_the_input_stem() {
-        assert_eq!(Builder::new("regs/soc.svd").output_name(), Path::new("soc.rs"));
-        assert_eq!(Builder::new("qemu-edu.yaml").output_name(), Path::new("qemu-edu.rs"));
-        assert_eq!(Builder::new("regs/soc.svd").output("chip.rs").output_name(), Path::new("chip.rs"));
+        assert_eq!(
+            Builder::new("regs/soc.svd").output_name(),
+            Path::new("soc.rs")
+        );
+        assert_eq!(
+            Builder::new("qemu-edu.yaml").output_name(),
+            Path::new("qemu-edu.rs")
+        );
+        assert_eq!(
+            Builder::new("regs/soc.svd").output("chip.rs").output_name(),
+            Path::new("chip.rs")
+        );
     }
 
     #[test]
@@ -165,9 +193,26 @@ mod tests {
     #[test]
     fn missing_input_is_a_typed_error() {
         let directory = std::env::temp_dir();
-        let error = Builder::new("does/not/exist.svd").out_dir(&directory).generate().unwrap_err();
-        assert!(matches!(&error, Error::Generate { source: crate::Error::Read { .. }, .. }), "{error:?}");
-        assert!(error.to_string().starts_with("cannot generate from `does/not/exist.svd`: cannot read"), "{error}");
+        let error = Builder::new("does/not/exist.svd")
+            .out_dir(&directory)
+            .generate()
+            .unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                Error::Generate {
+                    source: crate::Error::Read { .. },
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot generate from `does/not/exist.svd`: cannot read"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -155,27 +155,41 @@ impl Manifest {
     /// Reads `codegen.toml` from `workspace_root`.
     pub fn read(workspace_root: &Path) -> Result<Manifest, Error> {
         let path = workspace_root.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::ReadManifest { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::ReadManifest {
+            path: path.clone(),
+            source,
+        })?;
         Manifest::parse(&text, &path)
     }
 
     /// Parses manifest text; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Manifest, Error> {
-        toml::from_str(text).map_err(|source| Error::ParseManifest { path: path.to_path_buf(), source })
+        toml::from_str(text).map_err(|source| Error::ParseManifest {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 }
 
 impl Entry {
     /// Loads the input, applies the subset and generates the module, in memory.
     pub fn render(&self, workspace_root: &Path) -> Result<Rendered, Error> {
-        let generate_error = |source| Error::Generate { input: self.input.clone(), output: self.output.clone(), source };
+        let generate_error = |source| Error::Generate {
+            input: self.input.clone(),
+            output: self.output.clone(),
+            source,
+        };
         let loaded = crate::load(&workspace_root.join(&self.input)).map_err(generate_error)?;
         let device = crate::select::only(loaded.device, &self.only).map_err(generate_error)?;
         // The header names the input as the manifest does: relative, with `/`,
         // so the bytes are the same on every machine.
         let input_name = self.input.to_string_lossy().replace('\\', "/");
         let code = crate::generate(&device, &input_name).map_err(generate_error)?;
-        Ok(Rendered { entry: self.clone(), code, warnings: loaded.warnings })
+        Ok(Rendered {
+            entry: self.clone(),
+            code,
+            warnings: loaded.warnings,
+        })
     }
 }
 
@@ -187,7 +201,11 @@ pub fn check(workspace_root: &Path) -> Result<Vec<StaleFile>, Error> {
     for entry in &manifest.files {
         let rendered = entry.render(workspace_root)?;
         if let Some(reason) = compare(workspace_root, &rendered)? {
-            stale.push(StaleFile { output: entry.output.clone(), input: entry.input.clone(), reason });
+            stale.push(StaleFile {
+                output: entry.output.clone(),
+                input: entry.input.clone(),
+                reason,
+            });
         }
     }
     Ok(stale)
@@ -204,13 +222,20 @@ pub fn regenerate(workspace_root: &Path) -> Result<Vec<Regenerated>, Error> {
         let changed = compare(workspace_root, &rendered)?.is_some();
         if changed {
             let path = workspace_root.join(&entry.output);
-            let write_error = |source| Error::WriteOutput { path: path.clone(), source };
+            let write_error = |source| Error::WriteOutput {
+                path: path.clone(),
+                source,
+            };
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(write_error)?;
             }
             std::fs::write(&path, &rendered.code).map_err(write_error)?;
         }
-        report.push(Regenerated { entry: entry.clone(), changed, warnings: rendered.warnings });
+        report.push(Regenerated {
+            entry: entry.clone(),
+            changed,
+            warnings: rendered.warnings,
+        });
     }
     Ok(report)
 }
@@ -221,7 +246,9 @@ fn compare(workspace_root: &Path, rendered: &Rendered) -> Result<Option<StaleRea
     match std::fs::read(&path) {
         Ok(bytes) if bytes == rendered.code.as_bytes() => Ok(None),
         Ok(_) => Ok(Some(StaleReason::Differs)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Some(StaleReason::Missing)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Ok(Some(StaleReason::Missing))
+        }
         Err(source) => Err(Error::ReadOutput { path, source }),
     }
 }
@@ -245,15 +272,24 @@ mod tests {
         let manifest = Manifest::parse(text, Path::new("codegen.toml")).unwrap();
         assert_eq!(manifest.files.len(), 2);
         assert_eq!(manifest.files[0].input, Path::new("svd/qemu-edu.yaml"));
-        assert_eq!(manifest.files[0].output, Path::new("examples/pci-edu/src/generated/qemu_edu.rs"));
+        assert_eq!(
+            manifest.files[0].output,
+            Path::new("examples/pci-edu/src/generated/qemu_edu.rs")
+        );
         assert!(manifest.files[0].only.is_empty());
         assert_eq!(manifest.files[1].only, ["GPIO", "UART0"]);
     }
 
     #[test]
     fn empty_manifest_has_no_files() {
-        assert_eq!(Manifest::parse("# nothing yet\n", Path::new("codegen.toml")).unwrap(), Manifest::default());
-        assert_eq!(Manifest::parse("file = []\n", Path::new("codegen.toml")).unwrap(), Manifest::default());
+        assert_eq!(
+            Manifest::parse("# nothing yet\n", Path::new("codegen.toml")).unwrap(),
+            Manifest::default()
+        );
+        assert_eq!(
+            Manifest::parse("file = []\n", Path::new("codegen.toml")).unwrap(),
+            Manifest::default()
+        );
     }
 
     #[test]
@@ -261,13 +297,17 @@ mod tests {
         let text = "[[file]]\ninput = \"a.svd\"\noutput = \"a.rs\"\nonyl = [\"X\"]\n";
         let error = Manifest::parse(text, Path::new("codegen.toml")).unwrap_err();
         let message = error.to_string();
-        assert!(message.starts_with("`codegen.toml` is not a valid manifest"), "{message}");
+        assert!(
+            message.starts_with("`codegen.toml` is not a valid manifest"),
+            "{message}"
+        );
         assert!(message.contains("onyl"), "{message}");
     }
 
     #[test]
     fn missing_output_key_is_an_error() {
-        let error = Manifest::parse("[[file]]\ninput = \"a.svd\"\n", Path::new("codegen.toml")).unwrap_err();
+        let error = Manifest::parse("[[file]]\ninput = \"a.svd\"\n", Path::new("codegen.toml"))
+            .unwrap_err();
         assert!(error.to_string().contains("output"), "{error}");
     }
 

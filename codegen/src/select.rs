@@ -21,16 +21,27 @@ pub fn only(mut device: Device, names: &[String]) -> Result<Device, crate::Error
     if names.is_empty() {
         return Ok(device);
     }
-    let lower_names: Vec<String> = device.peripherals.iter().map(|peripheral| peripheral.name.to_lowercase()).collect();
+    let lower_names: Vec<String> = device
+        .peripherals
+        .iter()
+        .map(|peripheral| peripheral.name.to_lowercase())
+        .collect();
     let mut keep = BTreeSet::new();
     let mut pending = Vec::new();
     for name in names {
         let wanted = name.trim().to_lowercase();
-        match lower_names.iter().position(|candidate| *candidate == wanted) {
+        match lower_names
+            .iter()
+            .position(|candidate| *candidate == wanted)
+        {
             Some(index) => pending.push(index),
             None => {
-                let suggestions = near_matches(&wanted, device.peripherals.iter().map(|p| p.name.as_str()));
-                return Err(crate::Error::UnknownPeripheral { name: name.clone(), suggestions });
+                let suggestions =
+                    near_matches(&wanted, device.peripherals.iter().map(|p| p.name.as_str()));
+                return Err(crate::Error::UnknownPeripheral {
+                    name: name.clone(),
+                    suggestions,
+                });
             }
         }
     }
@@ -64,7 +75,8 @@ fn near_matches<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> 
         .filter_map(|candidate| {
             let lower = candidate.to_lowercase();
             let distance = edit_distance(wanted, &lower);
-            let contains = !wanted.is_empty() && (lower.contains(wanted) || wanted.contains(lower.as_str()));
+            let contains =
+                !wanted.is_empty() && (lower.contains(wanted) || wanted.contains(lower.as_str()));
             // Containment ranks by how much is missing, after close spellings.
             if distance <= limit {
                 Some((distance, candidate.to_string()))
@@ -77,7 +89,11 @@ fn near_matches<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> 
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(MAX_SUGGESTIONS).map(|(_, name)| name).collect()
+    scored
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(_, name)| name)
+        .collect()
 }
 
 /// Edit distance counting insertions, deletions, substitutions and swaps of
@@ -163,7 +179,10 @@ mod tests {
     #[test]
     fn derived_from_bases_come_along_transitively() {
         let selected = only(device(), &strings(&["uart2", "GPIOB"])).unwrap();
-        assert_eq!(names(&selected), ["GPIOA", "GPIOB", "UART0", "UART1", "UART2"]);
+        assert_eq!(
+            names(&selected),
+            ["GPIOA", "GPIOB", "UART0", "UART1", "UART2"]
+        );
     }
 
     #[test]
@@ -182,7 +201,10 @@ mod tests {
             }
             other => panic!("unexpected error {other:?}"),
         }
-        assert_eq!(error.to_string(), "no peripheral named `UART`; did you mean `UART0`, `UART1`, `UART2`?");
+        assert_eq!(
+            error.to_string(),
+            "no peripheral named `UART`; did you mean `UART0`, `UART1`, `UART2`?"
+        );
     }
 
     #[test]
