@@ -1,13 +1,362 @@
-//! Mapping physical memory into the process. (Placeholder: being written.)
+//! Mapping physical memory (or any mappable file) into the process.
+//!
+//! Every source returns a [`Mapping`]: it owns the `mmap` (unmapped on drop),
+//! implements [`Io`] with one volatile access of the requested width per call,
+//! and is what generated register blocks borrow, so no register handle can
+//! outlive it.
+//!
+//! | source | type | file offset |
+//! |---|---|---|
+//! | `/dev/mem` | [`DevMem`] | physical address |
+//! | `/dev/uioN`, map K | [`Uio`] | K × page size, size from sysfs |
+//! | PCI BAR, `/sys/bus/pci/devices/<address>/resourceN` | [`PciResource`] | offset in the BAR |
+//! | `/dev/gpiomem`, a driver's node, a regular file, a memfd, POSIX shared memory | [`MappableFile`] | offset in the file |
+//!
+//! Creating a mapping is `unsafe` (it can alias anything, including memory the
+//! kernel or this process relies on); everything after it is safe. Ranges need
+//! not be page-aligned: [`page::page_span`] widens them to whole pages, using
+//! the kernel's page size (4 KiB, 16 KiB or 64 KiB). Offsets are 64-bit
+//! (`mmap64`) on every target, so 32-bit ARM reaches physical addresses above
+//! 4 GiB.
+//!
+//! A register handle cannot outlive its mapping:
+//! ```compile_fail
+//! use mmreg::{map::MappableFile, RawValue, Reg, ReadWrite};
+//! let file = MappableFile::memfd("device", 0x1000)?;
+//! // SAFETY: a fresh memfd aliases nothing.
+//! let map = unsafe { file.map(0, 0x100)? };
+//! // SAFETY: offset 0 is in bounds and aligned.
+//! let reg: Reg<'_, _, RawValue<u32>, ReadWrite> = unsafe { Reg::new(&map, 0) };
+//! drop(map);
+//! let _ = reg.read();
+//! # Ok::<(), mmreg::MapError>(())
+//! ```
+//!
+//! and a mapping cannot be shared between threads (two threads doing
+//! `modify` on one register would race), though it can be sent:
+//! ```compile_fail
+//! fn shared<T: Sync>(_: &T) {}
+//! let file = mmreg::map::MappableFile::memfd("device", 0x1000)?;
+//! // SAFETY: a fresh memfd aliases nothing.
+//! let map = unsafe { file.map(0, 0x100)? };
+//! shared(&map);
+//! # Ok::<(), mmreg::MapError>(())
+//! ```
 
-/// Errors from mapping.
-#[derive(Debug)]
-pub enum MapError {}
+mod access;
+mod dev_mem;
+mod error;
+mod file;
+pub mod page;
+mod pci;
+mod uio;
 
-/// `/dev/mem`.
-#[derive(Debug)]
-pub struct DevMem {}
+use core::fmt;
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
 
-/// A mapped range.
+pub use dev_mem::DevMem;
+pub use error::{IomemOwner, MapError, SourceKind};
+pub use file::MappableFile;
+pub use pci::PciResource;
+pub use uio::{Uio, UioMap};
+
+use crate::io::Io;
+use page::{PageSpan, SpanError};
+
+/// Whether a mapping can be written. Sealed: [`ReadWriteMode`] or
+/// [`ReadOnlyMode`].
+pub trait Mode: sealed::Sealed + 'static {
+    /// Whether the mapping is `PROT_WRITE`.
+    const WRITABLE: bool;
+}
+
+/// A mapping that can be read and written (the default).
 #[derive(Debug)]
-pub struct Mapping {}
+pub enum ReadWriteMode {}
+
+/// A read-only mapping (`PROT_READ`), for inspecting a device without
+/// disturbing it. Writes through [`Io`] are dropped: the pages are not
+/// writable, and a store would fault.
+#[derive(Debug)]
+pub enum ReadOnlyMode {}
+
+impl Mode for ReadWriteMode {
+    const WRITABLE: bool = true;
+}
+
+impl Mode for ReadOnlyMode {
+    const WRITABLE: bool = false;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::ReadWriteMode {}
+    impl Sealed for super::ReadOnlyMode {}
+}
+
+/// A mapped range: owns the `mmap` and unmaps it on drop.
+///
+/// Offset 0 is the first requested byte (for `/dev/mem`, the requested
+/// physical address), and [`Io::len`] is the requested length, however the
+/// range was widened to pages. `Send` but not `Sync`.
+pub struct Mapping<M: Mode = ReadWriteMode> {
+    /// Start of the whole pages `mmap` returned.
+    base: NonNull<u8>,
+    /// Length passed to `mmap`.
+    map_len: usize,
+    /// First requested byte, inside `base .. base + map_len`.
+    start: NonNull<u8>,
+    /// Requested length; `start + len <= base + map_len`.
+    len: usize,
+    /// Physical address (or file offset) of the first requested byte.
+    address: u64,
+    source: PathBuf,
+    kind: SourceKind,
+    mode: PhantomData<M>,
+}
+
+// SAFETY: the mapping belongs to the whole process, so it may be used and
+// unmapped from any thread; `Mapping` is not `Sync`, so only one thread at a
+// time touches it.
+unsafe impl<M: Mode> Send for Mapping<M> {}
+
+impl<M: Mode> Mapping<M> {
+    /// Physical address of offset 0 (for a [`SourceKind::File`] source, the
+    /// file offset), for log and error messages.
+    pub fn phys_address(&self) -> u64 {
+        self.address
+    }
+
+    /// The file the mapping was made from.
+    pub fn source(&self) -> &Path {
+        &self.source
+    }
+
+    /// What kind of source the mapping was made from.
+    pub fn kind(&self) -> SourceKind {
+        self.kind
+    }
+
+    /// Pointer to offset 0, for handing the range to code that needs a raw
+    /// address (a DMA descriptor, a C library). Access through it only with
+    /// volatile operations.
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.start.as_ptr()
+    }
+
+    /// Pointer to `offset`, cast to the access type.
+    ///
+    /// # Safety
+    /// `offset` must be in bounds.
+    #[inline(always)]
+    unsafe fn at<T>(&self, offset: usize) -> *mut T {
+        // SAFETY: the caller keeps `offset` within `len`, which lies inside
+        // the mapping.
+        unsafe { self.start.as_ptr().add(offset).cast() }
+    }
+}
+
+impl<M: Mode> Drop for Mapping<M> {
+    fn drop(&mut self) {
+        // SAFETY: `base` and `map_len` are exactly what `mmap` returned and
+        // was given; no handle outlives `self`, so nothing uses the pages after.
+        unsafe { libc::munmap(self.base.as_ptr().cast(), self.map_len) };
+    }
+}
+
+impl<M: Mode> fmt::Debug for Mapping<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mapping")
+            .field("source", &self.source)
+            .field("kind", &self.kind)
+            .field("phys_address", &format_args!("{:#x}", self.address))
+            .field("len", &format_args!("{:#x}", self.len))
+            .field("writable", &M::WRITABLE)
+            .finish()
+    }
+}
+
+// `Io`'s contract (in bounds, offset a multiple of the width) plus the
+// mapping's own invariant (offset 0 is 8-byte aligned in memory) make every
+// pointer below valid and aligned for its width.
+impl<M: Mode> Io for Mapping<M> {
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.len
+    }
+    #[inline(always)]
+    unsafe fn read8(&self, offset: usize) -> u8 {
+        // SAFETY: in bounds per the caller; see the comment on this impl.
+        unsafe { access::read8(self.at(offset)) }
+    }
+    #[inline(always)]
+    unsafe fn read16(&self, offset: usize) -> u16 {
+        // SAFETY: in bounds and aligned per the caller; see the comment on this impl.
+        unsafe { access::read16(self.at(offset)) }
+    }
+    #[inline(always)]
+    unsafe fn read32(&self, offset: usize) -> u32 {
+        // SAFETY: in bounds and aligned per the caller; see the comment on this impl.
+        unsafe { access::read32(self.at(offset)) }
+    }
+    #[inline(always)]
+    unsafe fn read64(&self, offset: usize) -> u64 {
+        // SAFETY: in bounds and aligned per the caller; see the comment on this impl.
+        unsafe { access::read64(self.at(offset)) }
+    }
+    #[inline(always)]
+    unsafe fn write8(&self, offset: usize, value: u8) {
+        if M::WRITABLE {
+            // SAFETY: in bounds per the caller, and the pages are writable.
+            unsafe { access::write8(self.at(offset), value) }
+        }
+    }
+    #[inline(always)]
+    unsafe fn write16(&self, offset: usize, value: u16) {
+        if M::WRITABLE {
+            // SAFETY: in bounds and aligned per the caller, and the pages are writable.
+            unsafe { access::write16(self.at(offset), value) }
+        }
+    }
+    #[inline(always)]
+    unsafe fn write32(&self, offset: usize, value: u32) {
+        if M::WRITABLE {
+            // SAFETY: in bounds and aligned per the caller, and the pages are writable.
+            unsafe { access::write32(self.at(offset), value) }
+        }
+    }
+    #[inline(always)]
+    unsafe fn write64(&self, offset: usize, value: u64) {
+        if M::WRITABLE {
+            // SAFETY: in bounds and aligned per the caller, and the pages are writable.
+            unsafe { access::write64(self.at(offset), value) }
+        }
+    }
+}
+
+/// What to map, once a source has worked out its file offsets.
+struct Request<'a> {
+    file: &'a File,
+    path: &'a Path,
+    kind: SourceKind,
+    /// Whole pages to map, in file offsets.
+    span: PageSpan,
+    /// Requested length, from `span.start`.
+    len: usize,
+    /// Physical address (or file offset) of the first requested byte.
+    address: u64,
+    /// Where to look up the owner of the range if the kernel refuses it.
+    iomem: Option<&'a Path>,
+}
+
+/// Widens `[file_offset, file_offset + len)` to pages, refusing zero lengths,
+/// overflow, and a start that would leave aligned register offsets misaligned
+/// in memory. Errors name `address`, the physical address (or file offset)
+/// the caller asked for.
+fn span(
+    path: &Path,
+    kind: SourceKind,
+    file_offset: u64,
+    len: usize,
+    address: u64,
+) -> Result<PageSpan, MapError> {
+    let page_size = page::page_size().map_err(|error| MapError::PageSize { error })?;
+    let span = page::page_span(file_offset, len, page_size).map_err(|error| match error {
+        SpanError::ZeroLength => MapError::ZeroLength {
+            path: path.to_owned(),
+            kind,
+            address,
+        },
+        SpanError::Overflow | SpanError::InvalidPageSize => MapError::AddressOverflow {
+            path: path.to_owned(),
+            kind,
+            address,
+            len,
+        },
+    })?;
+    // The mapping starts on a page, so this is the alignment of offset 0 in memory.
+    if span.start % 8 != 0 {
+        return Err(MapError::Misaligned {
+            path: path.to_owned(),
+            kind,
+            address,
+        });
+    }
+    Ok(span)
+}
+
+/// Maps `request.span` of `request.file`.
+///
+/// # Safety
+/// As for the public `map` methods: the range may alias anything, and the
+/// caller takes responsibility for that.
+unsafe fn map_pages<M: Mode>(request: Request<'_>) -> Result<Mapping<M>, MapError> {
+    let Request {
+        file,
+        path,
+        kind,
+        span,
+        len,
+        address,
+        iomem,
+    } = request;
+    debug_assert!(span.start + len <= span.map_len);
+    let protection = if M::WRITABLE {
+        libc::PROT_READ | libc::PROT_WRITE
+    } else {
+        libc::PROT_READ
+    };
+    // `page_span` keeps offsets at or below `i64::MAX`.
+    let offset = span.map_offset as libc::off64_t;
+    // SAFETY: a fresh shared mapping chosen by the kernel (no fixed address),
+    // so it replaces nothing; the caller accepts what it aliases.
+    let base = unsafe {
+        libc::mmap64(
+            core::ptr::null_mut(),
+            span.map_len,
+            protection,
+            libc::MAP_SHARED,
+            file.as_raw_fd(),
+            offset,
+        )
+    };
+    if base == libc::MAP_FAILED {
+        let error = std::io::Error::last_os_error();
+        let owner = match (iomem, error.raw_os_error()) {
+            (Some(iomem), Some(libc::EPERM)) => IomemOwner::look_up(iomem, address, len),
+            _ => IomemOwner::NotChecked,
+        };
+        return Err(MapError::Map {
+            path: path.to_owned(),
+            kind,
+            address,
+            len,
+            error,
+            owner,
+        });
+    }
+    let base = NonNull::new(base.cast::<u8>()).ok_or_else(|| MapError::Map {
+        path: path.to_owned(),
+        kind,
+        address,
+        len,
+        error: std::io::Error::from_raw_os_error(libc::ENOMEM),
+        owner: IomemOwner::NotChecked,
+    })?;
+    // SAFETY: `span.start < span.map_len`, so the pointer stays in the mapping.
+    let start = unsafe { base.add(span.start) };
+    Ok(Mapping {
+        base,
+        map_len: span.map_len,
+        start,
+        len,
+        address,
+        source: path.to_owned(),
+        kind,
+        mode: PhantomData,
+    })
+}
