@@ -1,10 +1,43 @@
-//! The YAML front end. (Placeholder: being written.)
+//! The YAML front end, and the export back to YAML.
+//!
+//! The schema is documented with a worked example in `docs/yaml.md`. Reading
+//! goes in two steps: [`node`] parses the text into a tree whose nodes keep
+//! their line and column, then [`convert`] checks it against the
+//! [`schema`] and builds the IR, so every error points at a key or value and
+//! names the entity path. [`export`] writes an IR back in the same schema.
 
-use crate::diagnostic::Diagnostic;
+mod convert;
+mod export;
+mod node;
+mod schema;
+
+pub use export::export;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::ir::Device;
 
 /// Parses YAML text into the IR. `file` names the input in diagnostics.
+/// Returns the device and its warnings, or every diagnostic when it has errors.
 pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), crate::Diagnostics> {
-    let _ = (text, file);
-    todo!()
+    let converter = convert::Converter::new(file);
+    let root = match node::load(text) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            let diagnostic = Diagnostic::error(DiagnosticKind::MissingElement, "", "the file holds no YAML document")
+                .at(converter.location_at(1, 1));
+            return Err(crate::Diagnostics(vec![diagnostic]));
+        }
+        Err(error) => {
+            let diagnostic = Diagnostic::error(DiagnosticKind::Syntax, "", format!("YAML syntax: {}", error.message))
+                .at(converter.location_at(error.line, error.column));
+            return Err(crate::Diagnostics(vec![diagnostic]));
+        }
+    };
+    let mut converter = converter;
+    let device = converter.device(&root);
+    let diagnostics = converter.finish();
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(crate::Diagnostics(diagnostics));
+    }
+    Ok((device, diagnostics))
 }
