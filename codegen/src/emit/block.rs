@@ -1,0 +1,505 @@
+//! Peripheral modules and block types: `BASE_ADDRESS`, `SIZE`, the block
+//! struct with `new`/`at`, one accessor per register, nested cluster blocks,
+//! and compile-time layout asserts.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::enums::EnumPlan;
+use super::fieldset::{self, enum_key};
+use super::names::{self, Case, Namespace};
+use super::share::{self, BlockOwner, Owner, Shared};
+use super::{clean_text, description_or, doc, hex, hex_suffixed, number};
+use crate::ir::{Access, Cluster, Field, Item, Peripheral, ReadAction, Register};
+
+/// Accessor names the block impl uses itself.
+const RESERVED_ACCESSORS: &[&str] = &["new", "at", "clone", "handle"];
+
+/// What one peripheral module is being filled with.
+pub struct ModuleContext<'s> {
+    /// Items shared across the device.
+    pub shared: &'s mut Shared,
+    /// This module's name.
+    pub module: String,
+    /// Names in `regs`.
+    pub regs_names: Namespace,
+    /// Names in `vals`.
+    pub vals_names: Namespace,
+    /// Items of `regs`.
+    pub regs_items: Vec<TokenStream>,
+    /// Items of `vals`.
+    pub vals_items: Vec<TokenStream>,
+    /// Enums this module already names, by content key.
+    local_enums: HashMap<String, String>,
+    /// Block type names in the module.
+    types: Namespace,
+    /// Cluster block types, in order.
+    cluster_types: Vec<String>,
+    /// Block items (struct, impl, asserts), in order.
+    blocks: Vec<TokenStream>,
+}
+
+impl ModuleContext<'_> {
+    /// The path (from inside `regs`) of the enum for `plan`, emitting it or a
+    /// re-export into this module's `vals` first if needed.
+    pub fn enum_type(&mut self, plan: &EnumPlan, name: &str, field: &Field) -> TokenStream {
+        let key = enum_key(plan);
+        let local = if let Some(local) = self.local_enums.get(&key) {
+            local.clone()
+        } else {
+            let local = self.vals_names.claim(&names::camel(name));
+            match self.shared.enums.get(&key).cloned() {
+                Some(owner) => {
+                    let module = names::ident(&owner.module);
+                    let owner_ident = names::ident(&owner.name);
+                    let local_ident = names::ident(&local);
+                    self.vals_items.push(if owner.name == local {
+                        quote! { pub use super::super::#module::vals::#owner_ident; }
+                    } else {
+                        quote! { pub use super::super::#module::vals::#owner_ident as #local_ident; }
+                    });
+                }
+                None => {
+                    let text = description_or(field.description.as_deref(), || {
+                        format!("Values of `{}`.", names::strip_placeholder(&field.name))
+                    });
+                    self.vals_items.push(plan.emit(&local, &text));
+                    self.shared.enums.insert(key.clone(), Owner { module: self.module.clone(), name: local.clone() });
+                }
+            }
+            self.local_enums.insert(key, local.clone());
+            local
+        };
+        let ident = names::ident(&local);
+        quote!(super::vals::#ident)
+    }
+}
+
+/// The module for one peripheral.
+pub fn emit_peripheral(shared: &mut Shared, module: &str, peripheral: &Peripheral) -> Result<TokenStream, crate::Error> {
+    let size = block_size(&peripheral.items).max(peripheral.size.unwrap_or(0));
+    let module_ident = names::ident(module);
+    let base_address = hex(peripheral.base_address);
+    let size_literal = hex(size);
+    let module_doc = doc(&description_or(peripheral.description.as_deref(), || {
+        format!("`{}` at `{:#x}`.", peripheral.name, peripheral.base_address)
+    }));
+    let base_doc = doc(&format!("Physical base address of `{}`.", peripheral.name));
+    let constants = quote! {
+        #base_doc
+        pub const BASE_ADDRESS: u64 = #base_address;
+        /// Size of the register block in bytes.
+        pub const SIZE: usize = #size_literal;
+    };
+    let key = share::block_key(peripheral, size);
+    if let Some(owner) = shared.blocks.get(&key) {
+        let mut types = Namespace::new(Case::Camel, &[]);
+        for name in &owner.cluster_types {
+            types.claim(name);
+        }
+        let type_name = types.claim(&names::camel(module));
+        let owner_module = names::ident(&owner.module);
+        let owner_type = names::ident(&owner.type_name);
+        let type_ident = names::ident(&type_name);
+        let mut uses = Vec::new();
+        if owner.has_regs {
+            uses.push(quote!(regs));
+        }
+        if owner.has_vals {
+            uses.push(quote!(vals));
+        }
+        for cluster in &owner.cluster_types {
+            let cluster = names::ident(cluster);
+            uses.push(quote!(#cluster));
+        }
+        uses.push(if type_name == owner.type_name { quote!(#owner_type) } else { quote!(#owner_type as #type_ident) });
+        return Ok(quote! {
+            #module_doc
+            pub mod #module_ident {
+                pub use super::#owner_module::{#(#uses),*};
+                #constants
+            }
+        });
+    }
+
+    let mut context = ModuleContext {
+        shared,
+        module: module.to_string(),
+        regs_names: Namespace::new(Case::Camel, &[]),
+        vals_names: Namespace::new(Case::Camel, &[]),
+        regs_items: Vec::new(),
+        vals_items: Vec::new(),
+        local_enums: HashMap::new(),
+        types: Namespace::new(Case::Camel, &[]),
+        cluster_types: Vec::new(),
+        blocks: Vec::new(),
+    };
+    let type_name = context.types.claim(&names::camel(module));
+    let block_doc = description_or(peripheral.description.as_deref(), || format!("The `{}` registers.", peripheral.name));
+    emit_block(&mut context, &type_name, &peripheral.name, &peripheral.items, size, &block_doc)?;
+
+    let ModuleContext { shared, regs_items, vals_items, cluster_types, blocks, .. } = context;
+    shared.blocks.insert(
+        key,
+        BlockOwner {
+            module: module.to_string(),
+            type_name,
+            cluster_types,
+            has_vals: !vals_items.is_empty(),
+            has_regs: !regs_items.is_empty(),
+        },
+    );
+    let regs = (!regs_items.is_empty()).then(|| {
+        quote! {
+            /// Register values: one fieldset per register.
+            pub mod regs {
+                #(#regs_items)*
+            }
+        }
+    });
+    let vals = (!vals_items.is_empty()).then(|| {
+        quote! {
+            /// Enumerated field values.
+            pub mod vals {
+                #(#vals_items)*
+            }
+        }
+    });
+    Ok(quote! {
+        #module_doc
+        pub mod #module_ident {
+            #constants
+            #(#blocks)*
+            #regs
+            #vals
+        }
+    })
+}
+
+/// Bytes from a block's start to the end of its last register.
+fn block_size(items: &[Item]) -> u64 {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Register(register) => {
+                let (count, stride) = dim_of(register.dim.as_ref());
+                register.offset + (count - 1) * stride + u64::from(register_bytes(register))
+            }
+            Item::Cluster(cluster) => {
+                let (count, stride) = dim_of(cluster.dim.as_ref());
+                cluster.offset + (count - 1) * stride + block_size(&cluster.items)
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The widest register in a block, in bytes (its required alignment).
+fn block_align(items: &[Item]) -> u64 {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Register(register) => u64::from(register_bytes(register)),
+            Item::Cluster(cluster) => block_align(&cluster.items),
+        })
+        .max()
+        .unwrap_or(1)
+}
+
+fn register_bytes(register: &Register) -> u32 {
+    fieldset::register_int(register).bits() / 8
+}
+
+fn dim_of(dim: Option<&crate::ir::Dim>) -> (u64, u64) {
+    dim.map(|d| (u64::from(d.count.max(1)), d.stride)).unwrap_or((1, 0))
+}
+
+/// `base + index * stride` without `+ 0` or `* 1`.
+fn offset_expression(start: TokenStream, offset: u64, stride: Option<u64>) -> TokenStream {
+    let offset_literal = hex(offset);
+    let index_part = stride.map(|stride| {
+        if stride == 1 {
+            quote!(index)
+        } else {
+            let stride = hex(stride);
+            quote!(index * #stride)
+        }
+    });
+    match (offset, index_part) {
+        (0, None) => start,
+        (0, Some(index)) => quote!(#start + #index),
+        (_, None) => quote!(#start + #offset_literal),
+        (_, Some(index)) => quote!(#start + #offset_literal + #index),
+    }
+}
+
+fn index_doc(name: &str, dim: &crate::ir::Dim, what: &str, offset: u64) -> String {
+    let mut text = format!(
+        "`{name}`: {} {what} every `{:#x}` bytes from offset `{offset:#x}`.",
+        dim.count, dim.stride
+    );
+    if !dim.index_names.is_empty() {
+        let listed = dim.index_names.iter().map(|n| format!("`{}`", clean_text(n))).collect::<Vec<_>>().join(", ");
+        let _ = write!(text, " Indices `0..{}` stand for {listed}.", dim.count);
+    }
+    let _ = write!(text, "\n\n# Panics\n\nIf `index >= {}`.", dim.count);
+    text
+}
+
+fn read_action_text(action: ReadAction) -> &'static str {
+    match action {
+        ReadAction::Clear => "clears",
+        ReadAction::Set => "sets",
+        ReadAction::Modify => "modifies",
+        ReadAction::ModifyExternal => "has an effect elsewhere in the device through",
+    }
+}
+
+/// Emits a block type (a peripheral or a cluster) into the context.
+fn emit_block(
+    context: &mut ModuleContext<'_>,
+    type_name: &str,
+    display_name: &str,
+    items: &[Item],
+    size: u64,
+    text: &str,
+) -> Result<(), crate::Error> {
+    let type_ident = names::ident(type_name);
+    let mut accessor_names = Namespace::new(Case::Underscored, RESERVED_ACCESSORS);
+    let mut constant_names = Namespace::new(Case::Underscored, &["SIZE", "META"]);
+    let mut accessors = Vec::new();
+    let mut asserts = Vec::new();
+    let mut any_register = false;
+    let align = block_align(items);
+    for item in items {
+        match item {
+            Item::Register(register) => {
+                any_register = true;
+                let bytes = u64::from(register_bytes(register));
+                let (count, stride) = dim_of(register.dim.as_ref());
+                if register.offset % bytes != 0 || (count > 1 && stride % bytes != 0) {
+                    return Err(crate::Error::Emit(format!(
+                        "register `{}` at offset `{:#x}` is not aligned to its width",
+                        register.name, register.offset
+                    )));
+                }
+                let fieldset = names::ident(&fieldset::fieldset_for(context, register));
+                let accessor = accessor_names.claim(&names::snake(&register.name));
+                let accessor_ident = names::ident(&accessor);
+                let side_effects = side_effects(register);
+                let marker = match (register.access, side_effects.is_empty()) {
+                    (Access::ReadOnly, true) => quote!(ReadOnly),
+                    (Access::ReadOnly, false) => quote!(ReadOnlySideEffect),
+                    (Access::WriteOnly | Access::WriteOnce, _) => quote!(WriteOnly),
+                    (Access::ReadWrite | Access::ReadWriteOnce, true) => quote!(ReadWrite),
+                    (Access::ReadWrite | Access::ReadWriteOnce, false) => quote!(ReadWriteSideEffect),
+                };
+                let receiver = if side_effects.is_empty() || !register.access.readable() {
+                    quote!(&self)
+                } else {
+                    quote!(&mut self)
+                };
+                let mut doc_text = description_or(register.description.as_deref(), String::new);
+                if !doc_text.is_empty() {
+                    doc_text.push_str("\n\n");
+                }
+                let end = register.offset + (count - 1) * stride + bytes;
+                let end_assert = hex_suffixed(register.offset, "usize");
+                let size_literal = hex(size);
+                let body = match &register.dim {
+                    Some(dim) => {
+                        doc_text.push_str(&index_doc(&register.name, dim, "registers", register.offset));
+                        let count_literal = number(count);
+                        let constant = constant_names
+                            .claim(&format!("{}_COUNT", accessor.trim_end_matches('_').to_ascii_uppercase()));
+                        let constant_ident = names::ident(&constant);
+                        let constant_doc = doc(&format!("Number of `{}` registers.", register.name));
+                        accessors.push(quote! { #constant_doc pub const #constant_ident: usize = #count_literal; });
+                        let message = format!("index out of range: `{}` has {count} registers", register.name);
+                        let offset = offset_expression(quote!(), register.offset, Some(stride));
+                        let offset = strip_leading_plus(offset);
+                        let span = hex((count - 1) * stride + bytes);
+                        asserts.push(quote! { assert!(#end_assert + #span <= #size_literal); });
+                        quote! {
+                            assert!(index < Self::#constant_ident, #message);
+                            self.handle(#offset)
+                        }
+                    }
+                    None => {
+                        let _ = write!(doc_text, "`{}` at offset `{:#x}`.", register.name, register.offset);
+                        let width = number(bytes);
+                        asserts.push(quote! { assert!(#end_assert + #width <= #size_literal); });
+                        let offset = hex(register.offset);
+                        quote! { self.handle(#offset) }
+                    }
+                };
+                debug_assert!(end <= size);
+                if !side_effects.is_empty() && register.access.readable() {
+                    let _ = write!(
+                        doc_text,
+                        "\n\nReading has a side effect: it {}, hence `&mut self`.",
+                        side_effects.join(" and ")
+                    );
+                }
+                let index_parameter = register.dim.as_ref().map(|_| quote!(, index: usize));
+                let doc_attr = doc(&doc_text);
+                accessors.push(quote! {
+                    #doc_attr
+                    #[inline(always)]
+                    pub fn #accessor_ident(#receiver #index_parameter) -> ::mmreg::Reg<'a, I, regs::#fieldset, ::mmreg::#marker> {
+                        #body
+                    }
+                });
+            }
+            Item::Cluster(cluster) => {
+                accessors.extend(emit_cluster(context, &mut accessor_names, &mut constant_names, cluster, size)?);
+            }
+        }
+    }
+    let size_literal = hex(size);
+    let align_literal = number(align);
+    let handle = any_register.then(|| {
+        quote! {
+            /// A handle to the register at `offset` in this block.
+            #[inline(always)]
+            fn handle<V: ::mmreg::RegisterValue, A>(&self, offset: usize) -> ::mmreg::Reg<'a, I, V, A> {
+                unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            }
+        }
+    });
+    let doc_attr = doc(text);
+    let assert_block = (!asserts.is_empty()).then(|| quote! { const _: () = { #(#asserts)* }; });
+    context.blocks.push(quote! {
+        #doc_attr
+        pub struct #type_ident<'a, I: ?Sized> {
+            io: &'a I,
+            base: usize,
+        }
+        impl<'a, I: ::mmreg::Io + ?Sized> #type_ident<'a, I> {
+            /// Size of the block in bytes.
+            pub const SIZE: usize = #size_literal;
+            /// The block at offset 0 of `io`.
+            ///
+            /// # Errors
+            ///
+            /// If `io` is smaller than [`Self::SIZE`].
+            #[inline]
+            pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+                Self::at(io, 0)
+            }
+            /// The block at byte `offset` of `io`.
+            ///
+            /// # Errors
+            ///
+            /// If the block does not fit in `io` at `offset`, or `offset` is not
+            /// aligned for the block's widest register.
+            #[inline]
+            pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+                ::mmreg::check_block(io, #display_name, offset, Self::SIZE, #align_literal)?;
+                Ok(Self { io, base: offset })
+            }
+            #handle
+            #(#accessors)*
+        }
+        impl<I: ?Sized> core::fmt::Debug for #type_ident<'_, I> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_struct(#type_name).field("base", &self.base).finish_non_exhaustive()
+            }
+        }
+        #assert_block
+    });
+    Ok(())
+}
+
+/// Turns `+ a + b` (an offset expression with an empty start) into `a + b`.
+fn strip_leading_plus(tokens: TokenStream) -> TokenStream {
+    let mut iter = tokens.into_iter().peekable();
+    if let Some(proc_macro2::TokenTree::Punct(p)) = iter.peek()
+        && p.as_char() == '+'
+    {
+        iter.next();
+    }
+    iter.collect()
+}
+
+/// What reading `register` does, phrased for its doc ("clears `FLAG`").
+fn side_effects(register: &Register) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(action) = register.read_action {
+        out.push(format!("{} the register", read_action_text(action)));
+    }
+    for field in &register.fields {
+        if let Some(action) = field.read_action {
+            out.push(format!("{} `{}`", read_action_text(action), field.name));
+        }
+    }
+    out
+}
+
+fn emit_cluster(
+    context: &mut ModuleContext<'_>,
+    accessor_names: &mut Namespace,
+    constant_names: &mut Namespace,
+    cluster: &Cluster,
+    parent_size: u64,
+) -> Result<Vec<TokenStream>, crate::Error> {
+    let inner_size = block_size(&cluster.items);
+    let align = block_align(&cluster.items);
+    let (count, stride) = dim_of(cluster.dim.as_ref());
+    if cluster.offset % align != 0 || (count > 1 && stride % align != 0) {
+        return Err(crate::Error::Emit(format!(
+            "cluster `{}` at offset `{:#x}` is not aligned to its widest register",
+            cluster.name, cluster.offset
+        )));
+    }
+    let type_name = context.types.claim(&names::camel(&cluster.name));
+    context.cluster_types.push(type_name.clone());
+    let text = description_or(cluster.description.as_deref(), || format!("The `{}` cluster.", cluster.name));
+    emit_block(context, &type_name, &names::strip_placeholder(&cluster.name), &cluster.items, inner_size, &text)?;
+    let type_ident = names::ident(&type_name);
+    let accessor = accessor_names.claim(&names::snake(&cluster.name));
+    let accessor_ident = names::ident(&accessor);
+    let mut out = Vec::new();
+    let mut doc_text = description_or(cluster.description.as_deref(), String::new);
+    if !doc_text.is_empty() {
+        doc_text.push_str("\n\n");
+    }
+    debug_assert!(cluster.offset + (count - 1) * stride + inner_size <= parent_size);
+    let (parameter, body) = match &cluster.dim {
+        Some(dim) => {
+            doc_text.push_str(&index_doc(&cluster.name, dim, "clusters", cluster.offset));
+            let constant =
+                constant_names.claim(&format!("{}_COUNT", accessor.trim_end_matches('_').to_ascii_uppercase()));
+            let constant_ident = names::ident(&constant);
+            let constant_doc = doc(&format!("Number of `{}` clusters.", cluster.name));
+            let count_literal = number(count);
+            out.push(quote! { #constant_doc pub const #constant_ident: usize = #count_literal; });
+            let message = format!("index out of range: `{}` has {count} clusters", cluster.name);
+            let base = offset_expression(quote!(self.base), cluster.offset, Some(stride));
+            (
+                quote!(, index: usize),
+                quote! {
+                    assert!(index < Self::#constant_ident, #message);
+                    #type_ident { io: self.io, base: #base }
+                },
+            )
+        }
+        None => {
+            let _ = write!(doc_text, "`{}` at offset `{:#x}`.", cluster.name, cluster.offset);
+            let base = offset_expression(quote!(self.base), cluster.offset, None);
+            (quote!(), quote! { #type_ident { io: self.io, base: #base } })
+        }
+    };
+    let doc_attr = doc(&doc_text);
+    out.push(quote! {
+        #doc_attr
+        #[inline(always)]
+        pub fn #accessor_ident(&self #parameter) -> #type_ident<'a, I> {
+            #body
+        }
+    });
+    Ok(out)
+}

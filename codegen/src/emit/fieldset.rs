@@ -1,0 +1,402 @@
+//! Fieldsets (`regs`): one `#[repr(transparent)]` value type per register
+//! with a getter and a setter per field, `RegisterValue`, `Default` and a
+//! decoding `Debug`.
+
+use std::fmt::Write;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::block::ModuleContext;
+use super::enums::{EnumPlan, by_direction, field_mask};
+use super::names::{self, Case, Namespace};
+use super::share::Owner;
+use super::{IntType, description_or, doc, hex, number};
+use crate::ir::{Field, Register, WriteAction};
+
+/// Names a fieldset's impl already uses; a field named like one of them
+/// gets a suffix. (`clone` would shadow `Clone::clone`.)
+const RESERVED: &[&str] = &["bits", "set_bits", "from_bits", "to_bits", "write_base", "clone"];
+
+/// What a field reads as or is written with.
+#[derive(Debug, Clone)]
+enum ValueKind {
+    Bool,
+    Int(IntType),
+    /// An enum from `vals`, by path from inside `regs`.
+    Enum { path: TokenStream, int: IntType },
+}
+
+impl ValueKind {
+    fn tokens(&self) -> TokenStream {
+        match self {
+            ValueKind::Bool => quote!(bool),
+            ValueKind::Int(int) => int.tokens(),
+            ValueKind::Enum { path, .. } => path.clone(),
+        }
+    }
+}
+
+/// A field ready to emit.
+#[derive(Debug, Clone)]
+struct FieldPlan<'d> {
+    field: &'d Field,
+    getter: String,
+    setter: Option<String>,
+    read: ValueKind,
+    write: ValueKind,
+    /// (count, stride in bits) of a field array.
+    array: Option<(u32, u32)>,
+}
+
+/// Returns the `regs` name of `register`'s fieldset in the current module,
+/// emitting the fieldset (or a re-export of an identical one) on the way.
+pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> String {
+    let local = context.regs_names.claim(&names::camel(&register.name));
+    let int = register_int(register);
+    let mut field_names = Namespace::new(Case::Underscored, RESERVED);
+    let mut key = format!(
+        "{}|{:#x}|",
+        int.bits(),
+        register.reset_value & register.reset_mask & field_mask(int.bits())
+    );
+    let mut plans = Vec::new();
+    for field in &register.fields {
+        let array = field.dim.as_ref().map(|d| (d.count.max(1), u32::try_from(d.stride).unwrap_or(u32::MAX)));
+        if !fits(field, array, int.bits()) {
+            continue;
+        }
+        let base = names::snake(&field.name);
+        let writable = field.access.writable();
+        let getter = if writable {
+            field_names.claim_with(&base, |n| vec![format!("set_{n}")])
+        } else {
+            field_names.claim(&base)
+        };
+        let setter = writable.then(|| format!("set_{getter}"));
+        let (read_set, write_set) = by_direction(&field.enums);
+        let read_plan = read_set.and_then(|s| EnumPlan::new(s, field.width));
+        let write_plan = write_set.and_then(|s| EnumPlan::new(s, field.width));
+        let same = read_plan.is_some() && read_plan == write_plan;
+        let field_base = names::strip_placeholder(&field.name);
+        let read = match &read_plan {
+            Some(plan) => {
+                let set_name = read_set.and_then(|s| s.name.clone());
+                let name = match set_name {
+                    Some(n) => n,
+                    None if same || write_plan.is_none() => field_base.clone(),
+                    None => format!("{field_base}_read"),
+                };
+                let path = context.enum_type(plan, &name, field);
+                let _ = write!(key, "R{}", enum_key(plan));
+                ValueKind::Enum { path, int: plan.int() }
+            }
+            None => plain(field.width),
+        };
+        let write = match &write_plan {
+            Some(plan) if same => {
+                let ValueKind::Enum { path, int } = &read else { unreachable!("same plan means an enum") };
+                ValueKind::Enum { path: path.clone(), int: *int }
+            }
+            Some(plan) => {
+                let set_name = write_set.and_then(|s| s.name.clone());
+                let name = match set_name {
+                    Some(n) => n,
+                    None if read_plan.is_none() => field_base.clone(),
+                    None => format!("{field_base}_write"),
+                };
+                let path = context.enum_type(plan, &name, field);
+                let _ = write!(key, "W{}", enum_key(plan));
+                ValueKind::Enum { path, int: plan.int() }
+            }
+            None => plain(field.width),
+        };
+        let _ = write!(
+            key,
+            "{}|{}|{}|{:?}|{:?}|{:?}|{:?};",
+            getter, field.lsb, field.width, array, writable, field.write_action, field.read_action
+        );
+        plans.push(FieldPlan { field, getter, setter, read, write, array });
+    }
+
+    if let Some(owner) = context.shared.fieldsets.get(&key).cloned() {
+        let local_ident = names::ident(&local);
+        let owner_ident = names::ident(&owner.name);
+        let item = if owner.module == context.module {
+            quote! { pub use self::#owner_ident as #local_ident; }
+        } else {
+            let module = names::ident(&owner.module);
+            if owner.name == local {
+                quote! { pub use super::super::#module::regs::#owner_ident; }
+            } else {
+                quote! { pub use super::super::#module::regs::#owner_ident as #local_ident; }
+            }
+        };
+        context.regs_items.push(item);
+        return local;
+    }
+    context.shared.fieldsets.insert(key, Owner { module: context.module.clone(), name: local.clone() });
+    let text = description_or(register.description.as_deref(), || {
+        format!("Value of `{}` ({} bits).", register.name, int.bits())
+    });
+    context.regs_items.push(emit_fieldset(&local, &text, register, int, &plans));
+    local
+}
+
+/// The integer type of a register.
+pub fn register_int(register: &Register) -> IntType {
+    IntType::holding(register.size)
+}
+
+fn plain(width: u32) -> ValueKind {
+    if width == 1 { ValueKind::Bool } else { ValueKind::Int(IntType::holding(width)) }
+}
+
+/// Whether a field lies inside its register; one that does not (the
+/// validator reports it) is left out rather than emitted as broken code.
+fn fits(field: &Field, array: Option<(u32, u32)>, register_bits: u32) -> bool {
+    if field.width == 0 {
+        return false;
+    }
+    let (count, stride) = array.unwrap_or((1, 0));
+    let end = u64::from(field.lsb) + u64::from(count - 1) * u64::from(stride) + u64::from(field.width);
+    end <= u64::from(register_bits)
+}
+
+/// The content key of an enum plan.
+pub fn enum_key(plan: &EnumPlan) -> String {
+    let mut key = format!("{}{}", plan.width, if plan.closed { "c" } else { "o" });
+    for variant in &plan.variants {
+        let _ = write!(key, ",{}={:x}", variant.ident, variant.value);
+    }
+    key
+}
+
+fn emit_fieldset(name: &str, text: &str, register: &Register, int: IntType, plans: &[FieldPlan<'_>]) -> TokenStream {
+    let ident = names::ident(name);
+    let int_tokens = int.tokens();
+    let bits = int.bits();
+    let reset = hex(register.reset_value & register.reset_mask & field_mask(bits));
+    let mut write_one = 0u64;
+    let mut write_zero = 0u64;
+    for plan in plans {
+        let mask = element_masks(plan);
+        match plan.field.write_action {
+            WriteAction::OneToClear | WriteAction::OneToSet | WriteAction::OneToToggle => write_one |= mask,
+            WriteAction::ZeroToClear | WriteAction::ZeroToSet | WriteAction::ZeroToToggle => write_zero |= mask,
+            _ => {}
+        }
+    }
+    let write_one = hex(write_one);
+    let write_zero = hex(write_zero);
+    let accessors = plans.iter().map(|plan| emit_accessors(plan, int));
+    let debug_body = if plans.is_empty() {
+        let format = format!("{name}({{:#x}})");
+        quote! { write!(f, #format, self.0) }
+    } else {
+        let entries = plans.iter().map(|plan| {
+            let label = &plan.getter;
+            let getter = names::ident(&plan.getter);
+            match plan.array {
+                Some((count, _)) => {
+                    let count = number(u64::from(count));
+                    quote! { .field(#label, &core::array::from_fn::<_, #count, _>(|index| self.#getter(index))) }
+                }
+                None => quote! { .field(#label, &self.#getter()) },
+            }
+        });
+        quote! { f.debug_struct(#name) #(#entries)* .finish() }
+    };
+    let highest = plans
+        .iter()
+        .map(|p| {
+            let (count, stride) = p.array.unwrap_or((1, 0));
+            p.field.lsb + (count - 1) * stride + p.field.width
+        })
+        .max();
+    let layout_assert = highest.map(|end| {
+        let end = number(u64::from(end));
+        quote! { const _: () = assert!(#end <= #int_tokens::BITS); }
+    });
+    let doc_attr = doc(text);
+    quote! {
+        #doc_attr
+        #[repr(transparent)]
+        #[derive(Copy, Clone, PartialEq, Eq)]
+        pub struct #ident(pub #int_tokens);
+        impl #ident {
+            /// The value after reset.
+            pub const RESET: Self = Self(#reset);
+            #(#accessors)*
+        }
+        impl ::mmreg::RegisterValue for #ident {
+            type Int = #int_tokens;
+            const RESET: #int_tokens = #reset;
+            const WRITE_ONE_ACTION_MASK: #int_tokens = #write_one;
+            const WRITE_ZERO_ACTION_MASK: #int_tokens = #write_zero;
+            #[inline(always)]
+            fn from_bits(bits: #int_tokens) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> #int_tokens {
+                self.0
+            }
+        }
+        impl Default for #ident {
+            #[inline(always)]
+            fn default() -> Self {
+                Self::RESET
+            }
+        }
+        impl core::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                #debug_body
+            }
+        }
+        #layout_assert
+    }
+}
+
+/// Bits of every element of a field (array).
+fn element_masks(plan: &FieldPlan<'_>) -> u64 {
+    let (count, stride) = plan.array.unwrap_or((1, 0));
+    (0..count)
+        .map(|index| field_mask(plan.field.width) << (plan.field.lsb + index * stride))
+        .fold(0, |all, mask| all | mask)
+}
+
+/// The shift of array element `index`, without `+ 0` or `* 1`.
+fn array_shift(lsb: u32, stride: u32) -> TokenStream {
+    let lsb_literal = number(u64::from(lsb));
+    let stride_literal = number(u64::from(stride));
+    match (lsb, stride) {
+        (0, 1) => quote!(index),
+        (0, _) => quote!(index * #stride_literal),
+        (_, 1) => quote!(#lsb_literal + index),
+        _ => quote!(#lsb_literal + index * #stride_literal),
+    }
+}
+
+fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
+    let field = plan.field;
+    let width = field.width;
+    let mask = field_mask(width);
+    let mask_literal = hex(mask);
+    let getter = names::ident(&plan.getter);
+    let read_type = plan.read.tokens();
+    let full = width == int.bits();
+    let name = &field.name;
+    let describe = match plan.array {
+        Some((count, stride)) => format!(
+            "`{name}`: {count} fields of {width} bit{} from bit {}, every {stride} bits.",
+            if width == 1 { "" } else { "s" },
+            field.lsb
+        ),
+        None if width == 1 => format!("`{name}`, bit {}.", field.lsb),
+        None => format!("`{name}`, bits {}..={}.", field.lsb, field.lsb + width - 1),
+    };
+    let mut text = description_or(field.description.as_deref(), || describe.clone());
+    let mut setter_text = format!("Sets `{name}`; see [`Self::{}`].", plan.getter);
+    if let Some((count, _)) = plan.array {
+        let mut panics = String::new();
+        if let Some(dim) = &field.dim
+            && !dim.index_names.is_empty()
+        {
+            let listed = dim.index_names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let _ = write!(panics, "\n\nIndices `0..{count}` stand for {listed}.");
+        }
+        let _ = write!(panics, "\n\n# Panics\n\nIf `index >= {count}`.");
+        if field.description.is_some() {
+            text = format!("{text}\n\n{describe}");
+        }
+        text.push_str(&panics);
+        setter_text.push_str(&panics);
+    }
+    let getter_doc = doc(&text);
+    let setter_doc = doc(&setter_text);
+
+    let (index_parameter, check, shift, raw) = match plan.array {
+        Some((count, stride)) => {
+            let count_literal = number(u64::from(count));
+            let message = format!("index out of range: field array `{name}` has {count} elements");
+            let shift = array_shift(field.lsb, stride);
+            (
+                quote!(, index: usize),
+                quote! { assert!(index < #count_literal, #message); let shift = #shift; },
+                quote!(shift),
+                quote!((self.0 >> shift) & #mask_literal),
+            )
+        }
+        None => {
+            let lsb = number(u64::from(field.lsb));
+            let raw = if full {
+                quote!(self.0)
+            } else if field.lsb == 0 {
+                quote!(self.0 & #mask_literal)
+            } else {
+                quote!((self.0 >> #lsb) & #mask_literal)
+            };
+            (quote!(), quote!(), quote!(#lsb), raw)
+        }
+    };
+    let read_value = match &plan.read {
+        ValueKind::Bool => quote!((#raw) != 0),
+        ValueKind::Int(target) if *target == int => raw.clone(),
+        ValueKind::Int(target) => {
+            let target = target.tokens();
+            quote!((#raw) as #target)
+        }
+        ValueKind::Enum { path, int: target } if *target == int => quote!(#path::from_bits(#raw)),
+        ValueKind::Enum { path, int: target } => {
+            let target = target.tokens();
+            quote!(#path::from_bits((#raw) as #target))
+        }
+    };
+    let getter_fn = quote! {
+        #getter_doc
+        #[inline(always)]
+        pub const fn #getter(&self #index_parameter) -> #read_type {
+            #check
+            #read_value
+        }
+    };
+    let Some(setter) = &plan.setter else { return getter_fn };
+    let setter = names::ident(setter);
+    let write_type = plan.write.tokens();
+    let int_tokens = int.tokens();
+    let (value_bits, needs_mask) = match &plan.write {
+        ValueKind::Bool => (quote!(#int_tokens::from(value)), false),
+        ValueKind::Int(source) if *source == int => (quote!(value), true),
+        ValueKind::Int(_) => (quote!(#int_tokens::from(value)), true),
+        ValueKind::Enum { int: source, .. } if *source == int => (quote!(value.to_bits()), true),
+        ValueKind::Enum { .. } => (quote!(#int_tokens::from(value.to_bits())), true),
+    };
+    let store = if full {
+        quote! { self.0 = #value_bits; }
+    } else {
+        let masked = if needs_mask { quote!((#value_bits & #mask_literal)) } else { value_bits };
+        match plan.array {
+            Some(_) => quote! {
+                self.0 = (self.0 & !(#mask_literal << #shift)) | (#masked << #shift);
+            },
+            None if field.lsb == 0 => {
+                let clear = hex(!mask & field_mask(int.bits()));
+                quote! { self.0 = (self.0 & #clear) | #masked; }
+            }
+            None => {
+                let clear = hex(!(mask << field.lsb) & field_mask(int.bits()));
+                quote! { self.0 = (self.0 & #clear) | (#masked << #shift); }
+            }
+        }
+    };
+    quote! {
+        #getter_fn
+        #setter_doc
+        #[inline(always)]
+        pub fn #setter(&mut self #index_parameter, value: #write_type) {
+            #check
+            #store
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Static block descriptions (`META`) for the runtime. (Being written.)

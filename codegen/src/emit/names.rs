@@ -1,0 +1,215 @@
+//! Identifier rules: any vendor name becomes a valid, warning-free Rust
+//! identifier, deterministically, and names that collide in one scope get
+//! numbered suffixes in input order.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Span};
+
+/// Words of the 2024 edition that cannot be plain identifiers (strict,
+/// reserved and edition keywords). `self`, `Self`, `crate` and `super` cannot
+/// even be raw identifiers, so keywords get a `_` suffix instead.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match",
+    "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Removes the array placeholders `[%s]` and `%s` from a description name.
+pub fn strip_placeholder(name: &str) -> String {
+    name.replace("[%s]", "").replace("%s", "")
+}
+
+/// Splits a name into words at separators and case changes
+/// (`TxFIFOLevel` -> `Tx`, `FIFO`, `Level`). Characters that are not ASCII
+/// letters or digits separate words and are dropped.
+fn words(name: &str) -> Vec<String> {
+    let stripped = strip_placeholder(name);
+    let mut out = Vec::new();
+    for chunk in stripped.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = chunk.chars().collect();
+        let mut current = String::new();
+        for (index, &c) in chars.iter().enumerate() {
+            if index > 0 && !current.is_empty() {
+                let previous = chars[index - 1];
+                let next_is_lower = chars.get(index + 1).is_some_and(|n| n.is_ascii_lowercase());
+                // lower -> Upper starts a word; so does the last capital of an
+                // acronym when a lower-case letter follows (`FIFOLevel`).
+                let boundary = (previous.is_ascii_lowercase() && c.is_ascii_uppercase())
+                    || (previous.is_ascii_uppercase() && c.is_ascii_uppercase() && next_is_lower);
+                if boundary {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            current.push(c);
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+    }
+    out
+}
+
+fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// `snake_case`: modules, functions, fields. A leading digit gets a `_`
+/// prefix, a keyword a `_` suffix; an empty name becomes `unnamed`.
+pub fn snake(name: &str) -> String {
+    let joined = words(name).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_");
+    finish_lowerish(joined, "unnamed")
+}
+
+/// `SCREAMING_CASE`: constants. A leading digit gets a `_` prefix.
+pub fn screaming(name: &str) -> String {
+    let joined = words(name).iter().map(|w| w.to_ascii_uppercase()).collect::<Vec<_>>().join("_");
+    finish_lowerish(joined, "UNNAMED")
+}
+
+fn finish_lowerish(joined: String, empty: &str) -> String {
+    if joined.is_empty() {
+        return empty.to_string();
+    }
+    let mut out = joined;
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if is_keyword(&out) {
+        out.push('_');
+    }
+    out
+}
+
+/// `CamelCase`: types and enum variants. A leading digit gets a `V` prefix
+/// (`_1x` style names warn under `non_camel_case_types`), and `Self` becomes
+/// `VSelf`; an empty name becomes `Unnamed`.
+pub fn camel(name: &str) -> String {
+    let mut out = String::new();
+    for word in words(name) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            // Two digit-ending words would run together (`A1_2` -> `A12`);
+            // keep them apart with `_`, which the camel-case lint allows
+            // between digits.
+            if out.ends_with(|c: char| c.is_ascii_digit()) && first.is_ascii_digit() {
+                out.push('_');
+            }
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars.map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    if out.is_empty() {
+        return "Unnamed".to_string();
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) || is_keyword(&out) {
+        out.insert(0, 'V');
+    }
+    out
+}
+
+/// Which case a scope's names are in: decides how a collision suffix is added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// `snake_case` or `SCREAMING_CASE`: suffix `_1`, `_2`.
+    Underscored,
+    /// `CamelCase`: suffix `1`, `2` (or `_1` after a digit, which the lint allows).
+    Camel,
+}
+
+/// The names taken in one scope. Claims are first come, first served, so
+/// input order decides who keeps the plain name.
+#[derive(Debug, Clone)]
+pub struct Namespace {
+    used: BTreeSet<String>,
+    case: Case,
+}
+
+impl Namespace {
+    /// An empty scope of the given case, with some names held back for the
+    /// items the generator adds itself.
+    pub fn new(case: Case, reserved: &[&str]) -> Self {
+        Namespace { used: reserved.iter().map(|s| s.to_string()).collect(), case }
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.used.contains(name)
+    }
+
+    /// Takes `base`, or the first free numbered form of it.
+    pub fn claim(&mut self, base: &str) -> String {
+        self.claim_with(base, |_| Vec::new())
+    }
+
+    /// Takes a name whose companions (like the setter `set_<name>`) must be
+    /// free as well; claims the companions too.
+    pub fn claim_with(&mut self, base: &str, companions: impl Fn(&str) -> Vec<String>) -> String {
+        let mut number = 0u32;
+        loop {
+            let candidate = if number == 0 { base.to_string() } else { self.numbered(base, number) };
+            let others = companions(&candidate);
+            if !self.used.contains(&candidate) && others.iter().all(|o| !self.used.contains(o) && *o != candidate) {
+                self.used.insert(candidate.clone());
+                self.used.extend(others);
+                return candidate;
+            }
+            number += 1;
+        }
+    }
+
+    fn numbered(&self, base: &str, number: u32) -> String {
+        let trimmed = base.trim_end_matches('_');
+        let trimmed = if trimmed.is_empty() { base } else { trimmed };
+        match self.case {
+            Case::Underscored => format!("{trimmed}_{number}"),
+            Case::Camel if trimmed.ends_with(|c: char| c.is_ascii_digit()) => format!("{trimmed}_{number}"),
+            Case::Camel => format!("{trimmed}{number}"),
+        }
+    }
+}
+
+/// An identifier token for a name these rules produced.
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases() {
+        assert_eq!(snake("GPFSEL%s"), "gpfsel");
+        assert_eq!(snake("TxFIFOLevel"), "tx_fifo_level");
+        assert_eq!(snake("CH[%s]_CTRL"), "ch_ctrl");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("SELF"), "self_");
+        assert_eq!(snake("1WIRE"), "_1wire");
+        assert_eq!(snake("__"), "unnamed");
+        assert_eq!(snake("I2C0"), "i2c0");
+        assert_eq!(camel("UART0_CR"), "Uart0Cr");
+        assert_eq!(camel("1x"), "V1x");
+        assert_eq!(camel("self"), "VSelf");
+        assert_eq!(camel("A1_2"), "A1_2");
+        assert_eq!(screaming("fast-mode"), "FAST_MODE");
+        assert_eq!(screaming("10MHz"), "_10M_HZ");
+    }
+
+    #[test]
+    fn collisions_get_suffixes_in_order() {
+        let mut names = Namespace::new(Case::Underscored, &["new"]);
+        assert_eq!(names.claim("new"), "new_1");
+        assert_eq!(names.claim("cr"), "cr");
+        assert_eq!(names.claim("cr"), "cr_1");
+        let setter = |n: &str| vec![format!("set_{n}")];
+        assert_eq!(names.claim_with("set_en", setter), "set_en");
+        assert_eq!(names.claim_with("en", setter), "en_1");
+        let mut types = Namespace::new(Case::Camel, &[]);
+        assert_eq!(types.claim("Cr"), "Cr");
+        assert_eq!(types.claim("Cr"), "Cr1");
+        assert_eq!(types.claim("Ch0"), "Ch0");
+        assert_eq!(types.claim("Ch0"), "Ch0_1");
+    }
+}
