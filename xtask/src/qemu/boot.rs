@@ -58,7 +58,8 @@ const TAIL_LINES: usize = 40;
 impl Outcome {
     /// Takes in one console line.
     fn observe(&mut self, line: &str, since_start: Duration) {
-        if line == START_MARKER {
+        // The firmware's screen-clearing escapes share the marker's line.
+        if line.ends_with(START_MARKER) {
             self.reached_test = true;
             self.boot_time = since_start;
         } else if let Some(status) = line.strip_prefix(EXIT_MARKER) {

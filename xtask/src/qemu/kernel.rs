@@ -76,7 +76,7 @@ fn fetch(package: &str, directory: &Path) -> anyhow::Result<()> {
     let release = package
         .strip_prefix("linux-image-")
         .expect("checked when resolved");
-    let scratch = directory.with_extension("download");
+    let scratch = cache_sibling(directory, "download");
     // A previous run may have been interrupted half-way.
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)
@@ -119,6 +119,15 @@ fn fetch(package: &str, directory: &Path) -> anyhow::Result<()> {
     }
     std::fs::remove_dir_all(&scratch)
         .with_context(|| format!("cannot remove `{}`", scratch.display()))
+}
+
+/// `directory` with `.suffix` appended to its name (not replacing what follows
+/// its last dot, as `with_extension` would: package names contain dots).
+fn cache_sibling(directory: &Path, suffix: &str) -> PathBuf {
+    let mut name = directory.file_name().unwrap_or_default().to_owned();
+    name.push(".");
+    name.push(suffix);
+    directory.with_file_name(name)
 }
 
 /// The last component of a module path.

@@ -1,0 +1,373 @@
+//! `pci-edu --self-test`: the checks `cargo xtask qemu-test` runs inside a
+//! QEMU guest, against the edu device and the HPET.
+//!
+//! Each check prints one line, `ok <check>: <what was seen>` or
+//! `FAIL <check>: <why>`, and the run ends with `N passed, N failed`.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail, ensure};
+use mmreg::map::{PciResource, Uio};
+use mmreg::{DevMem, Io};
+
+use crate::edu::{self, Edu};
+use crate::hpet::{self, Hpet};
+use crate::sysfs::PciDevice;
+
+/// Tallies checks and prints one line per check.
+#[derive(Debug, Default)]
+struct Report {
+    passed: u32,
+    failed: u32,
+}
+
+impl Report {
+    /// Records one check: `Ok` carries what was seen, `Err` why it failed.
+    fn check(&mut self, name: &str, outcome: anyhow::Result<String>) {
+        match outcome {
+            Ok(seen) => {
+                self.passed += 1;
+                println!("ok {name}: {seen}");
+            }
+            Err(error) => {
+                self.failed += 1;
+                println!("FAIL {name}: {error:#}");
+            }
+        }
+    }
+}
+
+/// Runs every check; returns whether all passed.
+pub fn run() -> bool {
+    let mut report = Report::default();
+    match PciDevice::find(edu::VENDOR, edu::DEVICE).and_then(|device| {
+        let bar = device.bar(0)?;
+        Ok((device, bar))
+    }) {
+        Ok((device, bar)) => {
+            report.check(
+                "edu found in sysfs",
+                Ok(format!(
+                    "{:04x}:{:04x} at {}, BAR0 {:#x} ({:#x} bytes)",
+                    edu::VENDOR,
+                    edu::DEVICE,
+                    device.address,
+                    bar.start,
+                    bar.size
+                )),
+            );
+            through_dev_mem(&mut report, bar.start);
+            through_pci_resource(&mut report, &device);
+            through_uio(&mut report, &device);
+        }
+        Err(error) => report.check("edu found in sysfs", Err(error)),
+    }
+    check_hpet(&mut report);
+    check_refusals(&mut report);
+    println!("{} passed, {} failed", report.passed, report.failed);
+    report.failed == 0
+}
+
+/// The edu checks with the device's BAR mapped through `/dev/mem`.
+fn through_dev_mem(report: &mut Report, bar_start: u64) {
+    let mapping = DevMem::open().and_then(|memory| {
+        // SAFETY: the range is the edu device's BAR, which no driver owns; the
+        // checks access its registers only at their declared width.
+        unsafe { memory.map(bar_start, edu::SIZE) }
+    });
+    match mapping {
+        Ok(mapping) => edu_checks(report, "/dev/mem", &mapping),
+        Err(error) => report.check("/dev/mem: map edu BAR0", Err(error.into())),
+    }
+}
+
+/// The edu checks through the device's `resource0` file.
+fn through_pci_resource(report: &mut Report, device: &PciDevice) {
+    let mapping = PciResource::open(&device.address, 0).and_then(|resource| {
+        // SAFETY: as for `/dev/mem`: the device's own BAR, used at declared widths.
+        unsafe { resource.map(0, edu::SIZE) }
+    });
+    match mapping {
+        Ok(mapping) => edu_checks(report, "resource0", &mapping),
+        Err(error) => report.check("resource0: map edu BAR0", Err(error.into())),
+    }
+}
+
+/// Binds the device to `uio_pci_generic` and runs the edu checks on its UIO map.
+fn through_uio(report: &mut Report, device: &PciDevice) {
+    let bound = device.bind_uio(edu::VENDOR, edu::DEVICE);
+    let index = match bound {
+        Ok(index) => {
+            report.check(
+                "uio: bind edu to uio_pci_generic",
+                Ok(format!(
+                    "/dev/uio{index}, driver {}",
+                    device.driver().unwrap_or_default()
+                )),
+            );
+            index
+        }
+        Err(error) => return report.check("uio: bind edu to uio_pci_generic", Err(error)),
+    };
+    let mapping = Uio::open(index).and_then(|uio| {
+        // SAFETY: the driver exposes the BAR for user space; used at declared widths.
+        unsafe { uio.map(0) }
+    });
+    match mapping {
+        Ok(mapping) => edu_checks(report, "uio", &mapping),
+        Err(error) => report.check("uio: map 0", Err(error.into())),
+    }
+}
+
+/// The edu device's documented behaviour, through one mapping.
+fn edu_checks<I: Io>(report: &mut Report, source: &str, mapping: &I) {
+    let edu = match Edu::new(mapping) {
+        Ok(edu) => edu,
+        Err(error) => return report.check(&format!("{source}: edu block"), Err(error)),
+    };
+    report.check(&format!("{source}: identification"), {
+        let id = edu.identification();
+        if id == edu::IDENTIFICATION {
+            Ok(format!("{id:#010x}"))
+        } else {
+            Err(anyhow::anyhow!(
+                "read {id:#010x}, expected {:#010x}",
+                edu::IDENTIFICATION
+            ))
+        }
+    });
+    report.check(&format!("{source}: liveness inverts"), liveness(&edu));
+    report.check(&format!("{source}: factorial"), factorials(&edu));
+    report.check(
+        &format!("{source}: interrupt raise and acknowledge"),
+        interrupts(&edu),
+    );
+    report.check(
+        &format!("{source}: status interrupt-on-completion"),
+        completion_interrupt(&edu),
+    );
+    report.check(&format!("{source}: access widths"), widths(&edu, mapping));
+}
+
+/// Liveness answers the bitwise inverse of what was written.
+fn liveness<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+    let patterns = [
+        0x0000_0000,
+        0xffff_ffff,
+        0x1234_5678,
+        0xa5a5_5a5a,
+        0x8000_0001,
+    ];
+    for pattern in patterns {
+        let answer = edu.liveness(pattern);
+        ensure!(
+            answer == !pattern,
+            "wrote {pattern:#010x}, read {answer:#010x}, expected {:#010x}",
+            !pattern
+        );
+    }
+    Ok(format!("{} patterns", patterns.len()))
+}
+
+/// 5!, 10! and 12! (the largest that fits 32 bits), after polling the busy bit.
+fn factorials<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+    let mut seen = String::new();
+    for (n, expected) in [(5, 120), (10, 3_628_800), (12, 479_001_600)] {
+        let result = edu.factorial(n)?;
+        ensure!(
+            result == expected,
+            "{n}! read {result}, expected {expected}"
+        );
+        let _ = write!(seen, "{n}! = {result} ");
+    }
+    Ok(seen.trim_end().to_owned())
+}
+
+/// Raising sets interrupt status bits; acknowledging clears exactly those.
+fn interrupts<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+    edu.acknowledge_interrupt(u32::MAX);
+    ensure!(
+        edu.interrupt_status() == 0,
+        "status {:#x} after acknowledging all",
+        edu.interrupt_status()
+    );
+    edu.raise_interrupt(0x0000_1200);
+    edu.raise_interrupt(0x0003_0000);
+    let raised = edu.interrupt_status();
+    ensure!(
+        raised == 0x0003_1200,
+        "raised 0x1200 and 0x30000, status reads {raised:#x}"
+    );
+    edu.acknowledge_interrupt(0x0000_1000);
+    let partly = edu.interrupt_status();
+    ensure!(
+        partly == 0x0003_0200,
+        "acknowledged 0x1000, status reads {partly:#x}"
+    );
+    edu.acknowledge_interrupt(u32::MAX);
+    let cleared = edu.interrupt_status();
+    ensure!(cleared == 0, "acknowledged all, status reads {cleared:#x}");
+    Ok(format!(
+        "raised {raised:#x}, partial acknowledge left {partly:#x}, then {cleared:#x}"
+    ))
+}
+
+/// With status bit 7 set, a finished factorial raises interrupt status bit 0.
+fn completion_interrupt<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+    edu.acknowledge_interrupt(u32::MAX);
+    edu.set_interrupt_on_completion(true);
+    ensure!(edu.interrupt_on_completion(), "status bit 7 does not stick");
+    let result = edu.factorial(6);
+    let status = edu.interrupt_status();
+    edu.acknowledge_interrupt(u32::MAX);
+    edu.set_interrupt_on_completion(false);
+    ensure!(result? == 720, "6! is not 720");
+    ensure!(
+        status == 0x1,
+        "interrupt status {status:#x} after 6!, expected 0x1"
+    );
+    ensure!(
+        !edu.interrupt_on_completion(),
+        "status bit 7 does not clear"
+    );
+    ensure!(edu.interrupt_status() == 0, "interrupt status not cleared");
+    Ok(format!("interrupt status {status:#x} after 6!"))
+}
+
+/// The device answers 1- and 2-byte reads of its low registers with 0 and
+/// 8-byte reads with all ones, so only 32-bit accesses see real values.
+fn widths<I: Io>(edu: &Edu<'_, I>, mapping: &I) -> anyhow::Result<String> {
+    let id = edu.identification();
+    ensure!(
+        id == edu::IDENTIFICATION,
+        "32-bit identification read {id:#x}"
+    );
+    let byte = mapping.checked_read8(0)?;
+    let half = mapping.checked_read16(0)?;
+    let double = mapping.checked_read64(0)?;
+    ensure!(
+        byte == 0,
+        "1-byte read of the identification gave {byte:#x}, expected 0"
+    );
+    ensure!(
+        half == 0,
+        "2-byte read of the identification gave {half:#x}, expected 0"
+    );
+    ensure!(
+        double == u64::MAX,
+        "8-byte read gave {double:#x}, expected all ones"
+    );
+    Ok(format!(
+        "32-bit {id:#010x}; 8-bit {byte:#x}, 16-bit {half:#x}, 64-bit {double:#x}"
+    ))
+}
+
+/// The HPET: capabilities, and a main counter that advances at the rate its
+/// period implies.
+fn check_hpet(report: &mut Report) {
+    let mapping = DevMem::open().and_then(|memory| {
+        // SAFETY: the HPET's registers; the checks only read them.
+        unsafe { memory.map(hpet::BASE_ADDRESS, hpet::SIZE) }
+    });
+    let mapping = match mapping {
+        Ok(mapping) => mapping,
+        Err(error) => return report.check("hpet: map", Err(error.into())),
+    };
+    let hpet = match Hpet::new(&mapping) {
+        Ok(hpet) => hpet,
+        Err(error) => return report.check("hpet: block", Err(error)),
+    };
+    let capabilities = hpet.capabilities();
+    report.check("hpet: capabilities", {
+        let hpet::Capabilities { vendor, period_femtoseconds, timers, wide_counter } = capabilities;
+        if vendor != hpet::INTEL {
+            Err(anyhow::anyhow!("vendor {vendor:#06x}, expected {:#06x}", hpet::INTEL))
+        } else if period_femtoseconds == 0 || period_femtoseconds > hpet::MAX_PERIOD_FEMTOSECONDS {
+            Err(anyhow::anyhow!("period {period_femtoseconds} fs is outside 1..=100 ns"))
+        } else {
+            Ok(format!(
+                "vendor {vendor:#06x}, period {period_femtoseconds} fs, {timers} timers, {}-bit counter",
+                if wide_counter { 64 } else { 32 }
+            ))
+        }
+    });
+    report.check(
+        "hpet: counter rate",
+        counter_rate(&hpet, capabilities.period_femtoseconds),
+    );
+}
+
+/// Counts HPET ticks over a wall-clock interval and compares with the period.
+fn counter_rate<I: Io>(hpet: &Hpet<'_, I>, period_femtoseconds: u32) -> anyhow::Result<String> {
+    ensure!(
+        hpet.enabled(),
+        "the main counter is halted (ENABLE_CNF clear)"
+    );
+    ensure!(period_femtoseconds > 0, "zero period");
+    let started = Instant::now();
+    let first = hpet.counter();
+    std::thread::sleep(Duration::from_millis(200));
+    let last = hpet.counter();
+    let elapsed = started.elapsed();
+    let ticks = last.wrapping_sub(first);
+    let expected = elapsed.as_nanos() as f64 * 1e6 / f64::from(period_femtoseconds);
+    let ratio = ticks as f64 / expected;
+    // Wide enough for an emulator sharing two cores; a misread period or
+    // counter is off by orders of magnitude.
+    ensure!(
+        (0.8..=1.25).contains(&ratio),
+        "{ticks} ticks in {elapsed:?}, expected about {expected:.0} (ratio {ratio:.3})"
+    );
+    Ok(format!(
+        "{ticks} ticks in {:.1} ms, {ratio:.3} of the rate the period implies",
+        elapsed.as_secs_f64() * 1e3
+    ))
+}
+
+/// Ranges the kernel refuses give the runtime's explanation.
+fn check_refusals(report: &mut Report) {
+    report.check(
+        "refusal: RAM at 0x1000000",
+        refused(
+            0x0100_0000,
+            &[
+                "0x1000000",
+                "Operation not permitted",
+                "CONFIG_STRICT_DEVMEM",
+                "System RAM",
+            ],
+        ),
+    );
+    report.check(
+        "refusal: local APIC at 0xfee00000",
+        refused(
+            0xfee0_0000,
+            &[
+                "0xfee00000",
+                "Operation not permitted",
+                "iomem=relaxed",
+                "Local APIC",
+            ],
+        ),
+    );
+}
+
+/// Maps one page at `address` through `/dev/mem`, expecting a refusal whose
+/// message contains every one of `expected`.
+fn refused(address: u64, expected: &[&str]) -> anyhow::Result<String> {
+    let memory = DevMem::open().context("cannot open /dev/mem")?;
+    // SAFETY: the kernel is expected to refuse this range; if it does not, the
+    // mapping is dropped without being accessed.
+    let message = match unsafe { memory.map(address, 0x1000) } {
+        Ok(_) => bail!("the kernel mapped {address:#x}"),
+        Err(error) => error.to_string(),
+    };
+    let missing: Vec<&str> = expected
+        .iter()
+        .copied()
+        .filter(|part| !message.contains(part))
+        .collect();
+    ensure!(missing.is_empty(), "message lacks {missing:?}: {message}");
+    Ok(message)
+}
