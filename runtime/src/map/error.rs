@@ -321,7 +321,7 @@ impl fmt::Display for MapError {
                  hint: check the address and length for a typo",
                 Where(*kind, *address),
                 path.display(),
-                i64::MAX
+                super::page::MAX_END
             ),
             MapError::Misaligned {
                 path,

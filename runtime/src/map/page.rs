@@ -5,8 +5,8 @@
 
 use core::fmt;
 
-/// Largest offset `mmap64` accepts: `off64_t` is signed.
-const MAX_OFFSET: u64 = i64::MAX as u64;
+/// Largest end of a range: `off64_t` is signed, so offsets stay below 2^63.
+pub const MAX_END: u64 = 1 << 63;
 
 /// A requested range `[address, address + len)` widened to whole pages.
 ///
@@ -56,8 +56,8 @@ impl std::error::Error for SpanError {}
 
 /// Widens `[address, address + len)` to whole pages of `page_size` bytes.
 ///
-/// Refuses a zero length, a range ending past `i64::MAX` (the largest
-/// `off64_t`), and a page span longer than `usize` (which matters on 32-bit
+/// Refuses a zero length, a range ending past [`MAX_END`] (`off64_t` is
+/// signed), and a page span longer than `usize` (which matters on 32-bit
 /// targets mapping large ranges).
 pub fn page_span(address: u64, len: usize, page_size: usize) -> Result<PageSpan, SpanError> {
     if !page_size.is_power_of_two() {
@@ -69,10 +69,10 @@ pub fn page_span(address: u64, len: usize, page_size: usize) -> Result<PageSpan,
     let page = page_size as u64;
     let end = address
         .checked_add(len as u64)
-        .filter(|&end| end <= MAX_OFFSET)
+        .filter(|&end| end <= MAX_END)
         .ok_or(SpanError::Overflow)?;
     let map_offset = address & !(page - 1);
-    // `end <= i64::MAX`, so rounding up to a page cannot overflow a u64.
+    // `end <= 2^63`, so rounding up to a page cannot overflow a u64.
     let map_end = (end + page - 1) & !(page - 1);
     let map_len = usize::try_from(map_end - map_offset).map_err(|_| SpanError::Overflow)?;
     // Less than one page, so it fits in a usize.
