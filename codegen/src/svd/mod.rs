@@ -1,11 +1,97 @@
-//! The CMSIS-SVD front end. (Placeholder: being written.)
+//! The CMSIS-SVD front end: SVD text -> [`ir::Device`](crate::ir::Device).
+//!
+//! Vendor SVD files are often slightly off the schema, so this front end reads
+//! the XML itself (with `roxmltree`, which keeps positions) instead of handing
+//! it to a strict parser:
+//! 1. [`read`] walks the XML into the [`raw`] model, normalising values on the
+//!    way ([`values`]): a defect whose meaning is plain (`read-writeonce`,
+//!    `<access>write</access>`, a missing `<version>`) becomes a warning with
+//!    its line and column; a value that cannot be understood is an error;
+//! 2. [`derive`] resolves `derivedFrom` on peripherals, clusters, registers,
+//!    fields and enumerated values (sibling names, dotted paths, forward
+//!    references, chains; cycles are reported);
+//! 3. [`convert`] inherits register properties down the tree, checks arrays,
+//!    expands peripheral arrays and builds the IR.
+//!
+//! Every element keeps the location of the XML element it came from, so an
+//! element copied by `derivedFrom` points at its source, and a diagnostic on
+//! any element can name a line.
 
-use crate::diagnostic::Diagnostic;
-use crate::ir::Device;
+mod convert;
+mod derive;
+mod positions;
+mod raw;
+mod read;
+mod values;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
+use crate::ir::{Device, Location};
+
+use positions::LineIndex;
 
 /// Parses SVD text into the IR. `file` names the input in diagnostics.
 /// Returns the device and its warnings, or every diagnostic when it has errors.
-pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), crate::Diagnostics> {
-    let _ = (text, file);
-    todo!()
+pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagnostics> {
+    let mut context = Context { lines: LineIndex::new(text, file), diagnostics: Vec::new() };
+    let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let document = match roxmltree::Document::parse_with_options(text, options) {
+        Ok(document) => document,
+        Err(error) => {
+            let position = error.pos();
+            let location = context.lines.at_row_column(position.row, position.col);
+            let message = format!("malformed XML: {}", xml_error_text(&error));
+            return Err(Diagnostics(vec![Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location))]));
+        }
+    };
+    let root = document.root_element();
+    if root.tag_name().name() != "device" {
+        let message = format!("the root element is `<{}>`, not `<device>`: not an SVD file", root.tag_name().name());
+        let location = context.location(root.range().start);
+        return Err(Diagnostics(vec![Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location))]));
+    }
+    let mut raw = read::device(root, &mut context);
+    derive::resolve(&mut raw, &mut context);
+    let device = convert::device(raw, &mut context);
+    if context.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Diagnostics(context.diagnostics));
+    }
+    Ok((device, context.diagnostics))
+}
+
+/// roxmltree's message without its trailing ` at row:column` (the location
+/// carries that).
+fn xml_error_text(error: &roxmltree::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at ") {
+        Some(index) if text[index + 4..].chars().all(|c| c.is_ascii_digit() || c == ':') => text[..index].to_string(),
+        _ => text,
+    }
+}
+
+/// State shared by the passes: positions and the diagnostics so far.
+pub(super) struct Context<'a> {
+    lines: LineIndex<'a>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Context<'_> {
+    /// The location of a byte offset in the input.
+    pub(super) fn location(&self, offset: usize) -> Location {
+        self.lines.location(offset)
+    }
+
+    /// Records a warning.
+    pub(super) fn warn(&mut self, kind: DiagnosticKind, path: &str, location: &Location, message: String) {
+        self.diagnostics.push(Diagnostic::warning(kind, path, message).at(Some(location.clone())));
+    }
+
+    /// Records an error.
+    pub(super) fn error(&mut self, kind: DiagnosticKind, path: &str, location: &Location, message: String) {
+        self.diagnostics.push(Diagnostic::error(kind, path, message).at(Some(location.clone())));
+    }
+}
+
+/// `parent.name`, or `name` at the top.
+pub(super) fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() { name.to_string() } else { format!("{parent}.{name}") }
 }

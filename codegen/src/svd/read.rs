@@ -1,0 +1,366 @@
+//! XML -> [`raw`](super::raw) model, normalising values on the way.
+//!
+//! Unknown elements are skipped (vendors add their own); known elements with
+//! values off the schema are repaired with a warning where the meaning is
+//! plain, and reported as errors where it is not.
+
+use roxmltree::Node;
+
+use crate::diagnostic::DiagnosticKind;
+use crate::ir::{EnumeratedValue, Location, WriteConstraint};
+
+use super::raw::{
+    Derivation, Properties, RawCluster, RawDevice, RawDim, RawEnumSet, RawField, RawItem, RawPeripheral, RawRegister,
+};
+use super::values::{self, Lenient};
+use super::{Context, join};
+
+/// Reads the `<device>` element.
+pub(super) fn device(root: Node, context: &mut Context) -> RawDevice {
+    let location = context.location(root.range().start);
+    let name = child_text(root, "name").unwrap_or_else(|| {
+        let message = "the device has no `<name>`; using `device`".to_string();
+        context.warn(DiagnosticKind::MissingElement, "", &location, message);
+        "device".to_string()
+    });
+    for required in ["version", "description", "addressUnitBits", "width"] {
+        if child(root, required).is_none() {
+            let message = format!("the device has no `<{required}>` (required by the schema; not needed here)");
+            context.warn(DiagnosticKind::MissingElement, "", &location, message);
+        }
+    }
+    if let Some(cpu) = child(root, "cpu") {
+        check_cpu(cpu, context);
+    }
+    let properties = properties(root, "", context);
+    let mut peripherals = Vec::new();
+    match child(root, "peripherals") {
+        Some(list) => {
+            for node in elements(list).filter(|node| node.tag_name().name() == "peripheral") {
+                peripherals.extend(peripheral(node, context));
+            }
+        }
+        None => {
+            let message = "the device has no `<peripherals>`".to_string();
+            context.warn(DiagnosticKind::MissingElement, "", &location, message);
+        }
+    }
+    RawDevice { name, description: description(root), properties, peripherals }
+}
+
+/// The `<cpu>` block is not used by the generator, but its schema defects are
+/// reported (as warnings only) so the report matches what stricter tools say.
+fn check_cpu(cpu: Node, context: &mut Context) {
+    let location = context.location(cpu.range().start);
+    let required = ["name", "revision", "endian", "mpuPresent", "fpuPresent", "nvicPrioBits", "vendorSystickConfig"];
+    for name in required {
+        if child(cpu, name).is_none() {
+            let message = format!("`<cpu>` has no `<{name}>` (required by the schema; not needed here)");
+            context.warn(DiagnosticKind::MissingElement, "", &location, message);
+        }
+    }
+    for name in ["mpuPresent", "fpuPresent", "vendorSystickConfig", "fpuDP", "icachePresent", "dcachePresent"] {
+        if let Some(node) = child(cpu, name) {
+            let node_location = context.location(node.range().start);
+            match values::boolean(&text(node)) {
+                Ok((_, None)) => {}
+                Ok((_, Some(note))) => context.warn(DiagnosticKind::NonStandardValue, "", &node_location, note),
+                Err(message) => {
+                    let message = format!("`<cpu><{name}>`: {message} (ignored)");
+                    context.warn(DiagnosticKind::NonStandardValue, "", &node_location, message);
+                }
+            }
+        }
+    }
+}
+
+fn peripheral(node: Node, context: &mut Context) -> Option<RawPeripheral> {
+    let location = context.location(node.range().start);
+    let name = required_name(node, "", "peripheral", &location, context)?;
+    let path = name.clone();
+    let mut address_blocks = Vec::new();
+    for block in elements(node).filter(|child| child.tag_name().name() == "addressBlock") {
+        let offset = child_value(block, "offset", &path, values::number, context);
+        let size = child_value(block, "size", &path, values::number, context);
+        match (offset, size) {
+            (Some(offset), Some(size)) => address_blocks.push((offset, size)),
+            _ => {
+                let block_location = context.location(block.range().start);
+                let message = "`<addressBlock>` without a readable `<offset>` and `<size>`; ignored".to_string();
+                context.warn(DiagnosticKind::MissingElement, &path, &block_location, message);
+            }
+        }
+    }
+    Some(RawPeripheral {
+        description: description(node),
+        group: child_text(node, "groupName"),
+        base_address: child_value(node, "baseAddress", &path, values::number, context),
+        properties: properties(node, &path, context),
+        address_blocks,
+        items: child(node, "registers").map(|list| items(list, &path, context)).unwrap_or_default(),
+        dim: dim(node, &path, context),
+        derived_from: derivation(node, &path, &location, context),
+        resolved_from: None,
+        location,
+        name,
+    })
+}
+
+/// The registers and clusters inside `container`.
+fn items(container: Node, parent_path: &str, context: &mut Context) -> Vec<RawItem> {
+    let mut out = Vec::new();
+    for node in elements(container) {
+        match node.tag_name().name() {
+            "register" => out.extend(register(node, parent_path, context).map(RawItem::Register)),
+            "cluster" => out.extend(cluster(node, parent_path, context).map(RawItem::Cluster)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn cluster(node: Node, parent_path: &str, context: &mut Context) -> Option<RawCluster> {
+    let location = context.location(node.range().start);
+    let name = required_name(node, parent_path, "cluster", &location, context)?;
+    let path = join(parent_path, &name);
+    Some(RawCluster {
+        description: description(node),
+        offset: child_value(node, "addressOffset", &path, values::number, context),
+        properties: properties(node, &path, context),
+        dim: dim(node, &path, context),
+        items: items(node, &path, context),
+        derived_from: derivation(node, &path, &location, context),
+        location,
+        name,
+    })
+}
+
+fn register(node: Node, parent_path: &str, context: &mut Context) -> Option<RawRegister> {
+    let location = context.location(node.range().start);
+    let name = required_name(node, parent_path, "register", &location, context)?;
+    let path = join(parent_path, &name);
+    let mut fields = Vec::new();
+    if let Some(list) = child(node, "fields") {
+        for field_node in elements(list).filter(|child| child.tag_name().name() == "field") {
+            fields.extend(field(field_node, &path, context));
+        }
+    }
+    Some(RawRegister {
+        description: description(node),
+        offset: child_value(node, "addressOffset", &path, values::number, context),
+        properties: properties(node, &path, context),
+        dim: dim(node, &path, context),
+        read_action: child_value(node, "readAction", &path, values::read_action, context),
+        write_action: child_value(node, "modifiedWriteValues", &path, values::write_action, context),
+        alternate_register: child_text(node, "alternateRegister"),
+        alternate_group: child_text(node, "alternateGroup"),
+        fields,
+        derived_from: derivation(node, &path, &location, context),
+        location,
+        name,
+    })
+}
+
+fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawField> {
+    let location = context.location(node.range().start);
+    let name = required_name(node, parent_path, "field", &location, context)?;
+    let path = join(parent_path, &name);
+    let bits = if child(node, "bitOffset").is_some() {
+        let lsb = child_value(node, "bitOffset", &path, values::number_u32, context);
+        // The schema makes `bitWidth` optional next to `bitOffset`; one bit is its meaning.
+        let width = match child(node, "bitWidth") {
+            Some(width_node) => value(width_node, &path, values::number_u32, context),
+            None => Some(1),
+        };
+        lsb.zip(width)
+    } else if child(node, "lsb").is_some() || child(node, "msb").is_some() {
+        let lsb = child_value(node, "lsb", &path, values::number_u32, context);
+        let msb = child_value(node, "msb", &path, values::number_u32, context);
+        match (lsb, msb) {
+            (Some(lsb), Some(msb)) if lsb <= msb => Some((lsb, msb - lsb + 1)),
+            (Some(lsb), Some(msb)) => {
+                let message = format!("`<lsb>` {lsb} is above `<msb>` {msb}; read as bits {msb} to {lsb}");
+                context.warn(DiagnosticKind::NonStandardValue, &path, &location, message);
+                Some((msb, lsb - msb + 1))
+            }
+            _ => None,
+        }
+    } else {
+        child_value(node, "bitRange", &path, values::bit_range, context)
+    };
+    let mut enums = Vec::new();
+    for set_node in elements(node).filter(|child| child.tag_name().name() == "enumeratedValues") {
+        enums.push(enum_set(set_node, &path, context));
+    }
+    Some(RawField {
+        description: description(node),
+        bits,
+        access: child_value(node, "access", &path, values::access, context),
+        write_action: child_value(node, "modifiedWriteValues", &path, values::write_action, context),
+        read_action: child_value(node, "readAction", &path, values::read_action, context),
+        write_constraint: child(node, "writeConstraint").and_then(|constraint| write_constraint(constraint, &path, context)),
+        enums,
+        dim: dim(node, &path, context),
+        derived_from: derivation(node, &path, &location, context),
+        location,
+        name,
+    })
+}
+
+fn write_constraint(node: Node, path: &str, context: &mut Context) -> Option<WriteConstraint> {
+    if child_value(node, "writeAsRead", path, values::boolean, context) == Some(true) {
+        return Some(WriteConstraint::WriteAsRead);
+    }
+    if child_value(node, "useEnumeratedValues", path, values::boolean, context) == Some(true) {
+        return Some(WriteConstraint::UseEnumeratedValues);
+    }
+    let range = child(node, "range")?;
+    let min = child_value(range, "minimum", path, values::number, context);
+    let max = child_value(range, "maximum", path, values::number, context);
+    match (min, max) {
+        (Some(min), Some(max)) => Some(WriteConstraint::Range { min, max }),
+        _ => {
+            let location = context.location(range.range().start);
+            let message = "write constraint `<range>` without a readable `<minimum>` and `<maximum>`; ignored";
+            context.warn(DiagnosticKind::MissingElement, path, &location, message.to_string());
+            None
+        }
+    }
+}
+
+fn enum_set(node: Node, path: &str, context: &mut Context) -> RawEnumSet {
+    let location = context.location(node.range().start);
+    let mut values = Vec::new();
+    for value_node in elements(node).filter(|child| child.tag_name().name() == "enumeratedValue") {
+        let value_location = context.location(value_node.range().start);
+        let Some(name) = child_text(value_node, "name") else {
+            let message = "`<enumeratedValue>` has no `<name>`; ignored".to_string();
+            context.warn(DiagnosticKind::MissingElement, path, &value_location, message);
+            continue;
+        };
+        let value = if child(value_node, "value").is_some() {
+            match child_value(value_node, "value", path, values::number, context) {
+                Some(number) => Some(number),
+                None => continue,
+            }
+        } else if child_value(value_node, "isDefault", path, values::boolean, context) == Some(true) {
+            None
+        } else {
+            let message = format!("enumerated value `{name}` has neither `<value>` nor `<isDefault>`; ignored");
+            context.warn(DiagnosticKind::MissingElement, path, &value_location, message);
+            continue;
+        };
+        values.push(EnumeratedValue { name, description: description(value_node), value });
+    }
+    RawEnumSet {
+        name: child_text(node, "name"),
+        usage: child_value(node, "usage", path, values::usage, context),
+        values,
+        derived_from: derivation(node, path, &location, context),
+        location,
+    }
+}
+
+/// `size`, `access`, `resetValue` and `resetMask` declared on `node`.
+fn properties(node: Node, path: &str, context: &mut Context) -> Properties {
+    Properties {
+        size: child_value(node, "size", path, values::number_u32, context),
+        access: child_value(node, "access", path, values::access, context),
+        reset_value: child_value(node, "resetValue", path, values::number, context),
+        reset_mask: child_value(node, "resetMask", path, values::number, context),
+    }
+}
+
+fn dim(node: Node, path: &str, context: &mut Context) -> Option<RawDim> {
+    let dim_node = child(node, "dim")?;
+    let location = context.location(dim_node.range().start);
+    let count = value(dim_node, path, values::number_u32, context)?;
+    let Some(increment_node) = child(node, "dimIncrement") else {
+        let message = "`<dim>` without `<dimIncrement>`: the element spacing is unknown".to_string();
+        context.error(DiagnosticKind::BadArray, path, &location, message);
+        return None;
+    };
+    let increment = value(increment_node, path, values::number, context)?;
+    let index = match child(node, "dimIndex") {
+        Some(index_node) => Some(value(index_node, path, values::dim_index, context)?),
+        None => None,
+    };
+    Some(RawDim { count, increment, index, location })
+}
+
+fn derivation(node: Node, path: &str, location: &Location, context: &mut Context) -> Option<Derivation> {
+    let target = node.attribute("derivedFrom")?.trim();
+    if target.is_empty() {
+        context.warn(DiagnosticKind::UnresolvedDerivation, path, location, "empty `derivedFrom`; ignored".to_string());
+        return None;
+    }
+    Some(Derivation { target: target.to_string() })
+}
+
+fn required_name(node: Node, parent_path: &str, what: &str, location: &Location, context: &mut Context) -> Option<String> {
+    let name = child_text(node, "name");
+    if name.is_none() {
+        let message = format!("{what} without a `<name>`");
+        context.error(DiagnosticKind::MissingElement, parent_path, location, message);
+    }
+    name
+}
+
+/// Reads `node`'s text with `parse`, reporting repairs and failures.
+fn value<T>(node: Node, path: &str, parse: fn(&str) -> Lenient<T>, context: &mut Context) -> Option<T> {
+    let location = context.location(node.range().start);
+    let tag = node.tag_name().name();
+    match parse(&text(node)) {
+        Ok((value, note)) => {
+            if let Some(note) = note {
+                context.warn(DiagnosticKind::NonStandardValue, path, &location, format!("`<{tag}>`: {note}"));
+            }
+            Some(value)
+        }
+        Err(message) => {
+            context.error(DiagnosticKind::Syntax, path, &location, format!("`<{tag}>`: {message}"));
+            None
+        }
+    }
+}
+
+fn child_value<T>(
+    node: Node,
+    name: &str,
+    path: &str,
+    parse: fn(&str) -> Lenient<T>,
+    context: &mut Context,
+) -> Option<T> {
+    child(node, name).and_then(|child| value(child, path, parse, context))
+}
+
+fn elements<'a, 'input>(node: Node<'a, 'input>) -> impl Iterator<Item = Node<'a, 'input>> {
+    node.children().filter(Node::is_element)
+}
+
+fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
+    elements(node).find(|child| child.tag_name().name() == name)
+}
+
+/// All text inside `node` (CDATA included), untrimmed.
+fn text(node: Node) -> String {
+    match node.first_child() {
+        Some(only) if only.is_text() && only.next_sibling().is_none() => only.text().unwrap_or("").to_string(),
+        _ => node.descendants().filter(Node::is_text).filter_map(|text| text.text()).collect(),
+    }
+}
+
+/// A child's text, trimmed; `None` when absent or blank.
+fn child_text(node: Node, name: &str) -> Option<String> {
+    let text = text(child(node, name)?);
+    let trimmed = text.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+/// A `<description>`, with each line trimmed and blank lines dropped (vendor
+/// files indent continuation lines to the XML's depth).
+fn description(node: Node) -> Option<String> {
+    let text = text(child(node, "description")?);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
