@@ -271,3 +271,26 @@ fn miri() -> anyhow::Result<()> {
 fn qemu_test() -> anyhow::Result<()> {
     util::run(util::cargo().args(["xtask", "qemu-test"]))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{PENDING, STEPS};
+
+    #[test]
+    fn step_names_are_unique_and_pending_names_exist() {
+        let mut names: Vec<&str> = STEPS.iter().map(|step| step.name).collect();
+        assert_eq!(
+            names[0], "install",
+            "installing must come before the checks"
+        );
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), STEPS.len());
+        for pending in PENDING {
+            assert!(
+                names.contains(pending),
+                "pending step `{pending}` is not in STEPS"
+            );
+        }
+    }
+}

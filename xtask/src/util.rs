@@ -180,3 +180,16 @@ pub fn format_duration(duration: Duration) -> String {
         format!("{}m{:02}s", whole / 60, whole % 60)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::format_duration;
+
+    #[test]
+    fn durations_read_as_seconds_then_minutes() {
+        assert_eq!(format_duration(Duration::from_millis(12_345)), "12.3s");
+        assert_eq!(format_duration(Duration::from_secs(245)), "4m05s");
+    }
+}
