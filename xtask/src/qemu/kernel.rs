@@ -38,20 +38,73 @@ pub fn ensure(cache: &Path) -> anyhow::Result<Kernel> {
             versioned_package()?
         }
     };
-    let directory = cache.join(&package);
-    let kernel = Kernel {
-        vmlinuz: directory.join("vmlinuz"),
-        modules: MODULES
-            .iter()
-            .map(|module| directory.join(file_name(module)))
-            .collect(),
-    };
-    if kernel.vmlinuz.is_file() && kernel.modules.iter().all(|module| module.is_file()) {
+    let kernel = Kernel::cached_in(&cache.join(&package));
+    if kernel.is_complete() {
         return Ok(kernel);
     }
     println!("qemu-test: downloading {package}");
-    fetch(&package, &directory)?;
-    Ok(kernel)
+    match fetch(&package, &cache.join(&package)) {
+        Ok(()) => {
+            remove_other_versions(cache, &package);
+            Ok(kernel)
+        }
+        // The package lists may name a version the mirror no longer has;
+        // an older cached kernel tests the runtime just as well.
+        Err(error) => match cached_versions(cache).into_iter().find(Kernel::is_complete) {
+            Some(older) => {
+                eprintln!(
+                    "qemu-test: {error:#}; using the cached `{}`",
+                    older.vmlinuz.display()
+                );
+                Ok(older)
+            }
+            None => Err(error),
+        },
+    }
+}
+
+impl Kernel {
+    /// The files of a kernel cached in `directory` (which may not exist).
+    fn cached_in(directory: &Path) -> Kernel {
+        Kernel {
+            vmlinuz: directory.join("vmlinuz"),
+            modules: MODULES
+                .iter()
+                .map(|module| directory.join(file_name(module)))
+                .collect(),
+        }
+    }
+
+    /// Whether every file is there.
+    fn is_complete(&self) -> bool {
+        self.vmlinuz.is_file() && self.modules.iter().all(|module| module.is_file())
+    }
+}
+
+/// Every kernel directory in the cache.
+fn cached_versions(cache: &Path) -> Vec<Kernel> {
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| Kernel::cached_in(&entry.path()))
+        .collect()
+}
+
+/// Removes cached kernels other than `package`, so versions do not pile up.
+fn remove_other_versions(cache: &Path, package: &str) {
+    for kernel in cached_versions(cache) {
+        let directory = kernel
+            .vmlinuz
+            .parent()
+            .expect("cached files sit in a directory");
+        if directory.file_name().is_some_and(|name| name != package) {
+            // Best effort: a leftover directory costs only disk space.
+            let _ = std::fs::remove_dir_all(directory);
+        }
+    }
 }
 
 /// Resolves the metapackage to the versioned package it depends on, such as
