@@ -32,16 +32,6 @@ impl SourceKind {
     fn is_physical(self) -> bool {
         !matches!(self, SourceKind::File)
     }
-
-    /// The region a length is checked against, for [`MapError::PastEnd`].
-    fn region(self) -> String {
-        match self {
-            SourceKind::DevMem => "physical memory".to_owned(),
-            SourceKind::Uio { map } => format!("UIO map {map}"),
-            SourceKind::PciResource { bar } => format!("BAR {bar}"),
-            SourceKind::File => "the file".to_owned(),
-        }
-    }
 }
 
 /// What `/proc/iomem` says about a range `/dev/mem` refused to map.
@@ -232,10 +222,12 @@ pub enum MapError {
         /// The error.
         error: io::Error,
     },
-    /// A name or path holds a NUL byte, or a shared memory name is malformed.
+    /// A name given to open a source is malformed.
     InvalidName {
         /// The name.
         name: String,
+        /// What is wrong with it.
+        reason: &'static str,
     },
     /// `sysconf(_SC_PAGESIZE)` failed.
     PageSize {
@@ -344,11 +336,15 @@ impl fmt::Display for MapError {
                 len,
                 size,
             } => {
+                let (region, noun) = match kind {
+                    SourceKind::Uio { map } => (format!("UIO map {map} of "), "map"),
+                    SourceKind::PciResource { bar } => (format!("BAR {bar} through "), "BAR"),
+                    SourceKind::DevMem | SourceKind::File => (String::new(), "file"),
+                };
                 write!(
                     f,
-                    "cannot map {len:#x} bytes at offset {offset:#x} of {} of `{}`: \
-                     it is only {size:#x} bytes long",
-                    kind.region(),
+                    "cannot map {len:#x} bytes at offset {offset:#x} of {region}`{}`: \
+                     the {noun} is only {size:#x} bytes long",
                     path.display()
                 )?;
                 match kind {
@@ -414,12 +410,9 @@ impl fmt::Display for MapError {
             } => {
                 write!(f, "cannot {operation} `{}`: {error}", path.display())
             }
-            MapError::InvalidName { name } => write!(
-                f,
-                "invalid name `{}`: it must not contain NUL bytes \
-                 (and a shared memory name must not contain `/` after the first character)",
-                name.escape_debug()
-            ),
+            MapError::InvalidName { name, reason } => {
+                write!(f, "invalid name `{}`: {reason}", name.escape_debug())
+            }
             MapError::PageSize { error } => {
                 write!(
                     f,

@@ -205,6 +205,7 @@ fn shm_name(name: &str) -> Result<CString, MapError> {
     if bare.is_empty() || bare.contains('/') || bare == "." || bare == ".." {
         return Err(MapError::InvalidName {
             name: name.to_owned(),
+            reason: "a shared memory name is one path component after an optional `/`",
         });
     }
     c_string(&format!("/{bare}"))
@@ -214,6 +215,7 @@ fn shm_name(name: &str) -> Result<CString, MapError> {
 fn c_string(name: &str) -> Result<CString, MapError> {
     CString::new(name).map_err(|_| MapError::InvalidName {
         name: name.to_owned(),
+        reason: "it contains a NUL byte",
     })
 }
 

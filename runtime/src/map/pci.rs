@@ -44,13 +44,22 @@ impl PciResource {
         if address.is_empty() || address.contains(['/', '\0']) || address.starts_with('.') {
             return Err(MapError::InvalidName {
                 name: address.to_owned(),
+                reason: "a PCI address is `domain:bus:device.function`, e.g. `0000:00:04.0`",
             });
         }
         let kind = SourceKind::PciResource { bar };
         let device = devices_root.join(address);
         let resource = device.join("resource");
         let text = read_attribute(&resource, kind)?;
-        let line = text.lines().nth(bar as usize).unwrap_or_default();
+        let path = device.join(format!("resource{bar}"));
+        // A BAR index past the listed resources is one the device lacks.
+        let Some(line) = text.lines().nth(bar as usize) else {
+            return Err(MapError::NotMemoryBar {
+                path,
+                bar,
+                flags: 0,
+            });
+        };
         let fields: Vec<u64> = line.split_whitespace().filter_map(parse_number).collect();
         let &[start, end, flags] = fields.as_slice() else {
             return Err(MapError::SysfsParse {
@@ -58,7 +67,6 @@ impl PciResource {
                 content: line.to_owned(),
             });
         };
-        let path = device.join(format!("resource{bar}"));
         // An unused BAR reads as all zeros; `end` is inclusive.
         let size = if (start, end) == (0, 0) || end < start {
             0
