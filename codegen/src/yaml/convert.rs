@@ -11,8 +11,8 @@ use super::node::{Node, Value};
 use super::schema::{self, nearest};
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::ir::{
-    Access, Cluster, Device, Dim, EnumeratedValue, EnumeratedValues, Field, Item, Location, Peripheral, ReadAction,
-    Register, Usage, WriteAction, WriteConstraint,
+    Access, Cluster, Device, Dim, EnumeratedValue, EnumeratedValues, Field, Item, Location,
+    Peripheral, ReadAction, Register, Usage, WriteAction, WriteConstraint,
 };
 
 /// Register properties inherited from the device, peripheral and cluster
@@ -35,7 +35,11 @@ impl<'n> Entries<'n> {
     /// The value of `key`; `None` when absent or null (so `key: ~` in a
     /// derived entity clears what it inherited).
     fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(name, _)| *name == key).map(|(_, value)| *value).filter(|value| !value.is_null())
+        self.entries
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| *value)
+            .filter(|value| !value.is_null())
     }
 
     fn has(&self, key: &str) -> bool {
@@ -52,7 +56,10 @@ pub(crate) struct Converter {
 impl Converter {
     /// A converter for `file`.
     pub(crate) fn new(file: &str) -> Self {
-        Converter { file: Arc::from(file), diagnostics: Vec::new() }
+        Converter {
+            file: Arc::from(file),
+            diagnostics: Vec::new(),
+        }
     }
 
     /// The diagnostics, each reported once (an entity derived from a faulty
@@ -61,7 +68,9 @@ impl Converter {
         let mut seen = HashSet::new();
         self.diagnostics
             .into_iter()
-            .filter(|diagnostic| seen.insert((diagnostic.location.clone(), diagnostic.message.clone())))
+            .filter(|diagnostic| {
+                seen.insert((diagnostic.location.clone(), diagnostic.message.clone()))
+            })
             .collect()
     }
 
@@ -72,16 +81,27 @@ impl Converter {
 
     /// A location in this file.
     pub(crate) fn location_at(&self, line: u32, column: u32) -> Option<Location> {
-        Some(Location { file: Arc::clone(&self.file), line, column })
+        Some(Location {
+            file: Arc::clone(&self.file),
+            line,
+            column,
+        })
     }
 
     fn error(&mut self, kind: DiagnosticKind, path: &str, node: &Node, message: String) {
         let location = self.location(node);
-        self.diagnostics.push(Diagnostic::error(kind, path, message).at(location));
+        self.diagnostics
+            .push(Diagnostic::error(kind, path, message).at(location));
     }
 
     /// Checks that `node` is a mapping with only `keys`, each once.
-    fn entries<'n>(&mut self, node: &'n Node, path: &str, keys: &[&str], what: &str) -> Option<Entries<'n>> {
+    fn entries<'n>(
+        &mut self,
+        node: &'n Node,
+        path: &str,
+        keys: &[&str],
+        what: &str,
+    ) -> Option<Entries<'n>> {
         let Value::Mapping(pairs) = &node.value else {
             self.error(
                 DiagnosticKind::Syntax,
@@ -94,19 +114,40 @@ impl Converter {
         let mut entries: Vec<(&'n str, &'n Node)> = Vec::with_capacity(pairs.len());
         for (key, value) in pairs {
             let Some(name) = key.scalar().filter(|_| !key.is_null()) else {
-                self.error(DiagnosticKind::Syntax, path, key, format!("keys must be words, found {}", key.kind_name()));
+                self.error(
+                    DiagnosticKind::Syntax,
+                    path,
+                    key,
+                    format!("keys must be words, found {}", key.kind_name()),
+                );
                 continue;
             };
             if !keys.contains(&name) {
                 let hint = match nearest(name, keys.iter().copied()) {
                     Some(suggestion) => format!("; did you mean `{suggestion}`?"),
-                    None => format!(" (known keys: {})", keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+                    None => format!(
+                        " (known keys: {})",
+                        keys.iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 };
-                self.error(DiagnosticKind::UnknownKey, path, key, format!("unknown key `{name}` in {what}{hint}"));
+                self.error(
+                    DiagnosticKind::UnknownKey,
+                    path,
+                    key,
+                    format!("unknown key `{name}` in {what}{hint}"),
+                );
                 continue;
             }
             if entries.iter().any(|(seen, _)| *seen == name) {
-                self.error(DiagnosticKind::Syntax, path, key, format!("duplicate key `{name}` in {what}"));
+                self.error(
+                    DiagnosticKind::Syntax,
+                    path,
+                    key,
+                    format!("duplicate key `{name}` in {what}"),
+                );
                 continue;
             }
             entries.push((name, value));
@@ -119,15 +160,31 @@ impl Converter {
         match node.scalar() {
             Some(text) => Some(text.to_string()),
             None => {
-                self.error(DiagnosticKind::Syntax, path, node, format!("`{key}` must be text, found {}", node.kind_name()));
+                self.error(
+                    DiagnosticKind::Syntax,
+                    path,
+                    node,
+                    format!("`{key}` must be text, found {}", node.kind_name()),
+                );
                 None
             }
         }
     }
 
-    fn required_text(&mut self, entries: &Entries<'_>, key: &str, path: &str, what: &str) -> Option<String> {
+    fn required_text(
+        &mut self,
+        entries: &Entries<'_>,
+        key: &str,
+        path: &str,
+        what: &str,
+    ) -> Option<String> {
         if !entries.has(key) {
-            self.error(DiagnosticKind::MissingElement, path, entries.node, format!("{what} has no `{key}`"));
+            self.error(
+                DiagnosticKind::MissingElement,
+                path,
+                entries.node,
+                format!("{what} has no `{key}`"),
+            );
             return None;
         }
         self.text(entries, key, path)
@@ -137,7 +194,9 @@ impl Converter {
         let node = entries.get(key)?;
         let parsed = node.scalar().and_then(schema::parse_number);
         if parsed.is_none() {
-            let found = node.scalar().map_or_else(|| node.kind_name().to_string(), |text| format!("`{text}`"));
+            let found = node
+                .scalar()
+                .map_or_else(|| node.kind_name().to_string(), |text| format!("`{text}`"));
             self.error(
                 DiagnosticKind::Syntax,
                 path,
@@ -154,15 +213,31 @@ impl Converter {
             Ok(small) => Some(small),
             Err(_) => {
                 let node = entries.get(key)?;
-                self.error(DiagnosticKind::Syntax, path, node, format!("`{key}` is too large: `{value}`"));
+                self.error(
+                    DiagnosticKind::Syntax,
+                    path,
+                    node,
+                    format!("`{key}` is too large: `{value}`"),
+                );
                 None
             }
         }
     }
 
-    fn required_number(&mut self, entries: &Entries<'_>, key: &str, path: &str, what: &str) -> Option<u64> {
+    fn required_number(
+        &mut self,
+        entries: &Entries<'_>,
+        key: &str,
+        path: &str,
+        what: &str,
+    ) -> Option<u64> {
         if !entries.has(key) {
-            self.error(DiagnosticKind::MissingElement, path, entries.node, format!("{what} has no `{key}`"));
+            self.error(
+                DiagnosticKind::MissingElement,
+                path,
+                entries.node,
+                format!("{what} has no `{key}`"),
+            );
             return None;
         }
         self.number(entries, key, path)
@@ -182,10 +257,24 @@ impl Converter {
         }
         let hint = match nearest(text, words.iter().map(|(word, _)| *word)) {
             Some(suggestion) => format!("; did you mean `{suggestion}`?"),
-            None => format!(" (expected one of {})", words.iter().map(|(w, _)| format!("`{w}`")).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                " (expected one of {})",
+                words
+                    .iter()
+                    .map(|(w, _)| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
-        let found = node.scalar().map_or_else(|| node.kind_name().to_string(), |text| format!("`{text}`"));
-        self.error(DiagnosticKind::Syntax, path, node, format!("unknown `{key}` value {found}{hint}"));
+        let found = node
+            .scalar()
+            .map_or_else(|| node.kind_name().to_string(), |text| format!("`{text}`"));
+        self.error(
+            DiagnosticKind::Syntax,
+            path,
+            node,
+            format!("unknown `{key}` value {found}{hint}"),
+        );
         None
     }
 
@@ -195,7 +284,12 @@ impl Converter {
             Some("true" | "True" | "TRUE") => Some(true),
             Some("false" | "False" | "FALSE") => Some(false),
             _ => {
-                self.error(DiagnosticKind::Syntax, path, node, format!("`{key}` must be `true` or `false`"));
+                self.error(
+                    DiagnosticKind::Syntax,
+                    path,
+                    node,
+                    format!("`{key}` must be `true` or `false`"),
+                );
                 None
             }
         }
@@ -205,7 +299,11 @@ impl Converter {
     fn names(&mut self, entries: &Entries<'_>, key: &str, path: &str) -> Option<Vec<String>> {
         let node = entries.get(key)?;
         match &node.value {
-            Value::Scalar { text, .. } => Some(text.split(',').map(|name| name.trim().to_string()).collect()),
+            Value::Scalar { text, .. } => Some(
+                text.split(',')
+                    .map(|name| name.trim().to_string())
+                    .collect(),
+            ),
             Value::Sequence(items) => {
                 let mut names = Vec::with_capacity(items.len());
                 for item in items {
@@ -222,18 +320,30 @@ impl Converter {
                 Some(names)
             }
             Value::Mapping(_) => {
-                self.error(DiagnosticKind::Syntax, path, node, format!("`{key}` must be a list of words"));
+                self.error(
+                    DiagnosticKind::Syntax,
+                    path,
+                    node,
+                    format!("`{key}` must be a list of words"),
+                );
                 None
             }
         }
     }
 
     fn list<'n>(&mut self, entries: &Entries<'n>, key: &str, path: &str) -> &'n [Node] {
-        let Some(node) = entries.get(key) else { return &[] };
+        let Some(node) = entries.get(key) else {
+            return &[];
+        };
         match &node.value {
             Value::Sequence(items) => items,
             _ => {
-                self.error(DiagnosticKind::Syntax, path, node, format!("`{key}` must be a list, found {}", node.kind_name()));
+                self.error(
+                    DiagnosticKind::Syntax,
+                    path,
+                    node,
+                    format!("`{key}` must be a list, found {}", node.kind_name()),
+                );
                 &[]
             }
         }
@@ -241,9 +351,17 @@ impl Converter {
 
     /// The document.
     pub(crate) fn device(&mut self, root: &Node) -> Device {
-        let mut device = Device { name: String::new(), description: None, peripherals: Vec::new() };
-        let Some(entries) = self.entries(root, "", schema::DEVICE_KEYS, "the device") else { return device };
-        device.name = self.required_text(&entries, "device", "", "the description").unwrap_or_default();
+        let mut device = Device {
+            name: String::new(),
+            description: None,
+            peripherals: Vec::new(),
+        };
+        let Some(entries) = self.entries(root, "", schema::DEVICE_KEYS, "the device") else {
+            return device;
+        };
+        device.name = self
+            .required_text(&entries, "device", "", "the description")
+            .unwrap_or_default();
         device.description = self.text(&entries, "description", "");
         let defaults = self.defaults(&entries, Defaults::default(), "");
         let list = self.list(&entries, "peripherals", "");
@@ -256,26 +374,48 @@ impl Converter {
     }
 
     fn defaults(&mut self, entries: &Entries<'_>, inherited: Defaults, path: &str) -> Defaults {
-        let Some(node) = entries.get("defaults") else { return inherited };
-        let Some(own) = self.entries(node, path, schema::DEFAULTS_KEYS, "`defaults`") else { return inherited };
+        let Some(node) = entries.get("defaults") else {
+            return inherited;
+        };
+        let Some(own) = self.entries(node, path, schema::DEFAULTS_KEYS, "`defaults`") else {
+            return inherited;
+        };
         Defaults {
             size: self.small_number(&own, "size", path).or(inherited.size),
-            access: self.word(&own, "access", schema::ACCESS_WORDS, path).or(inherited.access),
+            access: self
+                .word(&own, "access", schema::ACCESS_WORDS, path)
+                .or(inherited.access),
             reset: self.number(&own, "reset", path).or(inherited.reset),
-            reset_mask: self.number(&own, "reset_mask", path).or(inherited.reset_mask),
+            reset_mask: self
+                .number(&own, "reset_mask", path)
+                .or(inherited.reset_mask),
         }
     }
 
     /// Resolves `derived_from` among the siblings in `list`: a derived entity
     /// is its base's keys overridden by its own. Returns each entity's
     /// effective mapping and the name it was derived from.
-    fn derive(&mut self, list: &[Node], name_keys: &[&str], parent: &str, what: &str) -> Vec<(Node, Option<String>)> {
+    fn derive(
+        &mut self,
+        list: &[Node],
+        name_keys: &[&str],
+        parent: &str,
+        what: &str,
+    ) -> Vec<(Node, Option<String>)> {
         let names: Vec<Option<&str>> = list.iter().map(|node| name_of(node, name_keys)).collect();
         let mut resolved: Vec<Option<Node>> = vec![None; list.len()];
         let mut result = Vec::with_capacity(list.len());
         for index in 0..list.len() {
             let mut visiting = Vec::new();
-            let node = self.resolve(list, &names, index, &mut resolved, &mut visiting, parent, what);
+            let node = self.resolve(
+                list,
+                &names,
+                index,
+                &mut resolved,
+                &mut visiting,
+                parent,
+                what,
+            );
             let derived_from = derived_from_of(&list[index]).map(str::to_string);
             result.push((node, derived_from));
         }
@@ -297,7 +437,9 @@ impl Converter {
             return node.clone();
         }
         let own = &list[index];
-        let Some(base_name) = derived_from_of(own) else { return own.clone() };
+        let Some(base_name) = derived_from_of(own) else {
+            return own.clone();
+        };
         let path = join(parent, names[index].unwrap_or("?"));
         let value_node = derived_from_node(own).unwrap_or(own);
         let Some(base_index) = names.iter().position(|name| *name == Some(base_name)) else {
@@ -329,10 +471,17 @@ impl Converter {
         merged
     }
 
-    fn peripheral(&mut self, node: &Node, derived_from: Option<String>, inherited: Defaults) -> Option<Peripheral> {
+    fn peripheral(
+        &mut self,
+        node: &Node,
+        derived_from: Option<String>,
+        inherited: Defaults,
+    ) -> Option<Peripheral> {
         let path = name_of(node, &["name"]).unwrap_or("?").to_string();
         let entries = self.entries(node, &path, schema::PERIPHERAL_KEYS, "a peripheral")?;
-        let name = self.required_text(&entries, "name", &path, "a peripheral").unwrap_or_default();
+        let name = self
+            .required_text(&entries, "name", &path, "a peripheral")
+            .unwrap_or_default();
         let defaults = self.defaults(&entries, inherited, &path);
         let list = self.list(&entries, "registers", &path);
         Some(Peripheral {
@@ -363,8 +512,12 @@ impl Converter {
     fn cluster(&mut self, node: &Node, inherited: Defaults, parent: &str) -> Option<Cluster> {
         let path = join(parent, name_of(node, &["cluster"]).unwrap_or("?"));
         let entries = self.entries(node, &path, schema::CLUSTER_KEYS, "a cluster")?;
-        let name = self.required_text(&entries, "cluster", &path, "a cluster").unwrap_or_default();
-        let offset = self.required_number(&entries, "offset", &path, "a cluster").unwrap_or(0);
+        let name = self
+            .required_text(&entries, "cluster", &path, "a cluster")
+            .unwrap_or_default();
+        let offset = self
+            .required_number(&entries, "offset", &path, "a cluster")
+            .unwrap_or(0);
         let dim = self.dim(&entries, &path, None);
         let defaults = self.defaults(&entries, inherited, &path);
         let list = self.list(&entries, "registers", &path);
@@ -381,13 +534,28 @@ impl Converter {
     fn register(&mut self, node: &Node, defaults: Defaults, parent: &str) -> Option<Register> {
         let path = join(parent, name_of(node, &["name"]).unwrap_or("?"));
         let entries = self.entries(node, &path, schema::REGISTER_KEYS, "a register")?;
-        let name = self.required_text(&entries, "name", &path, "a register").unwrap_or_default();
-        let offset = self.required_number(&entries, "offset", &path, "a register").unwrap_or(0);
-        let size = self.small_number(&entries, "size", &path).or(defaults.size).unwrap_or(32);
-        let access = self.word(&entries, "access", schema::ACCESS_WORDS, &path).or(defaults.access).unwrap_or_default();
-        let reset_value = self.number(&entries, "reset", &path).or(defaults.reset).unwrap_or(0);
-        let reset_mask =
-            self.number(&entries, "reset_mask", &path).or(defaults.reset_mask).unwrap_or_else(|| schema::full_mask(size));
+        let name = self
+            .required_text(&entries, "name", &path, "a register")
+            .unwrap_or_default();
+        let offset = self
+            .required_number(&entries, "offset", &path, "a register")
+            .unwrap_or(0);
+        let size = self
+            .small_number(&entries, "size", &path)
+            .or(defaults.size)
+            .unwrap_or(32);
+        let access = self
+            .word(&entries, "access", schema::ACCESS_WORDS, &path)
+            .or(defaults.access)
+            .unwrap_or_default();
+        let reset_value = self
+            .number(&entries, "reset", &path)
+            .or(defaults.reset)
+            .unwrap_or(0);
+        let reset_mask = self
+            .number(&entries, "reset_mask", &path)
+            .or(defaults.reset_mask)
+            .unwrap_or_else(|| schema::full_mask(size));
         let dim = self.dim(&entries, &path, Some(u64::from(size.div_ceil(8))));
         let list = self.list(&entries, "fields", &path);
         let mut fields = Vec::with_capacity(list.len());
@@ -413,13 +581,23 @@ impl Converter {
 
     /// `count`, `stride` and `index_names`; `default_stride` is used when
     /// `stride` is left out (registers: their width; fields: their width).
-    fn dim(&mut self, entries: &Entries<'_>, path: &str, default_stride: Option<u64>) -> Option<Dim> {
+    fn dim(
+        &mut self,
+        entries: &Entries<'_>,
+        path: &str,
+        default_stride: Option<u64>,
+    ) -> Option<Dim> {
         let count = self.small_number(entries, "count", path);
         let stride = self.number(entries, "stride", path);
         let index_names = self.names(entries, "index_names", path);
         if count.is_none() && index_names.is_none() {
             if let Some(node) = entries.get("stride") {
-                self.error(DiagnosticKind::BadArray, path, node, "`stride` without `count`".into());
+                self.error(
+                    DiagnosticKind::BadArray,
+                    path,
+                    node,
+                    "`stride` without `count`".into(),
+                );
             }
             return None;
         }
@@ -428,17 +606,28 @@ impl Converter {
         let stride = match stride.or(default_stride) {
             Some(stride) => stride,
             None => {
-                self.error(DiagnosticKind::MissingElement, path, entries.node, "an array needs a `stride`".into());
+                self.error(
+                    DiagnosticKind::MissingElement,
+                    path,
+                    entries.node,
+                    "an array needs a `stride`".into(),
+                );
                 0
             }
         };
-        Some(Dim { count, stride, index_names })
+        Some(Dim {
+            count,
+            stride,
+            index_names,
+        })
     }
 
     fn field(&mut self, node: &Node, register_access: Access, parent: &str) -> Option<Field> {
         let path = join(parent, name_of(node, &["name"]).unwrap_or("?"));
         let entries = self.entries(node, &path, schema::FIELD_KEYS, "a field")?;
-        let name = self.required_text(&entries, "name", &path, "a field").unwrap_or_default();
+        let name = self
+            .required_text(&entries, "name", &path, "a field")
+            .unwrap_or_default();
         let (lsb, width) = self.position(&entries, &path).unwrap_or((0, 1));
         let write_constraint = self.write_constraint(&entries, &path);
         let enums = self.enums(&entries, &path);
@@ -447,11 +636,23 @@ impl Converter {
             description: self.text(&entries, "description", &path),
             lsb,
             width,
-            access: self.word(&entries, "access", schema::ACCESS_WORDS, &path).unwrap_or(register_access),
+            access: self
+                .word(&entries, "access", schema::ACCESS_WORDS, &path)
+                .unwrap_or(register_access),
             write_action: self
-                .word(&entries, "modified_write_values", schema::WRITE_ACTION_WORDS, &path)
+                .word(
+                    &entries,
+                    "modified_write_values",
+                    schema::WRITE_ACTION_WORDS,
+                    &path,
+                )
                 .unwrap_or(WriteAction::Normal),
-            read_action: self.word::<ReadAction>(&entries, "read_action", schema::READ_ACTION_WORDS, &path),
+            read_action: self.word::<ReadAction>(
+                &entries,
+                "read_action",
+                schema::READ_ACTION_WORDS,
+                &path,
+            ),
             write_constraint,
             enums,
             dim: self.dim(&entries, &path, Some(u64::from(width))),
@@ -461,21 +662,32 @@ impl Converter {
 
     /// `bits: "[msb:lsb]"`, `bit: n`, or `lsb` with `width` or `msb`.
     fn position(&mut self, entries: &Entries<'_>, path: &str) -> Option<(u32, u32)> {
-        let given: Vec<&str> = ["bits", "bit", "lsb"].into_iter().filter(|key| entries.has(key)).collect();
+        let given: Vec<&str> = ["bits", "bit", "lsb"]
+            .into_iter()
+            .filter(|key| entries.has(key))
+            .collect();
         if given.len() > 1 {
             let node = entries.get(given[1]).unwrap_or(entries.node);
             self.error(
                 DiagnosticKind::Syntax,
                 path,
                 node,
-                format!("give the field's position once: `{}` and `{}` both given", given[0], given[1]),
+                format!(
+                    "give the field's position once: `{}` and `{}` both given",
+                    given[0], given[1]
+                ),
             );
             return None;
         }
         let lone = |key: &str| entries.get(key).filter(|_| !entries.has("lsb"));
         for key in ["width", "msb"] {
             if let Some(node) = lone(key) {
-                self.error(DiagnosticKind::Syntax, path, node, format!("`{key}` goes with `lsb`"));
+                self.error(
+                    DiagnosticKind::Syntax,
+                    path,
+                    node,
+                    format!("`{key}` goes with `lsb`"),
+                );
                 return None;
             }
         }
@@ -489,7 +701,12 @@ impl Converter {
                     _ => None,
                 };
                 let Some(text) = text else {
-                    self.error(DiagnosticKind::Syntax, path, node, "`bits` must look like `\"[msb:lsb]\"`".into());
+                    self.error(
+                        DiagnosticKind::Syntax,
+                        path,
+                        node,
+                        "`bits` must look like `\"[msb:lsb]\"`".into(),
+                    );
                     return None;
                 };
                 match schema::parse_bit_range(text) {
@@ -509,14 +726,24 @@ impl Converter {
                         let msb = self.small_number(entries, "msb", path)?;
                         if msb < lsb {
                             let node = entries.get("msb")?;
-                            self.error(DiagnosticKind::Syntax, path, node, format!("`msb` {msb} is below `lsb` {lsb}"));
+                            self.error(
+                                DiagnosticKind::Syntax,
+                                path,
+                                node,
+                                format!("`msb` {msb} is below `lsb` {lsb}"),
+                            );
                             return None;
                         }
                         Some((lsb, msb - lsb + 1))
                     }
                     (true, true) => {
                         let node = entries.get("msb")?;
-                        self.error(DiagnosticKind::Syntax, path, node, "give `width` or `msb`, not both".into());
+                        self.error(
+                            DiagnosticKind::Syntax,
+                            path,
+                            node,
+                            "give `width` or `msb`, not both".into(),
+                        );
                         None
                     }
                     (false, false) => {
@@ -545,15 +772,21 @@ impl Converter {
     fn write_constraint(&mut self, entries: &Entries<'_>, path: &str) -> Option<WriteConstraint> {
         let node = entries.get("write_constraint")?;
         match &node.value {
-            Value::Scalar { text, .. } if text == schema::WRITE_AS_READ => Some(WriteConstraint::WriteAsRead),
+            Value::Scalar { text, .. } if text == schema::WRITE_AS_READ => {
+                Some(WriteConstraint::WriteAsRead)
+            }
             Value::Scalar { text, .. } if text == schema::USE_ENUMERATED_VALUES => {
                 Some(WriteConstraint::UseEnumeratedValues)
             }
             Value::Mapping(_) => {
-                let range = self.entries(node, path, schema::RANGE_KEYS, "a `write_constraint` range")?;
+                let range =
+                    self.entries(node, path, schema::RANGE_KEYS, "a `write_constraint` range")?;
                 let min = self.required_number(&range, "min", path, "a `write_constraint` range");
                 let max = self.required_number(&range, "max", path, "a `write_constraint` range");
-                Some(WriteConstraint::Range { min: min?, max: max? })
+                Some(WriteConstraint::Range {
+                    min: min?,
+                    max: max?,
+                })
             }
             _ => {
                 let words = [schema::WRITE_AS_READ, schema::USE_ENUMERATED_VALUES];
@@ -578,18 +811,37 @@ impl Converter {
         if let Some(node) = entries.get("enums") {
             for key in ["values", "enum", "usage"] {
                 if let Some(other) = entries.get(key) {
-                    self.error(DiagnosticKind::Syntax, path, other, format!("`{key}` cannot be used with `enums`"));
+                    self.error(
+                        DiagnosticKind::Syntax,
+                        path,
+                        other,
+                        format!("`{key}` cannot be used with `enums`"),
+                    );
                 }
             }
             let Value::Sequence(sets) = &node.value else {
-                self.error(DiagnosticKind::Syntax, path, node, format!("`enums` must be a list, found {}", node.kind_name()));
+                self.error(
+                    DiagnosticKind::Syntax,
+                    path,
+                    node,
+                    format!("`enums` must be a list, found {}", node.kind_name()),
+                );
                 return Vec::new();
             };
             let mut result = Vec::with_capacity(sets.len());
             for set in sets {
-                let Some(set_entries) = self.entries(set, path, schema::ENUMS_KEYS, "an `enums` entry") else { continue };
+                let Some(set_entries) =
+                    self.entries(set, path, schema::ENUMS_KEYS, "an `enums` entry")
+                else {
+                    continue;
+                };
                 if !set_entries.has("values") {
-                    self.error(DiagnosticKind::MissingElement, path, set, "an `enums` entry has no `values`".into());
+                    self.error(
+                        DiagnosticKind::MissingElement,
+                        path,
+                        set,
+                        "an `enums` entry has no `values`".into(),
+                    );
                     continue;
                 }
                 result.push(self.value_set(&set_entries, "name", path));
@@ -599,7 +851,12 @@ impl Converter {
         if !entries.has("values") {
             for key in ["enum", "usage"] {
                 if let Some(other) = entries.get(key) {
-                    self.error(DiagnosticKind::Syntax, path, other, format!("`{key}` goes with `values`"));
+                    self.error(
+                        DiagnosticKind::Syntax,
+                        path,
+                        other,
+                        format!("`{key}` goes with `values`"),
+                    );
                 }
             }
             return Vec::new();
@@ -609,7 +866,9 @@ impl Converter {
 
     fn value_set(&mut self, entries: &Entries<'_>, name_key: &str, path: &str) -> EnumeratedValues {
         let name = self.text(entries, name_key, path);
-        let usage = self.word(entries, "usage", schema::USAGE_WORDS, path).unwrap_or(Usage::ReadWrite);
+        let usage = self
+            .word(entries, "usage", schema::USAGE_WORDS, path)
+            .unwrap_or(Usage::ReadWrite);
         let mut values = Vec::new();
         if let Some(node) = entries.get("values") {
             match &node.value {
@@ -645,7 +904,11 @@ impl Converter {
                 ),
             }
         }
-        EnumeratedValues { name, usage, values }
+        EnumeratedValues {
+            name,
+            usage,
+            values,
+        }
     }
 
     fn enumerated_value(&mut self, node: &Node, parent: &str) -> Option<EnumeratedValue> {
@@ -655,24 +918,36 @@ impl Converter {
         let value = self.number(&entries, "value", &path);
         let is_default = self.boolean(&entries, "default", &path).unwrap_or(false);
         match (entries.has("value"), is_default) {
-            (true, true) => {
-                self.error(DiagnosticKind::Syntax, &path, node, "give `value` or `default: true`, not both".into())
-            }
+            (true, true) => self.error(
+                DiagnosticKind::Syntax,
+                &path,
+                node,
+                "give `value` or `default: true`, not both".into(),
+            ),
             (false, false) => self.error(
                 DiagnosticKind::MissingElement,
                 &path,
                 node,
-                "an enumerated value needs `value` (or `default: true` for every other value)".into(),
+                "an enumerated value needs `value` (or `default: true` for every other value)"
+                    .into(),
             ),
             _ => {}
         }
-        Some(EnumeratedValue { name, description: self.text(&entries, "description", &path), value })
+        Some(EnumeratedValue {
+            name,
+            description: self.text(&entries, "description", &path),
+            value,
+        })
     }
 }
 
 /// `parent.name`, or `name` at the top.
 fn join(parent: &str, name: &str) -> String {
-    if parent.is_empty() { name.to_string() } else { format!("{parent}.{name}") }
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
 }
 
 fn pairs(node: &Node) -> &[(Node, Node)] {
@@ -683,7 +958,10 @@ fn pairs(node: &Node) -> &[(Node, Node)] {
 }
 
 fn entry<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
-    pairs(node).iter().find(|(name, _)| name.scalar() == Some(key)).map(|(_, value)| value)
+    pairs(node)
+        .iter()
+        .find(|(name, _)| name.scalar() == Some(key))
+        .map(|(_, value)| value)
 }
 
 fn has_key(node: &Node, key: &str) -> bool {
@@ -692,7 +970,8 @@ fn has_key(node: &Node, key: &str) -> bool {
 
 /// The first of `keys` that names the entity.
 fn name_of<'n>(node: &'n Node, keys: &[&str]) -> Option<&'n str> {
-    keys.iter().find_map(|key| entry(node, key).and_then(Node::scalar))
+    keys.iter()
+        .find_map(|key| entry(node, key).and_then(Node::scalar))
 }
 
 fn derived_from_node(node: &Node) -> Option<&Node> {
@@ -714,16 +993,26 @@ fn merge(base: &Node, own: &Node) -> Node {
         if name == Some("derived_from") {
             continue;
         }
-        match own_pairs.iter().find(|(own_key, _)| own_key.scalar().is_some() && own_key.scalar() == name) {
+        match own_pairs
+            .iter()
+            .find(|(own_key, _)| own_key.scalar().is_some() && own_key.scalar() == name)
+        {
             Some(pair) => merged.push(pair.clone()),
             None => merged.push((key.clone(), value.clone())),
         }
     }
     for pair in own_pairs {
         let name = pair.0.scalar();
-        if !merged.iter().any(|(key, _)| key.scalar().is_some() && key.scalar() == name) {
+        if !merged
+            .iter()
+            .any(|(key, _)| key.scalar().is_some() && key.scalar() == name)
+        {
             merged.push(pair.clone());
         }
     }
-    Node { value: Value::Mapping(merged), line: own.line, column: own.column }
+    Node {
+        value: Value::Mapping(merged),
+        line: own.line,
+        column: own.column,
+    }
 }

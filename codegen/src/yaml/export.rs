@@ -7,12 +7,17 @@
 use std::fmt::Write as _;
 
 use super::schema::{self, word_of};
-use crate::ir::{Access, Cluster, Device, Dim, EnumeratedValues, Field, Item, Peripheral, Register, Usage, WriteConstraint};
+use crate::ir::{
+    Access, Cluster, Device, Dim, EnumeratedValues, Field, Item, Peripheral, Register, Usage,
+    WriteConstraint,
+};
 
 /// Writes `device` as YAML text in the schema of `docs/yaml.md`.
 pub fn export(device: &Device) -> Result<String, crate::Error> {
     let mut out = Out::default();
-    out.text.push_str("# Exported by mmreg-codegen; the schema is described in mmreg's docs/yaml.md.\n");
+    out.text.push_str(
+        "# Exported by mmreg-codegen; the schema is described in mmreg's docs/yaml.md.\n",
+    );
     let mut map = out.map(0, false);
     map.scalar("device", &quote(&device.name, false));
     if let Some(description) = &device.description {
@@ -27,7 +32,12 @@ pub fn export(device: &Device) -> Result<String, crate::Error> {
         let base = peripheral
             .derived_from
             .as_ref()
-            .and_then(|name| device.peripherals.iter().find(|candidate| &candidate.name == name))
+            .and_then(|name| {
+                device
+                    .peripherals
+                    .iter()
+                    .find(|candidate| &candidate.name == name)
+            })
             .filter(|base| base.name != peripheral.name);
         write_peripheral(&mut out, 2, peripheral, base);
     }
@@ -43,7 +53,11 @@ struct Out {
 impl Out {
     /// Starts a mapping at `indent`; `item` makes it a list item (`- `).
     fn map(&mut self, indent: usize, item: bool) -> MapOut<'_> {
-        MapOut { out: self, indent, item }
+        MapOut {
+            out: self,
+            indent,
+            item,
+        }
     }
 }
 
@@ -79,14 +93,23 @@ impl MapOut<'_> {
     }
 }
 
-fn write_peripheral(out: &mut Out, indent: usize, peripheral: &Peripheral, base: Option<&Peripheral>) {
+fn write_peripheral(
+    out: &mut Out,
+    indent: usize,
+    peripheral: &Peripheral,
+    base: Option<&Peripheral>,
+) {
     let mut map = out.map(indent + 2, true);
     map.scalar("name", &quote(&peripheral.name, false));
     if let Some(base) = base {
         map.scalar("derived_from", &quote(&base.name, false));
     }
     let text = |value: &String| quote(value, false);
-    if let Some(line) = inherited(&peripheral.description, base.map(|base| &base.description), text) {
+    if let Some(line) = inherited(
+        &peripheral.description,
+        base.map(|base| &base.description),
+        text,
+    ) {
         map.scalar("description", &line);
     }
     if let Some(line) = inherited(&peripheral.group, base.map(|base| &base.group), text) {
@@ -95,7 +118,9 @@ fn write_peripheral(out: &mut Out, indent: usize, peripheral: &Peripheral, base:
     if peripheral.base_address != base.map_or(0, |base| base.base_address) {
         map.scalar("base", &hex(peripheral.base_address));
     }
-    if let Some(line) = inherited(&peripheral.size, base.map(|base| &base.size), |size| hex(*size)) {
+    if let Some(line) = inherited(&peripheral.size, base.map(|base| &base.size), |size| {
+        hex(*size)
+    }) {
         map.scalar("size", &line);
     }
     let items = items_text(&peripheral.items, indent + 4);
@@ -116,7 +141,11 @@ fn write_peripheral(out: &mut Out, indent: usize, peripheral: &Peripheral, base:
 /// How to write an optional property of a peripheral derived from `base`
 /// (or of one derived from nothing, when `base` is `None`): left out when
 /// inherited unchanged, `~` to clear what the base has.
-fn inherited<T: PartialEq>(own: &Option<T>, base: Option<&Option<T>>, render: impl Fn(&T) -> String) -> Option<String> {
+fn inherited<T: PartialEq>(
+    own: &Option<T>,
+    base: Option<&Option<T>>,
+    render: impl Fn(&T) -> String,
+) -> Option<String> {
     match (own, base) {
         (own, Some(base_value)) if own == base_value => None,
         (None, Some(_)) => Some("~".to_string()),
@@ -174,7 +203,12 @@ fn write_register(out: &mut Out, indent: usize, register: &Register) {
         map.scalar("reset_mask", &hex(register.reset_mask));
     }
     if let Some(dim) = &register.dim {
-        write_dim(&mut map, dim, Some(u64::from(register.size.div_ceil(8))), hex);
+        write_dim(
+            &mut map,
+            dim,
+            Some(u64::from(register.size.div_ceil(8))),
+            hex,
+        );
     }
     if let Some(action) = register.read_action {
         map.scalar("read_action", word_of(schema::READ_ACTION_WORDS, action));
@@ -194,13 +228,22 @@ fn write_register(out: &mut Out, indent: usize, register: &Register) {
     }
 }
 
-fn write_dim(map: &mut MapOut<'_>, dim: &Dim, default_stride: Option<u64>, number: fn(u64) -> String) {
+fn write_dim(
+    map: &mut MapOut<'_>,
+    dim: &Dim,
+    default_stride: Option<u64>,
+    number: fn(u64) -> String,
+) {
     map.scalar("count", &dim.count.to_string());
     if default_stride != Some(dim.stride) {
         map.scalar("stride", &number(dim.stride));
     }
     if !dim.index_names.is_empty() {
-        let names: Vec<String> = dim.index_names.iter().map(|name| quote(name, true)).collect();
+        let names: Vec<String> = dim
+            .index_names
+            .iter()
+            .map(|name| quote(name, true))
+            .collect();
         map.scalar("index_names", &format!("[{}]", names.join(", ")));
     }
 }
@@ -221,7 +264,10 @@ fn write_field(out: &mut Out, indent: usize, field: &Field, register_access: Acc
         map.scalar("access", word_of(schema::ACCESS_WORDS, field.access));
     }
     if !field.write_action.is_normal() {
-        map.scalar("modified_write_values", word_of(schema::WRITE_ACTION_WORDS, field.write_action));
+        map.scalar(
+            "modified_write_values",
+            word_of(schema::WRITE_ACTION_WORDS, field.write_action),
+        );
     }
     if let Some(action) = field.read_action {
         map.scalar("read_action", word_of(schema::READ_ACTION_WORDS, action));
@@ -229,13 +275,20 @@ fn write_field(out: &mut Out, indent: usize, field: &Field, register_access: Acc
     match &field.write_constraint {
         None => {}
         Some(WriteConstraint::WriteAsRead) => map.scalar("write_constraint", schema::WRITE_AS_READ),
-        Some(WriteConstraint::UseEnumeratedValues) => map.scalar("write_constraint", schema::USE_ENUMERATED_VALUES),
+        Some(WriteConstraint::UseEnumeratedValues) => {
+            map.scalar("write_constraint", schema::USE_ENUMERATED_VALUES)
+        }
         Some(WriteConstraint::Range { min, max }) => {
-            map.scalar("write_constraint", &format!("{{ min: {}, max: {} }}", number(*min), number(*max)));
+            map.scalar(
+                "write_constraint",
+                &format!("{{ min: {}, max: {} }}", number(*min), number(*max)),
+            );
         }
     }
     if let Some(dim) = &field.dim {
-        write_dim(&mut map, dim, Some(u64::from(field.width)), |stride| stride.to_string());
+        write_dim(&mut map, dim, Some(u64::from(field.width)), |stride| {
+            stride.to_string()
+        });
     }
     match field.enums.as_slice() {
         [] => {}
@@ -272,8 +325,16 @@ fn write_values(map: &mut MapOut<'_>, set: &EnumeratedValues, indent: usize) {
         return;
     }
     map.open("values");
-    let unique = set.values.iter().enumerate().all(|(index, value)| set.values[..index].iter().all(|v| v.name != value.name));
-    let compact = unique && set.values.iter().all(|value| value.description.is_none() && value.value.is_some());
+    let unique = set
+        .values
+        .iter()
+        .enumerate()
+        .all(|(index, value)| set.values[..index].iter().all(|v| v.name != value.name));
+    let compact = unique
+        && set
+            .values
+            .iter()
+            .all(|value| value.description.is_none() && value.value.is_some());
     for value in &set.values {
         let name = quote(&value.name, true);
         let line = if compact {
@@ -299,7 +360,11 @@ fn hex(value: u64) -> String {
 
 /// Small numbers in decimal, the rest in hex.
 fn number(value: u64) -> String {
-    if value < 10 { value.to_string() } else { hex(value) }
+    if value < 10 {
+        value.to_string()
+    } else {
+        hex(value)
+    }
 }
 
 /// `text` as a YAML scalar: plain when that is unambiguous (in `flow`
@@ -330,18 +395,41 @@ fn quote(text: &str, flow: bool) -> String {
 }
 
 fn plain_is_safe(text: &str, flow: bool) -> bool {
-    let Some(first) = text.chars().next() else { return false };
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
     if !(first.is_ascii_alphabetic() || first == '_') || text.ends_with(' ') {
         return false;
     }
     // Words YAML 1.1 readers take for booleans or null.
     let lower = text.to_ascii_lowercase();
-    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n") {
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+    ) {
         return false;
     }
     text.chars().all(|c| {
         c.is_ascii_alphanumeric()
-            || matches!(c, '_' | '.' | '%' | '-' | '/' | '(' | ')' | '\'' | '+' | ' ' | '=' | '<' | '>' | ';' | '*' | '&' | '!')
+            || matches!(
+                c,
+                '_' | '.'
+                    | '%'
+                    | '-'
+                    | '/'
+                    | '('
+                    | ')'
+                    | '\''
+                    | '+'
+                    | ' '
+                    | '='
+                    | '<'
+                    | '>'
+                    | ';'
+                    | '*'
+                    | '&'
+                    | '!'
+            )
             || (!flow && matches!(c, '[' | ']' | ','))
     })
 }

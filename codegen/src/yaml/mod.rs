@@ -23,13 +23,21 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), crate:
     let root = match node::load(text) {
         Ok(Some(root)) => root,
         Ok(None) => {
-            let diagnostic = Diagnostic::error(DiagnosticKind::MissingElement, "", "the file holds no YAML document")
-                .at(converter.location_at(1, 1));
+            let diagnostic = Diagnostic::error(
+                DiagnosticKind::MissingElement,
+                "",
+                "the file holds no YAML document",
+            )
+            .at(converter.location_at(1, 1));
             return Err(crate::Diagnostics(vec![diagnostic]));
         }
         Err(error) => {
-            let diagnostic = Diagnostic::error(DiagnosticKind::Syntax, "", format!("YAML syntax: {}", error.message))
-                .at(converter.location_at(error.line, error.column));
+            let diagnostic = Diagnostic::error(
+                DiagnosticKind::Syntax,
+                "",
+                format!("YAML syntax: {}", error.message),
+            )
+            .at(converter.location_at(error.line, error.column));
             return Err(crate::Diagnostics(vec![diagnostic]));
         }
     };

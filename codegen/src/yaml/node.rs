@@ -75,8 +75,17 @@ pub(crate) struct SyntaxError {
 
 /// A collection being built while its events arrive.
 enum Open {
-    Sequence { node: Node, items: Vec<Node>, anchor: usize },
-    Mapping { node: Node, entries: Vec<(Node, Node)>, key: Option<Node>, anchor: usize },
+    Sequence {
+        node: Node,
+        items: Vec<Node>,
+        anchor: usize,
+    },
+    Mapping {
+        node: Node,
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        anchor: usize,
+    },
 }
 
 fn position(span: &Span) -> (u32, u32) {
@@ -99,7 +108,11 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
             column: u32::try_from(error.marker().col() + 1).unwrap_or(u32::MAX),
         })?;
         let (line, column) = position(&span);
-        let placeholder = |value| Node { value, line, column };
+        let placeholder = |value| Node {
+            value,
+            line,
+            column,
+        };
         let complete = match event {
             Event::DocumentStart(_) => {
                 documents += 1;
@@ -113,7 +126,10 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                 None
             }
             Event::Scalar(text, style, anchor, _tag) => {
-                let node = placeholder(Value::Scalar { text: text.into_owned(), plain: style == ScalarStyle::Plain });
+                let node = placeholder(Value::Scalar {
+                    text: text.into_owned(),
+                    plain: style == ScalarStyle::Plain,
+                });
                 if anchor != 0 {
                     anchors.insert(anchor, node.clone());
                 }
@@ -124,11 +140,19 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                 // it point at the text that defines it.
                 Some(node) => Some(node.clone()),
                 None => {
-                    return Err(SyntaxError { message: "alias to an unknown anchor".into(), line, column });
+                    return Err(SyntaxError {
+                        message: "alias to an unknown anchor".into(),
+                        line,
+                        column,
+                    });
                 }
             },
             Event::SequenceStart(anchor, _tag) => {
-                stack.push(Open::Sequence { node: placeholder(Value::Sequence(Vec::new())), items: Vec::new(), anchor });
+                stack.push(Open::Sequence {
+                    node: placeholder(Value::Sequence(Vec::new())),
+                    items: Vec::new(),
+                    anchor,
+                });
                 None
             }
             Event::MappingStart(anchor, _tag) => {
@@ -142,15 +166,30 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match stack.pop() {
-                    Some(Open::Sequence { mut node, items, anchor }) => {
+                    Some(Open::Sequence {
+                        mut node,
+                        items,
+                        anchor,
+                    }) => {
                         node.value = Value::Sequence(items);
                         (node, anchor)
                     }
-                    Some(Open::Mapping { mut node, entries, anchor, .. }) => {
+                    Some(Open::Mapping {
+                        mut node,
+                        entries,
+                        anchor,
+                        ..
+                    }) => {
                         node.value = Value::Mapping(entries);
                         (node, anchor)
                     }
-                    None => return Err(SyntaxError { message: "unbalanced collection end".into(), line, column }),
+                    None => {
+                        return Err(SyntaxError {
+                            message: "unbalanced collection end".into(),
+                            line,
+                            column,
+                        });
+                    }
                 };
                 if anchor != 0 {
                     anchors.insert(anchor, node.clone());
@@ -179,19 +218,27 @@ mod tests {
     #[test]
     fn keeps_positions_and_order() {
         let root = load("a: 1\nb:\n  - x\n  - {c: 'd'}\n").unwrap().unwrap();
-        let Value::Mapping(entries) = &root.value else { panic!("not a mapping") };
+        let Value::Mapping(entries) = &root.value else {
+            panic!("not a mapping")
+        };
         assert_eq!(entries[0].0.scalar(), Some("a"));
         assert_eq!((entries[1].0.line, entries[1].0.column), (2, 1));
-        let Value::Sequence(items) = &entries[1].1.value else { panic!("not a list") };
+        let Value::Sequence(items) = &entries[1].1.value else {
+            panic!("not a list")
+        };
         assert_eq!((items[1].line, items[1].column), (4, 5));
-        let Value::Mapping(inner) = &items[1].value else { panic!("not a mapping") };
+        let Value::Mapping(inner) = &items[1].value else {
+            panic!("not a mapping")
+        };
         assert!(matches!(&inner[0].1.value, Value::Scalar { text, plain: false } if text == "d"));
     }
 
     #[test]
     fn aliases_copy_the_anchored_node() {
         let root = load("a: &x [1, 2]\nb: *x\n").unwrap().unwrap();
-        let Value::Mapping(entries) = &root.value else { panic!("not a mapping") };
+        let Value::Mapping(entries) = &root.value else {
+            panic!("not a mapping")
+        };
         assert!(matches!(&entries[1].1.value, Value::Sequence(items) if items.len() == 2));
     }
 
@@ -204,7 +251,9 @@ mod tests {
     #[test]
     fn empty_values_are_null() {
         let root = load("a:\nb: ''\n").unwrap().unwrap();
-        let Value::Mapping(entries) = &root.value else { panic!("not a mapping") };
+        let Value::Mapping(entries) = &root.value else {
+            panic!("not a mapping")
+        };
         assert!(entries[0].1.is_null());
         assert!(!entries[1].1.is_null());
     }

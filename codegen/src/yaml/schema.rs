@@ -10,11 +10,28 @@ pub(crate) const DEVICE_KEYS: &[&str] = &["device", "description", "defaults", "
 /// Keys of a `defaults` mapping (register properties inherited downwards).
 pub(crate) const DEFAULTS_KEYS: &[&str] = &["size", "access", "reset", "reset_mask"];
 /// Keys of a peripheral.
-pub(crate) const PERIPHERAL_KEYS: &[&str] =
-    &["name", "description", "group", "base", "size", "derived_from", "defaults", "registers"];
+pub(crate) const PERIPHERAL_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "group",
+    "base",
+    "size",
+    "derived_from",
+    "defaults",
+    "registers",
+];
 /// Keys of a cluster (an item with a `cluster` key).
-pub(crate) const CLUSTER_KEYS: &[&str] =
-    &["cluster", "description", "offset", "count", "stride", "index_names", "derived_from", "defaults", "registers"];
+pub(crate) const CLUSTER_KEYS: &[&str] = &[
+    "cluster",
+    "description",
+    "offset",
+    "count",
+    "stride",
+    "index_names",
+    "derived_from",
+    "defaults",
+    "registers",
+];
 /// Keys of a register.
 pub(crate) const REGISTER_KEYS: &[&str] = &[
     "name",
@@ -95,8 +112,11 @@ pub(crate) const READ_ACTION_WORDS: &[(&str, ReadAction)] = &[
 ];
 
 /// `usage` words, as SVD's enumerated values `usage`.
-pub(crate) const USAGE_WORDS: &[(&str, Usage)] =
-    &[("read", Usage::Read), ("write", Usage::Write), ("read-write", Usage::ReadWrite)];
+pub(crate) const USAGE_WORDS: &[(&str, Usage)] = &[
+    ("read", Usage::Read),
+    ("write", Usage::Write),
+    ("read-write", Usage::ReadWrite),
+];
 
 /// Scalar `write_constraint` words (the range form is a mapping).
 pub(crate) const WRITE_AS_READ: &str = "writeAsRead";
@@ -105,12 +125,18 @@ pub(crate) const USE_ENUMERATED_VALUES: &str = "useEnumeratedValues";
 
 /// The word for `value` in `words`.
 pub(crate) fn word_of<T: PartialEq + Copy>(words: &[(&'static str, T)], value: T) -> &'static str {
-    words.iter().find(|(_, candidate)| *candidate == value).map_or("", |(word, _)| word)
+    words
+        .iter()
+        .find(|(_, candidate)| *candidate == value)
+        .map_or("", |(word, _)| word)
 }
 
 /// The value `word` stands for in `words`.
 pub(crate) fn value_of<T: Copy>(words: &[(&'static str, T)], word: &str) -> Option<T> {
-    words.iter().find(|(candidate, _)| *candidate == word).map(|(_, value)| *value)
+    words
+        .iter()
+        .find(|(candidate, _)| *candidate == word)
+        .map(|(_, value)| *value)
 }
 
 /// Parses an unsigned number: decimal, `0x` hex, `0b` binary or `0o` octal,
@@ -145,7 +171,12 @@ pub(crate) fn parse_bit_range(text: &str) -> Result<(u32, u32), String> {
     let bit = |part: &str| -> Result<u32, String> {
         parse_number(part)
             .and_then(|value| u32::try_from(value).ok())
-            .ok_or_else(|| format!("`{}` is not a bit number in bit range `{text}`", part.trim()))
+            .ok_or_else(|| {
+                format!(
+                    "`{}` is not a bit number in bit range `{text}`",
+                    part.trim()
+                )
+            })
     };
     let (msb, lsb) = match inner.split_once(':') {
         Some((msb, lsb)) => (bit(msb)?, bit(lsb)?),
@@ -155,18 +186,27 @@ pub(crate) fn parse_bit_range(text: &str) -> Result<(u32, u32), String> {
         }
     };
     if msb < lsb {
-        return Err(format!("bit range `{text}` has its high bit below its low bit (write `[msb:lsb]`)"));
+        return Err(format!(
+            "bit range `{text}` has its high bit below its low bit (write `[msb:lsb]`)"
+        ));
     }
     Ok((lsb, msb - lsb + 1))
 }
 
 /// The nearest of `candidates` to `word`, if one is plausibly a typo of it.
-pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lowered = word.to_ascii_lowercase().replace('-', "_");
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
         let normalised = candidate.to_ascii_lowercase().replace('-', "_");
-        let distance = if normalised == lowered { 0 } else { edit_distance(&lowered, &normalised) };
+        let distance = if normalised == lowered {
+            0
+        } else {
+            edit_distance(&lowered, &normalised)
+        };
         if best.is_none_or(|(best_distance, _)| distance < best_distance) {
             best = Some((distance, candidate));
         }
@@ -174,7 +214,8 @@ pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
     // A third of the word may be wrong, and always at least two letters, so
     // `ofset` finds `offset` but `colour` does not find `count`.
     let limit = (word.chars().count() / 3).max(2);
-    best.filter(|(distance, _)| *distance <= limit).map(|(_, candidate)| candidate)
+    best.filter(|(distance, _)| *distance <= limit)
+        .map(|(_, candidate)| candidate)
 }
 
 /// Levenshtein distance over characters.
@@ -185,7 +226,9 @@ fn edit_distance(left: &str, right: &str) -> usize {
         let mut current = vec![row + 1; right.len() + 1];
         for (column, right_char) in right.iter().enumerate() {
             let substitution = previous[column] + usize::from(left_char != *right_char);
-            current[column + 1] = substitution.min(previous[column + 1] + 1).min(current[column] + 1);
+            current[column + 1] = substitution
+                .min(previous[column + 1] + 1)
+                .min(current[column] + 1);
         }
         previous = current;
     }
@@ -194,7 +237,11 @@ fn edit_distance(left: &str, right: &str) -> usize {
 
 /// All bits of a `size`-bit register.
 pub(crate) fn full_mask(size: u32) -> u64 {
-    if size >= 64 { u64::MAX } else { (1u64 << size) - 1 }
+    if size >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << size) - 1
+    }
 }
 
 #[cfg(test)]
@@ -218,18 +265,34 @@ mod tests {
         assert_eq!(parse_bit_range("[7:4]"), Ok((4, 4)));
         assert_eq!(parse_bit_range("31:0"), Ok((0, 32)));
         assert_eq!(parse_bit_range("[3]"), Ok((3, 1)));
-        assert!(parse_bit_range("[4:7]").unwrap_err().contains("high bit below"));
+        assert!(
+            parse_bit_range("[4:7]")
+                .unwrap_err()
+                .contains("high bit below")
+        );
         assert!(parse_bit_range("[7:4").is_err());
         assert!(parse_bit_range("[a:4]").unwrap_err().contains("`a`"));
     }
 
     #[test]
     fn suggestions() {
-        assert_eq!(nearest("ofset", REGISTER_KEYS.iter().copied()), Some("offset"));
-        assert_eq!(nearest("readAction", REGISTER_KEYS.iter().copied()), Some("read_action"));
-        assert_eq!(nearest("Offset", REGISTER_KEYS.iter().copied()), Some("offset"));
+        assert_eq!(
+            nearest("ofset", REGISTER_KEYS.iter().copied()),
+            Some("offset")
+        );
+        assert_eq!(
+            nearest("readAction", REGISTER_KEYS.iter().copied()),
+            Some("read_action")
+        );
+        assert_eq!(
+            nearest("Offset", REGISTER_KEYS.iter().copied()),
+            Some("offset")
+        );
         assert_eq!(nearest("colour", REGISTER_KEYS.iter().copied()), None);
-        assert_eq!(nearest("read_only", ACCESS_WORDS.iter().map(|(word, _)| *word)), Some("read-only"));
+        assert_eq!(
+            nearest("read_only", ACCESS_WORDS.iter().map(|(word, _)| *word)),
+            Some("read-only")
+        );
     }
 
     #[test]
