@@ -12,7 +12,7 @@ use super::enums::EnumPlan;
 use super::fieldset::{self, enum_key};
 use super::names::{self, Case, Namespace};
 use super::share::{self, BlockOwner, Owner, Shared};
-use super::{clean_text, description_or, doc, hex, hex_suffixed, number};
+use super::{clean_text, description_or, doc, hex, number};
 use crate::ir::{Access, Cluster, Field, Item, Peripheral, ReadAction, Register};
 
 /// Accessor names the block impl uses itself.
@@ -67,7 +67,13 @@ impl ModuleContext<'_> {
                         format!("Values of `{}`.", names::strip_placeholder(&field.name))
                     });
                     self.vals_items.push(plan.emit(&local, &text));
-                    self.shared.enums.insert(key.clone(), Owner { module: self.module.clone(), name: local.clone() });
+                    self.shared.enums.insert(
+                        key.clone(),
+                        Owner {
+                            module: self.module.clone(),
+                            name: local.clone(),
+                        },
+                    );
                 }
             }
             self.local_enums.insert(key, local.clone());
@@ -79,7 +85,11 @@ impl ModuleContext<'_> {
 }
 
 /// The module for one peripheral.
-pub fn emit_peripheral(shared: &mut Shared, module: &str, peripheral: &Peripheral) -> Result<TokenStream, crate::Error> {
+pub fn emit_peripheral(
+    shared: &mut Shared,
+    module: &str,
+    peripheral: &Peripheral,
+) -> Result<TokenStream, crate::Error> {
     let size = block_size(&peripheral.items).max(peripheral.size.unwrap_or(0));
     let module_ident = names::ident(module);
     let base_address = hex(peripheral.base_address);
@@ -115,7 +125,11 @@ pub fn emit_peripheral(shared: &mut Shared, module: &str, peripheral: &Periphera
             let cluster = names::ident(cluster);
             uses.push(quote!(#cluster));
         }
-        uses.push(if type_name == owner.type_name { quote!(#owner_type) } else { quote!(#owner_type as #type_ident) });
+        uses.push(if type_name == owner.type_name {
+            quote!(#owner_type)
+        } else {
+            quote!(#owner_type as #type_ident)
+        });
         return Ok(quote! {
             #module_doc
             pub mod #module_ident {
@@ -138,10 +152,26 @@ pub fn emit_peripheral(shared: &mut Shared, module: &str, peripheral: &Periphera
         blocks: Vec::new(),
     };
     let type_name = context.types.claim(&names::camel(module));
-    let block_doc = description_or(peripheral.description.as_deref(), || format!("The `{}` registers.", peripheral.name));
-    emit_block(&mut context, &type_name, &peripheral.name, &peripheral.items, size, &block_doc)?;
+    let block_doc = description_or(peripheral.description.as_deref(), || {
+        format!("The `{}` registers.", peripheral.name)
+    });
+    emit_block(
+        &mut context,
+        &type_name,
+        &peripheral.name,
+        &peripheral.items,
+        size,
+        &block_doc,
+    )?;
 
-    let ModuleContext { shared, regs_items, vals_items, cluster_types, blocks, .. } = context;
+    let ModuleContext {
+        shared,
+        regs_items,
+        vals_items,
+        cluster_types,
+        blocks,
+        ..
+    } = context;
     shared.blocks.insert(
         key,
         BlockOwner {
@@ -214,7 +244,8 @@ fn register_bytes(register: &Register) -> u32 {
 }
 
 fn dim_of(dim: Option<&crate::ir::Dim>) -> (u64, u64) {
-    dim.map(|d| (u64::from(d.count.max(1)), d.stride)).unwrap_or((1, 0))
+    dim.map(|d| (u64::from(d.count.max(1)), d.stride))
+        .unwrap_or((1, 0))
 }
 
 /// `base + index * stride` without `+ 0` or `* 1`.
@@ -242,7 +273,12 @@ fn index_doc(name: &str, dim: &crate::ir::Dim, what: &str, offset: u64) -> Strin
         dim.count, dim.stride
     );
     if !dim.index_names.is_empty() {
-        let listed = dim.index_names.iter().map(|n| format!("`{}`", clean_text(n))).collect::<Vec<_>>().join(", ");
+        let listed = dim
+            .index_names
+            .iter()
+            .map(|n| format!("`{}`", clean_text(n)))
+            .collect::<Vec<_>>()
+            .join(", ");
         let _ = write!(text, " Indices `0..{}` stand for {listed}.", dim.count);
     }
     let _ = write!(text, "\n\n# Panics\n\nIf `index >= {}`.", dim.count);
@@ -295,7 +331,9 @@ fn emit_block(
                     (Access::ReadOnly, false) => quote!(ReadOnlySideEffect),
                     (Access::WriteOnly | Access::WriteOnce, _) => quote!(WriteOnly),
                     (Access::ReadWrite | Access::ReadWriteOnce, true) => quote!(ReadWrite),
-                    (Access::ReadWrite | Access::ReadWriteOnce, false) => quote!(ReadWriteSideEffect),
+                    (Access::ReadWrite | Access::ReadWriteOnce, false) => {
+                        quote!(ReadWriteSideEffect)
+                    }
                 };
                 let receiver = if side_effects.is_empty() || !register.access.readable() {
                     quote!(&self)
@@ -307,31 +345,46 @@ fn emit_block(
                     doc_text.push_str("\n\n");
                 }
                 let end = register.offset + (count - 1) * stride + bytes;
-                let end_assert = hex_suffixed(register.offset, "usize");
-                let size_literal = hex(size);
                 let body = match &register.dim {
                     Some(dim) => {
-                        doc_text.push_str(&index_doc(&register.name, dim, "registers", register.offset));
+                        doc_text.push_str(&index_doc(
+                            &register.name,
+                            dim,
+                            "registers",
+                            register.offset,
+                        ));
                         let count_literal = number(count);
-                        let constant = constant_names
-                            .claim(&format!("{}_COUNT", accessor.trim_end_matches('_').to_ascii_uppercase()));
+                        let constant = constant_names.claim(&format!(
+                            "{}_COUNT",
+                            accessor.trim_end_matches('_').to_ascii_uppercase()
+                        ));
                         let constant_ident = names::ident(&constant);
-                        let constant_doc = doc(&format!("Number of `{}` registers.", register.name));
+                        let constant_doc =
+                            doc(&format!("Number of `{}` registers.", register.name));
                         accessors.push(quote! { #constant_doc pub const #constant_ident: usize = #count_literal; });
-                        let message = format!("index out of range: `{}` has {count} registers", register.name);
+                        let message = format!(
+                            "index out of range: `{}` has {count} registers",
+                            register.name
+                        );
                         let offset = offset_expression(quote!(), register.offset, Some(stride));
                         let offset = strip_leading_plus(offset);
-                        let span = hex((count - 1) * stride + bytes);
-                        asserts.push(quote! { assert!(#end_assert + #span <= #size_literal); });
+                        asserts.push(end_assert(
+                            register.offset + (count - 1) * stride,
+                            &fieldset,
+                            size,
+                        ));
                         quote! {
                             assert!(index < Self::#constant_ident, #message);
                             self.handle(#offset)
                         }
                     }
                     None => {
-                        let _ = write!(doc_text, "`{}` at offset `{:#x}`.", register.name, register.offset);
-                        let width = number(bytes);
-                        asserts.push(quote! { assert!(#end_assert + #width <= #size_literal); });
+                        let _ = write!(
+                            doc_text,
+                            "`{}` at offset `{:#x}`.",
+                            register.name, register.offset
+                        );
+                        asserts.push(end_assert(register.offset, &fieldset, size));
                         let offset = hex(register.offset);
                         quote! { self.handle(#offset) }
                     }
@@ -355,7 +408,13 @@ fn emit_block(
                 });
             }
             Item::Cluster(cluster) => {
-                accessors.extend(emit_cluster(context, &mut accessor_names, &mut constant_names, cluster, size)?);
+                accessors.extend(emit_cluster(
+                    context,
+                    &mut accessor_names,
+                    &mut constant_names,
+                    cluster,
+                    size,
+                )?);
             }
         }
     }
@@ -371,7 +430,7 @@ fn emit_block(
         }
     });
     let doc_attr = doc(text);
-    let assert_block = (!asserts.is_empty()).then(|| quote! { const _: () = { #(#asserts)* }; });
+    let assert_block = quote! { #(#asserts)* };
     context.blocks.push(quote! {
         #doc_attr
         pub struct #type_ident<'a, I: ?Sized> {
@@ -412,6 +471,19 @@ fn emit_block(
         #assert_block
     });
     Ok(())
+}
+
+/// `const _: () = assert!(last + size_of::<regs::X>() <= size);`: the
+/// register (the last element of an array) ends inside the block, with the
+/// fieldset's real size.
+fn end_assert(last: u64, fieldset: &proc_macro2::Ident, size: u64) -> TokenStream {
+    let size = hex(size);
+    if last == 0 {
+        quote! { const _: () = assert!(size_of::<regs::#fieldset>() <= #size); }
+    } else {
+        let last = hex(last);
+        quote! { const _: () = assert!(#last + size_of::<regs::#fieldset>() <= #size); }
+    }
 }
 
 /// Turns `+ a + b` (an offset expression with an empty start) into `a + b`.
@@ -457,8 +529,17 @@ fn emit_cluster(
     }
     let type_name = context.types.claim(&names::camel(&cluster.name));
     context.cluster_types.push(type_name.clone());
-    let text = description_or(cluster.description.as_deref(), || format!("The `{}` cluster.", cluster.name));
-    emit_block(context, &type_name, &names::strip_placeholder(&cluster.name), &cluster.items, inner_size, &text)?;
+    let text = description_or(cluster.description.as_deref(), || {
+        format!("The `{}` cluster.", cluster.name)
+    });
+    emit_block(
+        context,
+        &type_name,
+        &names::strip_placeholder(&cluster.name),
+        &cluster.items,
+        inner_size,
+        &text,
+    )?;
     let type_ident = names::ident(&type_name);
     let accessor = accessor_names.claim(&names::snake(&cluster.name));
     let accessor_ident = names::ident(&accessor);
@@ -471,13 +552,18 @@ fn emit_cluster(
     let (parameter, body) = match &cluster.dim {
         Some(dim) => {
             doc_text.push_str(&index_doc(&cluster.name, dim, "clusters", cluster.offset));
-            let constant =
-                constant_names.claim(&format!("{}_COUNT", accessor.trim_end_matches('_').to_ascii_uppercase()));
+            let constant = constant_names.claim(&format!(
+                "{}_COUNT",
+                accessor.trim_end_matches('_').to_ascii_uppercase()
+            ));
             let constant_ident = names::ident(&constant);
             let constant_doc = doc(&format!("Number of `{}` clusters.", cluster.name));
             let count_literal = number(count);
             out.push(quote! { #constant_doc pub const #constant_ident: usize = #count_literal; });
-            let message = format!("index out of range: `{}` has {count} clusters", cluster.name);
+            let message = format!(
+                "index out of range: `{}` has {count} clusters",
+                cluster.name
+            );
             let base = offset_expression(quote!(self.base), cluster.offset, Some(stride));
             (
                 quote!(, index: usize),
@@ -488,9 +574,16 @@ fn emit_cluster(
             )
         }
         None => {
-            let _ = write!(doc_text, "`{}` at offset `{:#x}`.", cluster.name, cluster.offset);
+            let _ = write!(
+                doc_text,
+                "`{}` at offset `{:#x}`.",
+                cluster.name, cluster.offset
+            );
             let base = offset_expression(quote!(self.base), cluster.offset, None);
-            (quote!(), quote! { #type_ident { io: self.io, base: #base } })
+            (
+                quote!(),
+                quote! { #type_ident { io: self.io, base: #base } },
+            )
         }
     };
     let doc_attr = doc(&doc_text);

@@ -44,7 +44,11 @@ impl EnumPlan {
     /// identifiers get numbered suffixes; values wider than the field are
     /// dropped (the validator reports them).
     pub fn new(values: &EnumeratedValues, width: u32) -> Option<EnumPlan> {
-        let limit = if width >= 64 { u64::MAX } else { (1u64 << width) - 1 };
+        let limit = if width >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << width) - 1
+        };
         let mut seen_values = std::collections::BTreeSet::new();
         let mut kept = Vec::new();
         for value in &values.values {
@@ -58,11 +62,22 @@ impl EnumPlan {
             return None;
         }
         let closed = width <= MAX_CLOSED_WIDTH && kept.len() as u64 == limit + 1;
-        let mut namespace = Namespace::new(if closed { Case::Camel } else { Case::Underscored }, &[]);
+        let mut namespace = Namespace::new(
+            if closed {
+                Case::Camel
+            } else {
+                Case::Underscored
+            },
+            &[],
+        );
         let variants = kept
             .into_iter()
             .map(|(value, number)| {
-                let base = if closed { names::camel(&value.name) } else { names::screaming(&value.name) };
+                let base = if closed {
+                    names::camel(&value.name)
+                } else {
+                    names::screaming(&value.name)
+                };
                 Variant {
                     ident: namespace.claim(&base),
                     name: value.name.clone(),
@@ -71,7 +86,11 @@ impl EnumPlan {
                 }
             })
             .collect();
-        Some(EnumPlan { width, closed, variants })
+        Some(EnumPlan {
+            width,
+            closed,
+            variants,
+        })
     }
 
     /// The integer type the enum wraps.
@@ -165,17 +184,29 @@ impl EnumPlan {
 }
 
 fn variant_doc(variant: &Variant) -> String {
-    super::description_or(variant.doc.as_deref(), || format!("`{}` = `{:#x}`", variant.name, variant.value))
+    super::description_or(variant.doc.as_deref(), || {
+        format!("`{}` = `{:#x}`", variant.name, variant.value)
+    })
 }
 
 /// All ones in the low `width` bits.
 pub fn field_mask(width: u32) -> u64 {
-    if width >= 64 { u64::MAX } else { (1u64 << width) - 1 }
+    if width >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << width) - 1
+    }
 }
 
 /// Which of a field's value sets applies to reads and which to writes.
-pub fn by_direction(sets: &[EnumeratedValues]) -> (Option<&EnumeratedValues>, Option<&EnumeratedValues>) {
-    let read = sets.iter().find(|s| matches!(s.usage, Usage::Read | Usage::ReadWrite));
-    let write = sets.iter().find(|s| matches!(s.usage, Usage::Write | Usage::ReadWrite));
+pub fn by_direction(
+    sets: &[EnumeratedValues],
+) -> (Option<&EnumeratedValues>, Option<&EnumeratedValues>) {
+    let read = sets
+        .iter()
+        .find(|s| matches!(s.usage, Usage::Read | Usage::ReadWrite));
+    let write = sets
+        .iter()
+        .find(|s| matches!(s.usage, Usage::Write | Usage::ReadWrite));
     (read, write)
 }

@@ -16,7 +16,14 @@ use crate::ir::{Field, Register, WriteAction};
 
 /// Names a fieldset's impl already uses; a field named like one of them
 /// gets a suffix. (`clone` would shadow `Clone::clone`.)
-const RESERVED: &[&str] = &["bits", "set_bits", "from_bits", "to_bits", "write_base", "clone"];
+const RESERVED: &[&str] = &[
+    "bits",
+    "set_bits",
+    "from_bits",
+    "to_bits",
+    "write_base",
+    "clone",
+];
 
 /// What a field reads as or is written with.
 #[derive(Debug, Clone)]
@@ -24,7 +31,10 @@ enum ValueKind {
     Bool,
     Int(IntType),
     /// An enum from `vals`, by path from inside `regs`.
-    Enum { path: TokenStream, int: IntType },
+    Enum {
+        path: TokenStream,
+        int: IntType,
+    },
 }
 
 impl ValueKind {
@@ -62,7 +72,10 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
     );
     let mut plans = Vec::new();
     for field in &register.fields {
-        let array = field.dim.as_ref().map(|d| (d.count.max(1), u32::try_from(d.stride).unwrap_or(u32::MAX)));
+        let array = field
+            .dim
+            .as_ref()
+            .map(|d| (d.count.max(1), u32::try_from(d.stride).unwrap_or(u32::MAX)));
         if !fits(field, array, int.bits()) {
             continue;
         }
@@ -89,14 +102,22 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
                 };
                 let path = context.enum_type(plan, &name, field);
                 let _ = write!(key, "R{}", enum_key(plan));
-                ValueKind::Enum { path, int: plan.int() }
+                ValueKind::Enum {
+                    path,
+                    int: plan.int(),
+                }
             }
             None => plain(field.width),
         };
         let write = match &write_plan {
             Some(plan) if same => {
-                let ValueKind::Enum { path, int } = &read else { unreachable!("same plan means an enum") };
-                ValueKind::Enum { path: path.clone(), int: *int }
+                let ValueKind::Enum { path, int } = &read else {
+                    unreachable!("same plan means an enum")
+                };
+                ValueKind::Enum {
+                    path: path.clone(),
+                    int: *int,
+                }
             }
             Some(plan) => {
                 let set_name = write_set.and_then(|s| s.name.clone());
@@ -107,7 +128,10 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
                 };
                 let path = context.enum_type(plan, &name, field);
                 let _ = write!(key, "W{}", enum_key(plan));
-                ValueKind::Enum { path, int: plan.int() }
+                ValueKind::Enum {
+                    path,
+                    int: plan.int(),
+                }
             }
             None => plain(field.width),
         };
@@ -116,7 +140,14 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
             "{}|{}|{}|{:?}|{:?}|{:?}|{:?};",
             getter, field.lsb, field.width, array, writable, field.write_action, field.read_action
         );
-        plans.push(FieldPlan { field, getter, setter, read, write, array });
+        plans.push(FieldPlan {
+            field,
+            getter,
+            setter,
+            read,
+            write,
+            array,
+        });
     }
 
     if let Some(owner) = context.shared.fieldsets.get(&key).cloned() {
@@ -135,11 +166,19 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
         context.regs_items.push(item);
         return local;
     }
-    context.shared.fieldsets.insert(key, Owner { module: context.module.clone(), name: local.clone() });
+    context.shared.fieldsets.insert(
+        key,
+        Owner {
+            module: context.module.clone(),
+            name: local.clone(),
+        },
+    );
     let text = description_or(register.description.as_deref(), || {
         format!("Value of `{}` ({} bits).", register.name, int.bits())
     });
-    context.regs_items.push(emit_fieldset(&local, &text, register, int, &plans));
+    context
+        .regs_items
+        .push(emit_fieldset(&local, &text, register, int, &plans));
     local
 }
 
@@ -149,7 +188,11 @@ pub fn register_int(register: &Register) -> IntType {
 }
 
 fn plain(width: u32) -> ValueKind {
-    if width == 1 { ValueKind::Bool } else { ValueKind::Int(IntType::holding(width)) }
+    if width == 1 {
+        ValueKind::Bool
+    } else {
+        ValueKind::Int(IntType::holding(width))
+    }
 }
 
 /// Whether a field lies inside its register; one that does not (the
@@ -159,7 +202,8 @@ fn fits(field: &Field, array: Option<(u32, u32)>, register_bits: u32) -> bool {
         return false;
     }
     let (count, stride) = array.unwrap_or((1, 0));
-    let end = u64::from(field.lsb) + u64::from(count - 1) * u64::from(stride) + u64::from(field.width);
+    let end =
+        u64::from(field.lsb) + u64::from(count - 1) * u64::from(stride) + u64::from(field.width);
     end <= u64::from(register_bits)
 }
 
@@ -172,7 +216,13 @@ pub fn enum_key(plan: &EnumPlan) -> String {
     key
 }
 
-fn emit_fieldset(name: &str, text: &str, register: &Register, int: IntType, plans: &[FieldPlan<'_>]) -> TokenStream {
+fn emit_fieldset(
+    name: &str,
+    text: &str,
+    register: &Register,
+    int: IntType,
+    plans: &[FieldPlan<'_>],
+) -> TokenStream {
     let ident = names::ident(name);
     let int_tokens = int.tokens();
     let bits = int.bits();
@@ -182,8 +232,12 @@ fn emit_fieldset(name: &str, text: &str, register: &Register, int: IntType, plan
     for plan in plans {
         let mask = element_masks(plan);
         match plan.field.write_action {
-            WriteAction::OneToClear | WriteAction::OneToSet | WriteAction::OneToToggle => write_one |= mask,
-            WriteAction::ZeroToClear | WriteAction::ZeroToSet | WriteAction::ZeroToToggle => write_zero |= mask,
+            WriteAction::OneToClear | WriteAction::OneToSet | WriteAction::OneToToggle => {
+                write_one |= mask
+            }
+            WriteAction::ZeroToClear | WriteAction::ZeroToSet | WriteAction::ZeroToToggle => {
+                write_zero |= mask
+            }
             _ => {}
         }
     }
@@ -216,7 +270,7 @@ fn emit_fieldset(name: &str, text: &str, register: &Register, int: IntType, plan
         .max();
     let layout_assert = highest.map(|end| {
         let end = number(u64::from(end));
-        quote! { const _: () = assert!(#end <= #int_tokens::BITS); }
+        quote! { const _: () = assert!(#end <= 8 * size_of::<#ident>()); }
     });
     let doc_attr = doc(text);
     quote! {
@@ -289,9 +343,10 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
     let name = &field.name;
     let describe = match plan.array {
         Some((count, stride)) => format!(
-            "`{name}`: {count} fields of {width} bit{} from bit {}, every {stride} bits.",
+            "`{name}`: {count} fields of {width} bit{} from bit {}, every {stride} bit{}.",
             if width == 1 { "" } else { "s" },
-            field.lsb
+            field.lsb,
+            if stride == 1 { "" } else { "s" },
         ),
         None if width == 1 => format!("`{name}`, bit {}.", field.lsb),
         None => format!("`{name}`, bits {}..={}.", field.lsb, field.lsb + width - 1),
@@ -303,7 +358,12 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
         if let Some(dim) = &field.dim
             && !dim.index_names.is_empty()
         {
-            let listed = dim.index_names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let listed = dim
+                .index_names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let _ = write!(panics, "\n\nIndices `0..{count}` stand for {listed}.");
         }
         let _ = write!(panics, "\n\n# Panics\n\nIf `index >= {count}`.");
@@ -361,7 +421,9 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
             #read_value
         }
     };
-    let Some(setter) = &plan.setter else { return getter_fn };
+    let Some(setter) = &plan.setter else {
+        return getter_fn;
+    };
     let setter = names::ident(setter);
     let write_type = plan.write.tokens();
     let int_tokens = int.tokens();
@@ -375,7 +437,11 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
     let store = if full {
         quote! { self.0 = #value_bits; }
     } else {
-        let masked = if needs_mask { quote!((#value_bits & #mask_literal)) } else { value_bits };
+        let masked = if needs_mask {
+            quote!((#value_bits & #mask_literal))
+        } else {
+            value_bits
+        };
         match plan.array {
             Some(_) => quote! {
                 self.0 = (self.0 & !(#mask_literal << #shift)) | (#masked << #shift);

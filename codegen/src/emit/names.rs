@@ -10,10 +10,11 @@ use proc_macro2::{Ident, Span};
 /// reserved and edition keywords). `self`, `Self`, `crate` and `super` cannot
 /// even be raw identifiers, so keywords get a `_` suffix instead.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
-    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match",
-    "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
-    "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Removes the array placeholders `[%s]` and `%s` from a description name.
@@ -58,13 +59,21 @@ fn is_keyword(name: &str) -> bool {
 /// `snake_case`: modules, functions, fields. A leading digit gets a `_`
 /// prefix, a keyword a `_` suffix; an empty name becomes `unnamed`.
 pub fn snake(name: &str) -> String {
-    let joined = words(name).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_");
+    let joined = words(name)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
     finish_lowerish(joined, "unnamed")
 }
 
 /// `SCREAMING_CASE`: constants. A leading digit gets a `_` prefix.
 pub fn screaming(name: &str) -> String {
-    let joined = words(name).iter().map(|w| w.to_ascii_uppercase()).collect::<Vec<_>>().join("_");
+    let joined = words(name)
+        .iter()
+        .map(|w| w.to_ascii_uppercase())
+        .collect::<Vec<_>>()
+        .join("_");
     finish_lowerish(joined, "UNNAMED")
 }
 
@@ -130,7 +139,10 @@ impl Namespace {
     /// An empty scope of the given case, with some names held back for the
     /// items the generator adds itself.
     pub fn new(case: Case, reserved: &[&str]) -> Self {
-        Namespace { used: reserved.iter().map(|s| s.to_string()).collect(), case }
+        Namespace {
+            used: reserved.iter().map(|s| s.to_string()).collect(),
+            case,
+        }
     }
 
     /// Whether `name` is taken.
@@ -148,9 +160,17 @@ impl Namespace {
     pub fn claim_with(&mut self, base: &str, companions: impl Fn(&str) -> Vec<String>) -> String {
         let mut number = 0u32;
         loop {
-            let candidate = if number == 0 { base.to_string() } else { self.numbered(base, number) };
+            let candidate = if number == 0 {
+                base.to_string()
+            } else {
+                self.numbered(base, number)
+            };
             let others = companions(&candidate);
-            if !self.used.contains(&candidate) && others.iter().all(|o| !self.used.contains(o) && *o != candidate) {
+            if !self.used.contains(&candidate)
+                && others
+                    .iter()
+                    .all(|o| !self.used.contains(o) && *o != candidate)
+            {
                 self.used.insert(candidate.clone());
                 self.used.extend(others);
                 return candidate;
@@ -164,7 +184,9 @@ impl Namespace {
         let trimmed = if trimmed.is_empty() { base } else { trimmed };
         match self.case {
             Case::Underscored => format!("{trimmed}_{number}"),
-            Case::Camel if trimmed.ends_with(|c: char| c.is_ascii_digit()) => format!("{trimmed}_{number}"),
+            Case::Camel if trimmed.ends_with(|c: char| c.is_ascii_digit()) => {
+                format!("{trimmed}_{number}")
+            }
             Case::Camel => format!("{trimmed}{number}"),
         }
     }

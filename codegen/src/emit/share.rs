@@ -76,7 +76,11 @@ fn write_items(key: &mut String, items: &[Item]) {
                 let _ = write!(key, "{register:?};");
             }
             Item::Cluster(cluster) => {
-                let _ = write!(key, "cluster({:?},{},{:?})[", cluster.name, cluster.offset, cluster.dim);
+                let _ = write!(
+                    key,
+                    "cluster({:?},{},{:?})[",
+                    cluster.name, cluster.offset, cluster.dim
+                );
                 write_items(key, &cluster.items);
                 key.push_str("];");
             }
