@@ -1,0 +1,431 @@
+//! One test per YAML error: each asserts the kind, the line and column, the
+//! entity path and the message a user sees.
+
+use mmreg_codegen::{Diagnostic, DiagnosticKind};
+
+const FILE: &str = "dev.yaml";
+
+/// Every diagnostic for `text`, which must fail to parse.
+fn errors(text: &str) -> Vec<Diagnostic> {
+    match mmreg_codegen::yaml::parse(text, FILE) {
+        Ok((device, warnings)) => panic!("expected errors, got {device:?} and {warnings:?}"),
+        Err(diagnostics) => diagnostics.0,
+    }
+}
+
+/// The one diagnostic for `text`.
+fn error(text: &str) -> Diagnostic {
+    let mut all = errors(text);
+    assert_eq!(all.len(), 1, "expected one diagnostic: {all:#?}");
+    all.remove(0)
+}
+
+/// `(kind, line, column, path, message)` of a diagnostic.
+fn parts(diagnostic: &Diagnostic) -> (DiagnosticKind, u32, u32, &str, &str) {
+    let location = diagnostic
+        .location
+        .as_ref()
+        .expect("every YAML error has a location");
+    assert_eq!(&*location.file, FILE);
+    (
+        diagnostic.kind,
+        location.line,
+        location.column,
+        diagnostic.path.as_str(),
+        diagnostic.message.as_str(),
+    )
+}
+
+/// A device with one register whose body is `register` (indented 8).
+fn with_register(register: &str) -> String {
+    let body: String = register
+        .lines()
+        .map(|line| format!("        {line}\n"))
+        .collect();
+    format!("device: d\nperipherals:\n  - name: P\n    registers:\n      - name: R\n{body}")
+}
+
+#[test]
+fn yaml_syntax() {
+    let diagnostic = error("device: d\nperipherals: [\n  - name: P\n");
+    let (kind, line, _, path, message) = parts(&diagnostic);
+    assert_eq!((kind, line, path), (DiagnosticKind::Syntax, 3, ""));
+    assert!(message.starts_with("YAML syntax: "), "{message}");
+}
+
+#[test]
+fn empty_file() {
+    let diagnostic = error("# nothing here\n");
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::MissingElement,
+            1,
+            1,
+            "",
+            "the file holds no YAML document"
+        )
+    );
+}
+
+#[test]
+fn second_document() {
+    let diagnostic = error("device: d\n---\ndevice: e\n");
+    let (kind, line, column, _, message) = parts(&diagnostic);
+    assert_eq!((kind, line, column), (DiagnosticKind::Syntax, 2, 1));
+    assert!(message.contains("second `---`"), "{message}");
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest() {
+    let all = errors(&with_register("ofset: 4"));
+    // The register then lacks its offset: reported too.
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert_eq!(all[1].kind, DiagnosticKind::MissingElement);
+    assert_eq!(
+        parts(&all[0]),
+        (
+            DiagnosticKind::UnknownKey,
+            6,
+            9,
+            "P.R",
+            "unknown key `ofset` in a register; did you mean `offset`?"
+        )
+    );
+    // Without a near key, the known keys are listed.
+    let diagnostic = error("device: d\ncolour: blue\n");
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::UnknownKey,
+            2,
+            1,
+            "",
+            "unknown key `colour` in the device (known keys: `device`, `description`, `defaults`, `peripherals`)"
+        )
+    );
+}
+
+#[test]
+fn duplicate_key() {
+    let diagnostic = error(&with_register("offset: 4\noffset: 8"));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            7,
+            9,
+            "P.R",
+            "duplicate key `offset` in a register"
+        )
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    let diagnostic = error(&with_register("size: 16"));
+    // At the register's first key: where the mapping starts.
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::MissingElement,
+            5,
+            9,
+            "P.R",
+            "a register has no `offset`"
+        )
+    );
+}
+
+#[test]
+fn wrong_shape() {
+    let diagnostic = error("device: d\nperipherals:\n  - name: P\n    registers:\n      - R\n");
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            5,
+            9,
+            "P.?",
+            "expected a mapping for a register, found a scalar"
+        )
+    );
+    let diagnostic = error("device: d\nperipherals: P\n");
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            2,
+            14,
+            "",
+            "`peripherals` must be a list, found a scalar"
+        )
+    );
+}
+
+#[test]
+fn bad_number() {
+    let diagnostic = error(&with_register("offset: 0x1g"));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            6,
+            17,
+            "P.R",
+            "`offset` must be a number (decimal, `0x` hex or `0b` binary, below 2^64), found `0x1g`"
+        )
+    );
+}
+
+#[test]
+fn unknown_access_word_suggests_the_svd_word() {
+    let diagnostic = error(&with_register("offset: 0\naccess: read_only"));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            7,
+            17,
+            "P.R",
+            "unknown `access` value `read_only`; did you mean `read-only`?"
+        )
+    );
+}
+
+#[test]
+fn unknown_write_action_lists_the_words_when_nothing_is_near() {
+    let diagnostic = error(&with_register(
+        "offset: 0\nfields:\n  - { name: F, bit: 0, modified_write_values: wipe }",
+    ));
+    let (kind, line, column, path, message) = parts(&diagnostic);
+    assert_eq!(
+        (kind, line, column, path),
+        (DiagnosticKind::Syntax, 8, 55, "P.R.F")
+    );
+    assert!(
+        message.starts_with(
+            "unknown `modified_write_values` value `wipe` (expected one of `normal`, `oneToClear`"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn reversed_bit_range() {
+    let diagnostic = error(&with_register(
+        "offset: 0\nfields:\n  - name: F\n    bits: \"[3:7]\"",
+    ));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            9,
+            19,
+            "P.R.F",
+            "bit range `[3:7]` has its high bit below its low bit (write `[msb:lsb]`)"
+        )
+    );
+}
+
+#[test]
+fn position_given_twice() {
+    let diagnostic = error(&with_register(
+        "offset: 0\nfields:\n  - name: F\n    bits: \"[3:0]\"\n    bit: 2",
+    ));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            10,
+            18,
+            "P.R.F",
+            "give the field's position once: `bits` and `bit` both given"
+        )
+    );
+}
+
+#[test]
+fn position_missing() {
+    let diagnostic = error(&with_register(
+        "offset: 0\nfields:\n  - name: F\n    description: no bits",
+    ));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::MissingElement,
+            8,
+            13,
+            "P.R.F",
+            "a field has no position: give `bits: \"[msb:lsb]\"`, `bit: n`, or `lsb` and `width`"
+        )
+    );
+}
+
+#[test]
+fn lsb_without_width() {
+    let diagnostic = error(&with_register(
+        "offset: 0\nfields:\n  - { name: F, lsb: 4 }",
+    ));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::MissingElement,
+            8,
+            13,
+            "P.R.F",
+            "`lsb` needs `width` or `msb`"
+        )
+    );
+}
+
+#[test]
+fn derived_from_an_unknown_peripheral() {
+    let text = "device: d\nperipherals:\n  - name: UART0\n    base: 0x1000\n  - name: UART1\n    derived_from: UART\n";
+    let diagnostic = error(text);
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::UnresolvedDerivation,
+            6,
+            19,
+            "UART1",
+            "`derived_from` names `UART`, which is not a peripheral here; did you mean `UART0`?"
+        )
+    );
+}
+
+#[test]
+fn derivation_cycle() {
+    let text = "device: d\nperipherals:\n  - name: A\n    derived_from: B\n  - name: B\n    derived_from: A\n";
+    let all = errors(text);
+    let first = parts(&all[0]);
+    assert_eq!(first.0, DiagnosticKind::UnresolvedDerivation);
+    assert!(first.4.ends_with("makes a cycle"), "{}", first.4);
+}
+
+#[test]
+fn enumerated_value_without_value() {
+    let diagnostic = error(&with_register(
+        "offset: 0\nfields:\n  - name: F\n    bit: 0\n    values:\n      - { name: ON }",
+    ));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::MissingElement,
+            11,
+            17,
+            "P.R.F.ON",
+            "an enumerated value needs `value` (or `default: true` for every other value)"
+        )
+    );
+}
+
+#[test]
+fn enumerated_value_that_is_not_a_number() {
+    let diagnostic = error(&with_register(
+        "offset: 0\nfields:\n  - name: F\n    bit: 0\n    values: { ON: yes }",
+    ));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            10,
+            27,
+            "P.R.F",
+            "the value of `ON` must be a number"
+        )
+    );
+}
+
+#[test]
+fn enums_and_values_together() {
+    let text = "offset: 0\nfields:\n  - name: F\n    bit: 0\n    values: { ON: 1 }\n    enums:\n      - { values: { OFF: 0 } }";
+    let diagnostic = error(&with_register(text));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            10,
+            21,
+            "P.R.F",
+            "`values` cannot be used with `enums`"
+        )
+    );
+}
+
+#[test]
+fn stride_without_count() {
+    let diagnostic = error(&with_register("offset: 0\nstride: 4"));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::BadArray,
+            7,
+            17,
+            "P.R",
+            "`stride` without `count`"
+        )
+    );
+}
+
+#[test]
+fn cluster_array_without_stride() {
+    let text = "device: d\nperipherals:\n  - name: P\n    registers:\n      - cluster: CH%s\n        offset: 0\n        count: 2\n";
+    let diagnostic = error(text);
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::MissingElement,
+            5,
+            9,
+            "P.CH%s",
+            "an array needs a `stride`"
+        )
+    );
+}
+
+#[test]
+fn bad_write_constraint() {
+    let diagnostic = error(&with_register(
+        "offset: 0\nfields:\n  - { name: F, bits: \"[1:0]\", write_constraint: writeAsRed }",
+    ));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            8,
+            57,
+            "P.R.F",
+            "`write_constraint` must be `writeAsRead`, `useEnumeratedValues` or `{ min: .., max: .. }`; did you mean `writeAsRead`?"
+        )
+    );
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let text = "device: d\nperipherals:\n  - name: P\n    bse: 0\n    registers:\n      - { name: A, ofset: 0 }\n      - { name: B, offset: x }\n";
+    let all = errors(text);
+    let summary: Vec<(u32, &str)> = all
+        .iter()
+        .map(|d| (d.location.as_ref().unwrap().line, d.path.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [(4, "P"), (6, "P.A"), (6, "P.A"), (7, "P.B")],
+        "{all:#?}"
+    );
+    // The rendered form names file, line, column, message and path.
+    assert_eq!(
+        all[0].to_string(),
+        "dev.yaml:4:5: error: unknown key `bse` in a peripheral; did you mean `base`? (in `P`)"
+    );
+}
+
+#[test]
+fn errors_in_a_base_are_reported_once() {
+    let text =
+        "device: d\nperipherals:\n  - name: A\n    bsae: 0\n  - name: B\n    derived_from: A\n";
+    let diagnostic = error(text);
+    assert_eq!(parts(&diagnostic).1, 4);
+}
