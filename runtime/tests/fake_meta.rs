@@ -541,3 +541,58 @@ fn a_user_hook_replaces_a_seeded_rule() {
     write32(&fake, 0x40, 0xffff_ffff);
     assert_eq!(fake.peek32(0x40), 0xffff_ffff);
 }
+
+/// Two UART-like instances named by the description, not by number.
+static PORT: BlockMeta = BlockMeta {
+    name: "PORT",
+    size: 0x4,
+    registers: &[RegisterMeta {
+        width: 8,
+        fields: &[FieldMeta {
+            count: 2,
+            stride: 4,
+            index_names: &["RX", "TX"],
+            values: &[
+                EnumValueMeta {
+                    name: "ON",
+                    value: 1,
+                },
+                EnumValueMeta {
+                    name: "FAST",
+                    value: 3,
+                },
+            ],
+            ..field("%s_MODE", 0, 2, Rule::ReadWrite)
+        }],
+        ..register("CR", 0x0, Rule::ReadWrite, 0, &[])
+    }],
+    clusters: &[],
+};
+
+static SERIAL: BlockMeta = BlockMeta {
+    name: "SERIAL",
+    size: 0x8,
+    registers: &[],
+    clusters: &[ClusterMeta {
+        name: "PORT_%s",
+        offset: 0x0,
+        count: 2,
+        stride: 0x4,
+        index_names: &["A", "B"],
+        block: &PORT,
+    }],
+};
+
+#[test]
+fn named_log_uses_listed_index_names() {
+    let fake = FakeMem::from_meta(&SERIAL);
+    fake.checked_write8(0x4, 0x31).unwrap();
+    fake.checked_write8(0x0, 0x20).unwrap();
+    assert_eq!(
+        fake.log_named(),
+        [
+            "SERIAL.PORT_B.CR <- 0x31 {RX_MODE=ON, TX_MODE=FAST}",
+            "SERIAL.PORT_A.CR <- 0x20 {TX_MODE=0x2}"
+        ]
+    );
+}

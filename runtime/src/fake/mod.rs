@@ -74,6 +74,12 @@ struct SeededBlock {
 
 /// RAM that implements [`Io`], with an access log and hooks that model
 /// hardware. See the [module documentation](self).
+///
+/// Not `Sync`, like a real mapping: two threads cannot race on one register.
+/// ```compile_fail
+/// fn shared_between_threads<T: Sync>() {}
+/// shared_between_threads::<mmreg::FakeMem>();
+/// ```
 pub struct FakeMem {
     words: Box<[Cell<u64>]>,
     len: usize,
@@ -142,7 +148,8 @@ impl FakeMem {
     /// lets [`FakeMem::log_named`] name the block's registers.
     ///
     /// Nothing is logged. Fails, changing nothing, if the block does not fit
-    /// or one of its registers is not aligned for its width.
+    /// or one of its registers is not aligned for its width (reported as
+    /// [`BlockError::Misaligned`] at the register's offset).
     pub fn seed(&self, meta: &'static BlockMeta, base: usize) -> Result<(), BlockError> {
         let registers = meta.registers_expanded();
         let align = registers
