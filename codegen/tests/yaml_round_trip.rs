@@ -113,3 +113,19 @@ fn every_corpus_file_round_trips_through_yaml() {
         round_trip(path);
     }
 }
+
+/// Our own descriptions survive YAML -> IR -> YAML -> IR too.
+#[test]
+fn descriptions_round_trip_through_export() {
+    for stem in ["qemu-edu", "hpet", "bcm2711-gpio", "xlnx-axi-gpio"] {
+        let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../svd"))
+            .join(format!("{stem}.yaml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (mut original, _) = mmreg_codegen::yaml::parse(&text, stem).unwrap();
+        let exported = mmreg_codegen::yaml::export(&original).unwrap();
+        let (mut reread, _) = mmreg_codegen::yaml::parse(&exported, stem).unwrap();
+        clear_locations(&mut original);
+        clear_locations(&mut reread);
+        assert_eq!(original, reread, "{stem}");
+    }
+}
