@@ -17,7 +17,13 @@
 //! not be page-aligned: [`page::page_span`] widens them to whole pages, using
 //! the kernel's page size (4 KiB, 16 KiB or 64 KiB). Offsets are 64-bit
 //! (`mmap64`) on every target, so 32-bit ARM reaches physical addresses above
-//! 4 GiB.
+//! 4 GiB. The start must be a multiple of 8, so that every naturally aligned
+//! register offset is aligned in memory too.
+//!
+//! [`DevMem::open_read_only`] and [`MappableFile::open_read_only`] give
+//! `Mapping<ReadOnlyMode>`: `PROT_READ` pages, whose [`Io`] writes are dropped
+//! rather than faulting. Errors are one [`MapError`], whose message names the
+//! source, address, length and errno, with a hint at the likely cause.
 //!
 //! A register handle cannot outlive its mapping:
 //! ```compile_fail
@@ -339,14 +345,20 @@ unsafe fn map_pages<M: Mode>(request: Request<'_>) -> Result<Mapping<M>, MapErro
             owner,
         });
     }
-    let base = NonNull::new(base.cast::<u8>()).ok_or_else(|| MapError::Map {
-        path: path.to_owned(),
-        kind,
-        address,
-        len,
-        error: std::io::Error::from_raw_os_error(libc::ENOMEM),
-        owner: IomemOwner::NotChecked,
-    })?;
+    let Some(base) = NonNull::new(base.cast::<u8>()) else {
+        // Only possible where `vm.mmap_min_addr` is 0; a null base would break
+        // `NonNull`, so give the pages back and refuse.
+        // SAFETY: exactly the range `mmap` just returned; nothing uses it.
+        unsafe { libc::munmap(base, span.map_len) };
+        return Err(MapError::Map {
+            path: path.to_owned(),
+            kind,
+            address,
+            len,
+            error: std::io::Error::from_raw_os_error(libc::ENOMEM),
+            owner: IomemOwner::NotChecked,
+        });
+    };
     // SAFETY: `span.start < span.map_len`, so the pointer stays in the mapping.
     let start = unsafe { base.add(span.start) };
     Ok(Mapping {
