@@ -16,7 +16,7 @@ use super::{clean_text, description_or, doc, hex, number};
 use crate::ir::{Access, Cluster, Field, Item, Peripheral, ReadAction, Register};
 
 /// Accessor names the block impl uses itself.
-const RESERVED_ACCESSORS: &[&str] = &["new", "at", "clone", "handle"];
+const RESERVED_ACCESSORS: &[&str] = &["new", "at", "clone", "handle", "io", "base"];
 
 /// What one peripheral module is being filled with.
 pub struct ModuleContext<'s> {
@@ -106,7 +106,7 @@ pub fn emit_peripheral(
     };
     let key = share::block_key(peripheral, size);
     if let Some(owner) = shared.blocks.get(&key) {
-        let mut types = Namespace::new(Case::Camel, &[]);
+        let mut types = Namespace::new(Case::Camel, names::RESERVED_TYPES);
         for name in &owner.cluster_types {
             types.claim(name);
         }
@@ -142,12 +142,12 @@ pub fn emit_peripheral(
     let mut context = ModuleContext {
         shared,
         module: module.to_string(),
-        regs_names: Namespace::new(Case::Camel, &[]),
-        vals_names: Namespace::new(Case::Camel, &[]),
+        regs_names: Namespace::new(Case::Camel, names::RESERVED_TYPES),
+        vals_names: Namespace::new(Case::Camel, names::RESERVED_TYPES),
         regs_items: Vec::new(),
         vals_items: Vec::new(),
         local_enums: HashMap::new(),
-        types: Namespace::new(Case::Camel, &[]),
+        types: Namespace::new(Case::Camel, names::RESERVED_TYPES),
         cluster_types: Vec::new(),
         blocks: Vec::new(),
     };
@@ -460,11 +460,21 @@ fn emit_block(
                 ::mmreg::check_block(io, #display_name, offset, Self::SIZE, #align_literal)?;
                 Ok(Self { io, base: offset })
             }
+            /// The memory the block lives in.
+            #[inline(always)]
+            pub fn io(&self) -> &'a I {
+                self.io
+            }
+            /// Byte offset of the block in [`Self::io`].
+            #[inline(always)]
+            pub fn base(&self) -> usize {
+                self.base
+            }
             #handle
             #(#accessors)*
         }
-        impl<I: ?Sized> core::fmt::Debug for #type_ident<'_, I> {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        impl<I: ?Sized> ::core::fmt::Debug for #type_ident<'_, I> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct(#type_name).field("base", &self.base).finish_non_exhaustive()
             }
         }

@@ -170,8 +170,8 @@ impl EnumPlan {
                         self.0
                     }
                 }
-                impl core::fmt::Debug for #type_ident {
-                    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                impl ::core::fmt::Debug for #type_ident {
+                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                         match self.0 {
                             #(#arms)*
                             other => write!(f, "{other:#x}"),

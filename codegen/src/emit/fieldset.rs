@@ -65,11 +65,12 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
     let local = context.regs_names.claim(&names::camel(&register.name));
     let int = register_int(register);
     let mut field_names = Namespace::new(Case::Underscored, RESERVED);
-    let mut key = format!(
+    let raw_key = format!(
         "{}|{:#x}|",
         int.bits(),
         register.reset_value & register.reset_mask & field_mask(int.bits())
     );
+    let mut key = raw_key.clone();
     let mut plans = Vec::new();
     for field in &register.fields {
         let array = field
@@ -150,6 +151,20 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
         });
     }
 
+    // A lone field spanning the whole register, with plain values and a
+    // plain write, adds nothing to the raw bits: the register is emitted as
+    // (and shared with every other) raw value of its width and reset.
+    if let [only] = plans.as_slice()
+        && only.array.is_none()
+        && only.field.width == int.bits()
+        && matches!(only.read, ValueKind::Int(_))
+        && matches!(only.write, ValueKind::Int(_))
+        && !acts_on_write(only.field.write_action)
+    {
+        plans.clear();
+        key = raw_key;
+    }
+
     if let Some(owner) = context.shared.fieldsets.get(&key).cloned() {
         let local_ident = names::ident(&local);
         let owner_ident = names::ident(&owner.name);
@@ -226,7 +241,8 @@ fn emit_fieldset(
     let ident = names::ident(name);
     let int_tokens = int.tokens();
     let bits = int.bits();
-    let reset = hex(register.reset_value & register.reset_mask & field_mask(bits));
+    let reset_value = register.reset_value & register.reset_mask & field_mask(bits);
+    let reset = hex(reset_value);
     let mut write_one = 0u64;
     let mut write_zero = 0u64;
     for plan in plans {
@@ -245,8 +261,9 @@ fn emit_fieldset(
     let write_zero = hex(write_zero);
     let accessors = plans.iter().map(|plan| emit_accessors(plan, int));
     let debug_body = if plans.is_empty() {
-        let format = format!("{name}({{:#x}})");
-        quote! { write!(f, #format, self.0) }
+        // Raw values are shared between registers of different names, so
+        // they print only the bits.
+        quote! { write!(f, "{:#x}", self.0) }
     } else {
         let entries = plans.iter().map(|plan| {
             let label = &plan.getter;
@@ -254,29 +271,38 @@ fn emit_fieldset(
             match plan.array {
                 Some((count, _)) => {
                     let count = number(u64::from(count));
-                    quote! { .field(#label, &core::array::from_fn::<_, #count, _>(|index| self.#getter(index))) }
+                    quote! { .field(#label, &::core::array::from_fn::<_, #count, _>(|index| self.#getter(index))) }
                 }
                 None => quote! { .field(#label, &self.#getter()) },
             }
         });
         quote! { f.debug_struct(#name) #(#entries)* .finish() }
     };
-    let highest = plans
-        .iter()
-        .map(|p| {
-            let (count, stride) = p.array.unwrap_or((1, 0));
-            p.field.lsb + (count - 1) * stride + p.field.width
-        })
-        .max();
-    let layout_assert = highest.map(|end| {
-        let end = number(u64::from(end));
-        quote! { const _: () = assert!(#end <= 8 * size_of::<#ident>()); }
-    });
+    // A zero reset value is what `derive(Default)` gives; anything else needs
+    // the hand-written impl.
+    let (derives, default_impl) = if reset_value == 0 {
+        (
+            quote!(#[derive(Copy, Clone, PartialEq, Eq, Default)]),
+            quote!(),
+        )
+    } else {
+        (
+            quote!(#[derive(Copy, Clone, PartialEq, Eq)]),
+            quote! {
+                impl Default for #ident {
+                    #[inline(always)]
+                    fn default() -> Self {
+                        Self::RESET
+                    }
+                }
+            },
+        )
+    };
     let doc_attr = doc(text);
     quote! {
         #doc_attr
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq)]
+        #derives
         pub struct #ident(pub #int_tokens);
         impl #ident {
             /// The value after reset.
@@ -297,19 +323,27 @@ fn emit_fieldset(
                 self.0
             }
         }
-        impl Default for #ident {
-            #[inline(always)]
-            fn default() -> Self {
-                Self::RESET
-            }
-        }
-        impl core::fmt::Debug for #ident {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        #default_impl
+        impl ::core::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #debug_body
             }
         }
-        #layout_assert
     }
+}
+
+/// Whether writing 1 or 0 to the field acts (so `write`/`modify` must start
+/// it neutral).
+fn acts_on_write(action: WriteAction) -> bool {
+    matches!(
+        action,
+        WriteAction::OneToClear
+            | WriteAction::OneToSet
+            | WriteAction::OneToToggle
+            | WriteAction::ZeroToClear
+            | WriteAction::ZeroToSet
+            | WriteAction::ZeroToToggle
+    )
 }
 
 /// Bits of every element of a field (array).

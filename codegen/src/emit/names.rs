@@ -17,6 +17,33 @@ const KEYWORDS: &[&str] = &[
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Type names the generated code uses unqualified (prelude items, generic
+/// parameters): a generated type must not shadow them.
+pub const RESERVED_TYPES: &[&str] = &[
+    "A",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Eq",
+    "Err",
+    "I",
+    "None",
+    "Ok",
+    "Option",
+    "PartialEq",
+    "Result",
+    "Self",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "V",
+    "Vec",
+];
+
 /// Removes the array placeholders `[%s]` and `%s` from a description name.
 pub fn strip_placeholder(name: &str) -> String {
     name.replace("[%s]", "").replace("%s", "")
