@@ -204,3 +204,17 @@ fn a_hook_may_replace_itself() {
     fake.checked_write32(0x0, 8).unwrap();
     assert_eq!(fake.peek32(0x0), 7);
 }
+
+#[test]
+fn a_one_shot_hook_may_remove_itself() {
+    let fake = FakeMem::new(0x10);
+    // The first read after power-up returns a magic value, then plain RAM.
+    fake.on_read_with(0x0, |fake, v| {
+        fake.remove_hooks(0x0);
+        (0x5a, v)
+    });
+    fake.poke32(0x0, 7);
+    assert_eq!(fake.checked_read32(0x0).unwrap(), 0x5a);
+    assert_eq!(fake.checked_read32(0x0).unwrap(), 7);
+    assert!(format!("{fake:?}").contains("read_hooks: []"));
+}

@@ -59,7 +59,9 @@ struct Hook<F: ?Sized> {
     /// Only accesses of this many bytes fire the hook; `None` for any width.
     /// Seeded rules set it, because their masks are for the register's width.
     width: Option<usize>,
-    function: Box<F>,
+    /// `None` while the hook runs, so that it can use the fake without a
+    /// `RefCell` conflict and an access to its own offset sees plain RAM.
+    function: Option<Box<F>>,
 }
 
 /// A block whose metadata was seeded into the fake, for rendering the log.
@@ -181,7 +183,7 @@ impl FakeMem {
                     offset,
                     Hook {
                         width: Some(width),
-                        function: hook,
+                        function: Some(hook),
                     },
                 );
             } else {
@@ -195,7 +197,7 @@ impl FakeMem {
                     offset,
                     Hook {
                         width: Some(width),
-                        function: hook,
+                        function: Some(hook),
                     },
                 );
             } else {
@@ -351,7 +353,7 @@ impl FakeMem {
             offset,
             Hook {
                 width: None,
-                function: Box::new(hook),
+                function: Some(Box::new(hook)),
             },
         );
     }
@@ -391,7 +393,7 @@ impl FakeMem {
             offset,
             Hook {
                 width: None,
-                function: Box::new(hook),
+                function: Some(Box::new(hook)),
             },
         );
     }
@@ -442,7 +444,7 @@ impl FakeMem {
         let stored = self.load(offset, width);
         let value = match take_hook(&self.read_hooks, offset, width) {
             Some(mut hook) => {
-                let (returned, new_stored) = (hook.function)(self, stored);
+                let (returned, new_stored) = hook(self, stored);
                 self.store(offset, width, new_stored);
                 put_back(&self.read_hooks, offset, hook);
                 returned & width_mask(width)
@@ -459,7 +461,7 @@ impl FakeMem {
         match take_hook(&self.write_hooks, offset, width) {
             Some(mut hook) => {
                 let stored = self.load(offset, width);
-                let new_stored = (hook.function)(self, stored, value);
+                let new_stored = hook(self, stored, value);
                 self.store(offset, width, new_stored);
                 put_back(&self.write_hooks, offset, hook);
             }
@@ -469,24 +471,31 @@ impl FakeMem {
     }
 }
 
-/// Takes the hook at `offset` out of `hooks` if it answers to `width`. Taking
-/// it out (rather than calling it under the borrow) lets the hook use the fake
-/// freely without a `RefCell` conflict.
+/// Takes the function of the hook at `offset` out of `hooks` if it answers to
+/// `width`, leaving the entry in place. Calling it outside the borrow lets
+/// the hook use the fake freely.
 fn take_hook<F: ?Sized>(
     hooks: &RefCell<BTreeMap<usize, Hook<F>>>,
     offset: usize,
     width: usize,
-) -> Option<Hook<F>> {
+) -> Option<Box<F>> {
     let mut hooks = hooks.borrow_mut();
-    match hooks.get(&offset) {
-        Some(hook) if hook.width.is_none_or(|own| own == width) => hooks.remove(&offset),
-        _ => None,
+    let hook = hooks.get_mut(&offset)?;
+    if hook.width.is_none_or(|own| own == width) {
+        hook.function.take()
+    } else {
+        None
     }
 }
 
-/// Puts a hook back after its call, unless the hook installed a replacement.
-fn put_back<F: ?Sized>(hooks: &RefCell<BTreeMap<usize, Hook<F>>>, offset: usize, hook: Hook<F>) {
-    hooks.borrow_mut().entry(offset).or_insert(hook);
+/// Puts a hook's function back after its call, unless the hook replaced or
+/// removed itself meanwhile.
+fn put_back<F: ?Sized>(hooks: &RefCell<BTreeMap<usize, Hook<F>>>, offset: usize, function: Box<F>) {
+    if let Some(hook) = hooks.borrow_mut().get_mut(&offset) {
+        if hook.function.is_none() {
+            hook.function = Some(function);
+        }
+    }
 }
 
 macro_rules! hardware_widths {
