@@ -45,7 +45,7 @@ const STEPS: &[Step] = &[
     step("install",   "rustup components and targets, Debian packages", install),
     step("fmt",       "cargo fmt --all --check", fmt),
     step("clippy",    "cargo clippy --workspace --all-targets -D warnings", clippy),
-    step("test",      "cargo test --workspace", test),
+    step("test",      "cargo test --workspace --no-fail-fast", test),
     step("doc",       "cargo doc --workspace --no-deps, rustdoc -D warnings", doc),
     step("codegen",   "cargo xtask codegen --check: checked-in files are fresh", codegen),
     step("miri",      "cargo +nightly miri test -p mmreg", miri),
@@ -238,7 +238,8 @@ fn clippy() -> anyhow::Result<()> {
 }
 
 fn test() -> anyhow::Result<()> {
-    util::run(util::cargo().args(["test", "--workspace"]))
+    // Every test binary runs even after a failure, so the log has every `test result:` line.
+    util::run(util::cargo().args(["test", "--workspace", "--no-fail-fast"]))
 }
 
 fn doc() -> anyhow::Result<()> {
