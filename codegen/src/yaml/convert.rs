@@ -4,6 +4,7 @@
 //! the offending key or value and the entity path; conversion carries on past
 //! errors so one run reports them all.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -45,6 +46,19 @@ impl<'n> Entries<'n> {
     fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
+}
+
+/// One list of sibling entities, for resolving `derived_from` among them.
+struct Siblings<'n, 'p> {
+    list: &'n [Node],
+    /// Each sibling's name, when it has one.
+    names: Vec<Option<&'n str>>,
+    /// Effective mappings of the derived siblings resolved so far.
+    resolved: Vec<Option<Node>>,
+    /// Path of the parent, for diagnostics.
+    parent: &'p str,
+    /// What the siblings are ("peripheral", "field"), for diagnostics.
+    what: &'p str,
 }
 
 /// The conversion state: the file name and the diagnostics so far.
@@ -395,64 +409,61 @@ impl Converter {
     /// Resolves `derived_from` among the siblings in `list`: a derived entity
     /// is its base's keys overridden by its own. Returns each entity's
     /// effective mapping and the name it was derived from.
-    fn derive(
+    fn derive<'n>(
         &mut self,
-        list: &[Node],
+        list: &'n [Node],
         name_keys: &[&str],
         parent: &str,
         what: &str,
-    ) -> Vec<(Node, Option<String>)> {
-        let names: Vec<Option<&str>> = list.iter().map(|node| name_of(node, name_keys)).collect();
-        let mut resolved: Vec<Option<Node>> = vec![None; list.len()];
-        let mut result = Vec::with_capacity(list.len());
-        for index in 0..list.len() {
-            let mut visiting = Vec::new();
-            let node = self.resolve(
-                list,
-                &names,
-                index,
-                &mut resolved,
-                &mut visiting,
-                parent,
-                what,
-            );
-            let derived_from = derived_from_of(&list[index]).map(str::to_string);
-            result.push((node, derived_from));
-        }
-        result
+    ) -> Vec<(Cow<'n, Node>, Option<&'n str>)> {
+        let mut siblings = Siblings {
+            list,
+            names: list.iter().map(|node| name_of(node, name_keys)).collect(),
+            resolved: vec![None; list.len()],
+            parent,
+            what,
+        };
+        (0..list.len())
+            .map(|index| {
+                let node = self.resolve(&mut siblings, index, &mut Vec::new());
+                (node, derived_from_of(&list[index]))
+            })
+            .collect()
     }
 
-    #[allow(clippy::too_many_arguments)] // A recursive walk over one sibling list; bundling would only rename.
-    fn resolve(
+    /// The effective mapping of sibling `index`; `visiting` holds the
+    /// siblings whose derivation is being resolved, to catch cycles.
+    fn resolve<'n>(
         &mut self,
-        list: &[Node],
-        names: &[Option<&str>],
+        siblings: &mut Siblings<'n, '_>,
         index: usize,
-        resolved: &mut Vec<Option<Node>>,
         visiting: &mut Vec<usize>,
-        parent: &str,
-        what: &str,
-    ) -> Node {
-        if let Some(node) = &resolved[index] {
-            return node.clone();
-        }
-        let own = &list[index];
+    ) -> Cow<'n, Node> {
+        let own = &siblings.list[index];
         let Some(base_name) = derived_from_of(own) else {
-            return own.clone();
+            return Cow::Borrowed(own);
         };
-        let path = join(parent, names[index].unwrap_or("?"));
+        if let Some(node) = &siblings.resolved[index] {
+            return Cow::Owned(node.clone());
+        }
+        let path = join(siblings.parent, siblings.names[index].unwrap_or("?"));
         let value_node = derived_from_node(own).unwrap_or(own);
-        let Some(base_index) = names.iter().position(|name| *name == Some(base_name)) else {
-            let hint = nearest(base_name, names.iter().flatten().copied())
+        let Some(base_index) = siblings
+            .names
+            .iter()
+            .position(|name| *name == Some(base_name))
+        else {
+            let hint = nearest(base_name, siblings.names.iter().flatten().copied())
                 .map(|suggestion| format!("; did you mean `{suggestion}`?"))
                 .unwrap_or_default();
+            let what = siblings.what;
             self.error(
                 DiagnosticKind::UnresolvedDerivation,
                 &path,
                 value_node,
                 format!("`derived_from` names `{base_name}`, which is not a {what} here{hint}"),
             );
-            return own.clone();
+            return Cow::Borrowed(own);
         };
         if base_index == index || visiting.contains(&base_index) {
             self.error(
@@ -461,20 +472,20 @@ impl Converter {
                 value_node,
                 format!("`derived_from: {base_name}` makes a cycle"),
             );
-            return own.clone();
+            return Cow::Borrowed(own);
         }
         visiting.push(index);
-        let base = self.resolve(list, names, base_index, resolved, visiting, parent, what);
+        let base = self.resolve(siblings, base_index, visiting);
         visiting.pop();
         let merged = merge(&base, own);
-        resolved[index] = Some(merged.clone());
-        merged
+        siblings.resolved[index] = Some(merged.clone());
+        Cow::Owned(merged)
     }
 
     fn peripheral(
         &mut self,
         node: &Node,
-        derived_from: Option<String>,
+        derived_from: Option<&str>,
         inherited: Defaults,
     ) -> Option<Peripheral> {
         let path = name_of(node, &["name"]).unwrap_or("?").to_string();
@@ -489,7 +500,7 @@ impl Converter {
             group: self.text(&entries, "group", &path),
             base_address: self.number(&entries, "base", &path).unwrap_or(0),
             size: self.number(&entries, "size", &path),
-            derived_from,
+            derived_from: derived_from.map(str::to_string),
             items: self.items(list, defaults, &path),
             location: self.location(node),
             name,
@@ -499,7 +510,7 @@ impl Converter {
     fn items(&mut self, list: &[Node], defaults: Defaults, parent: &str) -> Vec<Item> {
         let mut items = Vec::with_capacity(list.len());
         for (node, _) in self.derive(list, &["name", "cluster"], parent, "register or cluster") {
-            let item = if name_of(&node, &["cluster"]).is_some() || has_key(&node, "cluster") {
+            let item = if has_key(&node, "cluster") {
                 self.cluster(&node, defaults, parent).map(Item::Cluster)
             } else {
                 self.register(&node, defaults, parent).map(Item::Register)
@@ -982,34 +993,23 @@ fn derived_from_of(node: &Node) -> Option<&str> {
     derived_from_node(node).and_then(Node::scalar)
 }
 
-/// `base` overridden by `own`: the base's keys (but not its own
-/// `derived_from`) in order, each replaced by `own`'s if given, then the keys
-/// only `own` has. Positions are `own`'s.
+/// `base` overridden by `own`: the base's keys that `own` does not give
+/// (but not its `derived_from`), then all of `own`'s entries, duplicates
+/// included so they are still reported. Positions are `own`'s.
 fn merge(base: &Node, own: &Node) -> Node {
     let own_pairs = pairs(own);
-    let mut merged: Vec<(Node, Node)> = Vec::with_capacity(own_pairs.len() + pairs(base).len());
-    for (key, value) in pairs(base) {
-        let name = key.scalar();
-        if name == Some("derived_from") {
-            continue;
-        }
-        match own_pairs
-            .iter()
-            .find(|(own_key, _)| own_key.scalar().is_some() && own_key.scalar() == name)
-        {
-            Some(pair) => merged.push(pair.clone()),
-            None => merged.push((key.clone(), value.clone())),
-        }
-    }
-    for pair in own_pairs {
-        let name = pair.0.scalar();
-        if !merged
-            .iter()
-            .any(|(key, _)| key.scalar().is_some() && key.scalar() == name)
-        {
-            merged.push(pair.clone());
-        }
-    }
+    let mut merged: Vec<(Node, Node)> = pairs(base)
+        .iter()
+        .filter(|(key, _)| {
+            let name = key.scalar();
+            name != Some("derived_from")
+                && !own_pairs
+                    .iter()
+                    .any(|(own_key, _)| name.is_some() && own_key.scalar() == name)
+        })
+        .cloned()
+        .collect();
+    merged.extend(own_pairs.iter().cloned());
     Node {
         value: Value::Mapping(merged),
         line: own.line,
