@@ -479,3 +479,43 @@ fn mutated_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn duplicate_key_in_a_derived_entity() {
+    let text = "device: d\nperipherals:\n  - name: A\n  - name: B\n    derived_from: A\n    base: 1\n    base: 2\n";
+    let diagnostic = error(text);
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            7,
+            5,
+            "B",
+            "duplicate key `base` in a peripheral"
+        )
+    );
+}
+
+/// Validation is the same as for SVD, and its diagnostics point into the
+/// YAML file too.
+#[test]
+fn validation_points_at_yaml_lines() {
+    let directory = std::env::temp_dir().join(format!("mmreg-yaml-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let path = directory.join("overlap.yaml");
+    let text = "device: d\nperipherals:\n  - name: P\n    registers:\n      - { name: A, offset: 0 }\n      - { name: B, offset: 2 }\n";
+    std::fs::write(&path, text).unwrap();
+    let result = mmreg_codegen::load(&path);
+    std::fs::remove_dir_all(&directory).unwrap();
+    let Err(mmreg_codegen::Error::Invalid(diagnostics)) = result else {
+        panic!("expected validation errors")
+    };
+    let overlap = diagnostics
+        .0
+        .iter()
+        .find(|diagnostic| diagnostic.kind == DiagnosticKind::OverlappingRegisters)
+        .unwrap_or_else(|| panic!("no overlap reported: {diagnostics}"));
+    let location = overlap.location.as_ref().expect("a location");
+    assert!(location.file.ends_with("overlap.yaml"));
+    assert!((5..=6).contains(&location.line), "{overlap}");
+}
