@@ -83,11 +83,11 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
         let base = names::snake(&field.name);
         let writable = field.access.writable();
         let getter = if writable {
-            field_names.claim_with(&base, |n| vec![format!("set_{n}")])
+            field_names.claim_with(&base, |n| vec![setter_name(n)])
         } else {
             field_names.claim(&base)
         };
-        let setter = writable.then(|| format!("set_{getter}"));
+        let setter = writable.then(|| setter_name(&getter));
         let (read_set, write_set) = by_direction(&field.enums);
         let read_plan = read_set.and_then(|s| EnumPlan::new(s, field.width));
         let write_plan = write_set.and_then(|s| EnumPlan::new(s, field.width));
@@ -195,6 +195,12 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
         .regs_items
         .push(emit_fieldset(&local, &text, register, int, &plans));
     local
+}
+
+/// `set_<getter>`; a getter's leading `_` (from a leading digit) is dropped
+/// so the setter has no `__`.
+fn setter_name(getter: &str) -> String {
+    format!("set_{}", getter.trim_start_matches('_'))
 }
 
 /// The integer type of a register.
