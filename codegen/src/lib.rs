@@ -56,7 +56,14 @@ fn suggestions_text(suggestions: &[String]) -> String {
     if suggestions.is_empty() {
         String::new()
     } else {
-        format!("; did you mean {}?", suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+        format!(
+            "; did you mean {}?",
+            suggestions
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     }
 }
 
@@ -71,9 +78,16 @@ pub struct Loaded {
 
 /// Reads `path` (SVD or YAML, by extension), parses and validates it.
 pub fn load(path: &Path) -> Result<Loaded, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let file_name = display_name(path);
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let parsed = match extension.as_str() {
         "svd" | "xml" => svd::parse(&text, &file_name),
         "yaml" | "yml" => yaml::parse(&text, &file_name),
@@ -81,10 +95,27 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
     };
     let (device, mut diagnostics) = parsed.map_err(Error::Invalid)?;
     diagnostics.extend(validate::validate(&device));
+    let diagnostics = deduplicate(diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Invalid(Diagnostics(diagnostics)));
     }
-    Ok(Loaded { device, warnings: diagnostics })
+    Ok(Loaded {
+        device,
+        warnings: diagnostics,
+    })
+}
+
+/// Drops repeats of a diagnostic at one input location: a defect in a
+/// peripheral that others derive from is reported once, at its source.
+fn deduplicate(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = std::collections::BTreeSet::new();
+    diagnostics
+        .into_iter()
+        .filter(|d| match &d.location {
+            Some(location) => seen.insert((location.clone(), d.kind, d.message.clone())),
+            None => true,
+        })
+        .collect()
 }
 
 /// Generates the formatted Rust module for `device`; `input_name` is the file

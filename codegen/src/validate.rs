@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
-use crate::ir::{Cluster, Device, EnumeratedValues, Field, Item, Location, Peripheral, Register, WriteConstraint};
+use crate::ir::{
+    Cluster, Device, EnumeratedValues, Field, Item, Location, Peripheral, Register, WriteConstraint,
+};
 
 /// Every problem in `device`, warnings and errors, in input order.
 pub fn validate(device: &Device) -> Vec<Diagnostic> {
@@ -20,7 +22,10 @@ pub fn validate(device: &Device) -> Vec<Diagnostic> {
 }
 
 fn check_peripheral_names(device: &Device, out: &mut Vec<Diagnostic>) {
-    let names = device.peripherals.iter().map(|p| (p.name.as_str(), p.location.clone()));
+    let names = device
+        .peripherals
+        .iter()
+        .map(|p| (p.name.as_str(), p.location.clone()));
     check_collisions(names, "", "peripheral", out);
 }
 
@@ -66,9 +71,22 @@ fn check_items(items: &[Item], path: &str, out: &mut Vec<Diagnostic>) {
 fn check_cluster(cluster: &Cluster, parent: &str, out: &mut Vec<Diagnostic>) {
     let path = join(parent, &cluster.name);
     if let Some(dim) = &cluster.dim {
-        check_dim_names(dim.count, &dim.index_names, &path, cluster.location.clone(), out);
+        check_dim_names(
+            dim.count,
+            &dim.index_names,
+            &path,
+            cluster.location.clone(),
+            out,
+        );
         if dim.count == 0 {
-            out.push(Diagnostic::error(DiagnosticKind::BadArray, path.clone(), "cluster array has no elements").at(cluster.location.clone()));
+            out.push(
+                Diagnostic::error(
+                    DiagnosticKind::BadArray,
+                    path.clone(),
+                    "cluster array has no elements",
+                )
+                .at(cluster.location.clone()),
+            );
         }
     }
     check_items(&cluster.items, &path, out);
@@ -81,7 +99,10 @@ fn check_register(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
             Diagnostic::error(
                 DiagnosticKind::UnsupportedWidth,
                 path,
-                format!("register width `{}` bits is not one of 8, 16, 32 or 64", register.size),
+                format!(
+                    "register width `{}` bits is not one of 8, 16, 32 or 64",
+                    register.size
+                ),
             )
             .at(location()),
         );
@@ -93,7 +114,10 @@ fn check_register(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
             Diagnostic::error(
                 DiagnosticKind::MisalignedRegister,
                 path,
-                format!("offset `{:#x}` is not a multiple of the register width ({bytes} bytes)", register.offset),
+                format!(
+                    "offset `{:#x}` is not a multiple of the register width ({bytes} bytes)",
+                    register.offset
+                ),
             )
             .at(location()),
         );
@@ -101,7 +125,14 @@ fn check_register(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
     if let Some(dim) = &register.dim {
         check_dim_names(dim.count, &dim.index_names, path, location(), out);
         if dim.count == 0 {
-            out.push(Diagnostic::error(DiagnosticKind::BadArray, path, "register array has no elements").at(location()));
+            out.push(
+                Diagnostic::error(
+                    DiagnosticKind::BadArray,
+                    path,
+                    "register array has no elements",
+                )
+                .at(location()),
+            );
         } else if dim.count > 1 && dim.stride % bytes != 0 {
             out.push(
                 Diagnostic::error(
@@ -116,13 +147,19 @@ fn check_register(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
                 Diagnostic::warning(
                     DiagnosticKind::OverlappingRegisters,
                     path,
-                    format!("array stride `{:#x}` is smaller than the register width ({bytes} bytes)", dim.stride),
+                    format!(
+                        "array stride `{:#x}` is smaller than the register width ({bytes} bytes)",
+                        dim.stride
+                    ),
                 )
                 .at(location()),
             );
         }
     }
-    let names = register.fields.iter().map(|field| (field.name.as_str(), field.location.clone()));
+    let names = register
+        .fields
+        .iter()
+        .map(|field| (field.name.as_str(), field.location.clone()));
     check_collisions(names, path, "field", out);
     for field in &register.fields {
         check_field(field, register, &join(path, &field.name), out);
@@ -133,18 +170,28 @@ fn check_register(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
 fn check_field(field: &Field, register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
     let location = || field.location.clone();
     if field.width == 0 {
-        out.push(Diagnostic::error(DiagnosticKind::FieldPastRegister, path, "field has zero width").at(location()));
+        out.push(
+            Diagnostic::warning(
+                DiagnosticKind::FieldPastRegister,
+                path,
+                "field has zero width; it is left out",
+            )
+            .at(location()),
+        );
         return;
     }
-    let (count, stride) = field.dim.as_ref().map_or((1, 0), |dim| (u64::from(dim.count), dim.stride));
+    let (count, stride) = field
+        .dim
+        .as_ref()
+        .map_or((1, 0), |dim| (u64::from(dim.count), dim.stride));
     let last_end = u64::from(field.lsb) + u64::from(field.width) + stride * count.saturating_sub(1);
     if last_end > u64::from(register.size) {
         out.push(
-            Diagnostic::error(
+            Diagnostic::warning(
                 DiagnosticKind::FieldPastRegister,
                 path,
                 format!(
-                    "field ends at bit `{}`, past the {}-bit register",
+                    "field ends at bit `{}`, past the {}-bit register; it is left out",
                     last_end - 1,
                     register.size
                 ),
@@ -159,7 +206,10 @@ fn check_field(field: &Field, register: &Register, path: &str, out: &mut Vec<Dia
                 Diagnostic::warning(
                     DiagnosticKind::OverlappingFields,
                     path,
-                    format!("field array stride `{}` is smaller than the field width `{}`", dim.stride, field.width),
+                    format!(
+                        "field array stride `{}` is smaller than the field width `{}`",
+                        dim.stride, field.width
+                    ),
                 )
                 .at(location()),
             );
@@ -172,7 +222,11 @@ fn check_field(field: &Field, register: &Register, path: &str, out: &mut Vec<Dia
 
 fn check_enum_set(set: &EnumeratedValues, field: &Field, path: &str, out: &mut Vec<Diagnostic>) {
     let location = || field.location.clone();
-    let limit = if field.width >= 64 { u64::MAX } else { (1u64 << field.width) - 1 };
+    let limit = if field.width >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << field.width) - 1
+    };
     let mut by_value: BTreeMap<u64, &str> = BTreeMap::new();
     let mut by_name: BTreeMap<String, &str> = BTreeMap::new();
     for value in &set.values {
@@ -183,7 +237,10 @@ fn check_enum_set(set: &EnumeratedValues, field: &Field, path: &str, out: &mut V
                     Diagnostic::warning(
                         DiagnosticKind::EnumValueTooWide,
                         value_path.clone(),
-                        format!("value `{number:#x}` does not fit in the {}-bit field; it is left out", field.width),
+                        format!(
+                            "value `{number:#x}` does not fit in the {}-bit field; it is left out",
+                            field.width
+                        ),
                     )
                     .at(location()),
                 );
@@ -192,7 +249,9 @@ fn check_enum_set(set: &EnumeratedValues, field: &Field, path: &str, out: &mut V
                     Diagnostic::warning(
                         DiagnosticKind::DuplicateEnumValue,
                         value_path.clone(),
-                        format!("value `{number:#x}` is also named `{first}`; the first name is kept"),
+                        format!(
+                            "value `{number:#x}` is also named `{first}`; the first name is kept"
+                        ),
                     )
                     .at(location()),
                 );
@@ -203,7 +262,10 @@ fn check_enum_set(set: &EnumeratedValues, field: &Field, path: &str, out: &mut V
                 Diagnostic::warning(
                     DiagnosticKind::DuplicateEnumValue,
                     value_path,
-                    format!("name `{}` collides with `{first}`; the later one is renamed", value.name),
+                    format!(
+                        "name `{}` collides with `{first}`; the later one is renamed",
+                        value.name
+                    ),
                 )
                 .at(location()),
             );
@@ -237,13 +299,24 @@ fn check_enum_set(set: &EnumeratedValues, field: &Field, path: &str, out: &mut V
 fn check_overlaps(items: &[Item], path: &str, out: &mut Vec<Diagnostic>) {
     let mut spans: Vec<(u64, u64, String, bool, Option<Location>)> = Vec::new();
     for item in items {
-        let Item::Register(register) = item else { continue };
+        let Item::Register(register) = item else {
+            continue;
+        };
         let bytes = u64::from(register.size / 8).max(1);
         let alternate = register.alternate_register.is_some() || register.alternate_group.is_some();
-        let (count, stride) = register.dim.as_ref().map_or((1, 0), |d| (u64::from(d.count), d.stride));
+        let (count, stride) = register
+            .dim
+            .as_ref()
+            .map_or((1, 0), |d| (u64::from(d.count), d.stride));
         for index in 0..count.min(4096) {
             let start = register.offset.saturating_add(index.saturating_mul(stride));
-            spans.push((start, start.saturating_add(bytes), register.name.clone(), alternate, register.location.clone()));
+            spans.push((
+                start,
+                start.saturating_add(bytes),
+                register.name.clone(),
+                alternate,
+                register.location.clone(),
+            ));
         }
     }
     spans.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
@@ -266,7 +339,10 @@ fn check_overlaps(items: &[Item], path: &str, out: &mut Vec<Diagnostic>) {
                 .at(location),
             );
         }
-        if furthest.as_ref().is_none_or(|(furthest_end, ..)| end > *furthest_end) {
+        if furthest
+            .as_ref()
+            .is_none_or(|(furthest_end, ..)| end > *furthest_end)
+        {
             furthest = Some((end, name, alternate));
         }
     }
@@ -276,15 +352,25 @@ fn check_field_overlaps(register: &Register, path: &str, out: &mut Vec<Diagnosti
     let mut claimed: Vec<(u64, &Field)> = Vec::new();
     for field in &register.fields {
         let mut mask = 0u64;
-        let (count, stride) = field.dim.as_ref().map_or((1, 0), |d| (u64::from(d.count), d.stride));
+        let (count, stride) = field
+            .dim
+            .as_ref()
+            .map_or((1, 0), |d| (u64::from(d.count), d.stride));
         for index in 0..count.min(64) {
             let shift = u64::from(field.lsb) + index * stride;
             if shift < 64 {
-                let ones = if field.width >= 64 { u64::MAX } else { (1u64 << field.width) - 1 };
+                let ones = if field.width >= 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << field.width) - 1
+                };
                 mask |= ones << shift;
             }
         }
-        if let Some((_, other)) = claimed.iter().find(|(other_mask, _)| other_mask & mask != 0) {
+        if let Some((_, other)) = claimed
+            .iter()
+            .find(|(other_mask, _)| other_mask & mask != 0)
+        {
             out.push(
                 Diagnostic::warning(
                     DiagnosticKind::OverlappingFields,
@@ -298,13 +384,22 @@ fn check_field_overlaps(register: &Register, path: &str, out: &mut Vec<Diagnosti
     }
 }
 
-fn check_dim_names(count: u32, index_names: &[String], path: &str, location: Option<Location>, out: &mut Vec<Diagnostic>) {
+fn check_dim_names(
+    count: u32,
+    index_names: &[String],
+    path: &str,
+    location: Option<Location>,
+    out: &mut Vec<Diagnostic>,
+) {
     if !index_names.is_empty() && index_names.len() != count as usize {
         out.push(
             Diagnostic::error(
                 DiagnosticKind::BadArray,
                 path,
-                format!("array of {count} elements lists {} index names", index_names.len()),
+                format!(
+                    "array of {count} elements lists {} index names",
+                    index_names.len()
+                ),
             )
             .at(location),
         );
@@ -321,13 +416,18 @@ fn check_collisions<'a>(
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for (name, location) in names {
         if let Some(first) = seen.insert(rust_key(name), name) {
-            out.push(
-                Diagnostic::warning(
-                    DiagnosticKind::NameCollision,
-                    join(path, name),
-                    format!("{what} name `{name}` becomes the same Rust identifier as `{first}`; a suffix is added"),
+            let message = if first == name {
+                format!(
+                    "{what} name `{name}` is used twice in one scope; the later one gets a suffix"
                 )
-                .at(location),
+            } else {
+                format!(
+                    "{what} name `{name}` becomes the same Rust identifier as `{first}`; the later one gets a suffix"
+                )
+            };
+            out.push(
+                Diagnostic::warning(DiagnosticKind::NameCollision, join(path, name), message)
+                    .at(location),
             );
         }
     }
@@ -355,11 +455,19 @@ fn flatten<'a>(items: &'a [Item], path: &str, base: u64) -> Vec<(&'a Register, u
     for item in items {
         match item {
             Item::Register(register) => {
-                let last = register.dim.as_ref().map_or(0, |d| u64::from(d.count.saturating_sub(1)).saturating_mul(d.stride));
-                out.push((register, base.saturating_add(register.offset).saturating_add(last), join(path, &register.name)));
+                let last = register.dim.as_ref().map_or(0, |d| {
+                    u64::from(d.count.saturating_sub(1)).saturating_mul(d.stride)
+                });
+                out.push((
+                    register,
+                    base.saturating_add(register.offset).saturating_add(last),
+                    join(path, &register.name),
+                ));
             }
             Item::Cluster(cluster) => {
-                let last = cluster.dim.as_ref().map_or(0, |d| u64::from(d.count.saturating_sub(1)).saturating_mul(d.stride));
+                let last = cluster.dim.as_ref().map_or(0, |d| {
+                    u64::from(d.count.saturating_sub(1)).saturating_mul(d.stride)
+                });
                 let start = base.saturating_add(cluster.offset).saturating_add(last);
                 out.extend(flatten(&cluster.items, &join(path, &cluster.name), start));
             }
@@ -369,5 +477,9 @@ fn flatten<'a>(items: &'a [Item], path: &str, base: u64) -> Vec<(&'a Register, u
 }
 
 fn join(path: &str, name: &str) -> String {
-    if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
 }
