@@ -254,11 +254,17 @@ fn write_field(out: &mut Out, indent: usize, field: &Field, register_access: Acc
     if let Some(description) = &field.description {
         map.scalar("description", &quote(description, false));
     }
-    if field.width == 1 {
-        map.scalar("bit", &field.lsb.to_string());
-    } else {
-        let msb = u64::from(field.lsb) + u64::from(field.width) - 1;
-        map.scalar("bits", &format!("\"[{msb}:{}]\"", field.lsb));
+    match field.width {
+        1 => map.scalar("bit", &field.lsb.to_string()),
+        // Invalid (validation says so), but it must survive the round trip.
+        0 => {
+            map.scalar("lsb", &field.lsb.to_string());
+            map.scalar("width", "0");
+        }
+        width => {
+            let msb = u64::from(field.lsb) + u64::from(width) - 1;
+            map.scalar("bits", &format!("\"[{msb}:{}]\"", field.lsb));
+        }
     }
     if field.access != register_access {
         map.scalar("access", word_of(schema::ACCESS_WORDS, field.access));
