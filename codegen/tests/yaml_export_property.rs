@@ -260,3 +260,15 @@ proptest! {
         prop_assert_eq!(without_locations(reread), device, "exported text:\n{}", text);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any text gives a model or located errors, never a panic.
+    #[test]
+    fn any_text_parses_or_fails_with_locations(text in prop_oneof![any::<String>(), "[-a-z:{}\\[\\] \n~&*!|>'\"#0-9%]{0,80}"]) {
+        if let Err(diagnostics) = mmreg_codegen::yaml::parse(&text, "any.yaml") {
+            prop_assert!(diagnostics.0.iter().all(|diagnostic| diagnostic.location.is_some()));
+        }
+    }
+}
