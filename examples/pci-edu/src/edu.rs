@@ -1,9 +1,12 @@
-//! A small driver for QEMU's `edu` device (QEMU's `docs/specs/edu.rst`).
+//! A small driver for QEMU's `edu` device (QEMU's `docs/specs/edu.rst`), over
+//! the register block generated from `svd/qemu-edu.yaml`.
 
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
 use mmreg::Io;
+
+use crate::generated::edu as registers;
 
 /// PCI vendor ID of the edu device.
 pub const VENDOR: u16 = 0x1234;
@@ -11,90 +14,79 @@ pub const VENDOR: u16 = 0x1234;
 pub const DEVICE: u16 = 0x11e8;
 /// What the identification register holds: version 1.0, `0xed`.
 pub const IDENTIFICATION: u32 = 0x0100_00ed;
-/// Bytes of registers to map (the BAR is 1 MiB, most of it a DMA buffer).
-pub const SIZE: usize = 0x100;
-
-const ID: usize = 0x00;
-const LIVENESS: usize = 0x04;
-const FACTORIAL: usize = 0x08;
-const STATUS: usize = 0x20;
-const INTERRUPT_STATUS: usize = 0x24;
-const INTERRUPT_RAISE: usize = 0x60;
-const INTERRUPT_ACKNOWLEDGE: usize = 0x64;
-const STATUS_COMPUTING: u32 = 0x01;
-const STATUS_INTERRUPT_ON_COMPLETION: u32 = 0x80;
+/// Bytes to map: the whole BAR (the registers, then a DMA buffer at 0x40000).
+pub const SIZE: usize = registers::SIZE;
 
 /// How long a factorial may take before the device is declared stuck.
 const FACTORIAL_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The device's registers over any [`Io`].
-pub struct Edu<'a, I> {
-    io: &'a I,
+/// The device, driven through its generated register block.
+#[derive(Debug)]
+pub struct Edu<'a, I: ?Sized> {
+    registers: registers::Edu<'a, I>,
 }
 
-impl<'a, I: Io> Edu<'a, I> {
-    /// The device's registers in `io`.
+impl<'a, I: Io + ?Sized> Edu<'a, I> {
+    /// The device at offset 0 of `io`, which must hold the whole BAR.
     pub fn new(io: &'a I) -> anyhow::Result<Self> {
-        if io.len() < SIZE {
-            bail!("edu needs {SIZE:#x} bytes, the mapping has {:#x}", io.len());
-        }
-        Ok(Edu { io })
+        Ok(Edu {
+            registers: registers::Edu::new(io)?,
+        })
     }
 
     /// The identification register.
     pub fn identification(&self) -> u32 {
-        self.io.checked_read32(ID).unwrap()
+        self.registers.id().read().0
     }
 
     /// Writes `pattern` to the liveness register and reads back its answer.
     pub fn liveness(&self, pattern: u32) -> u32 {
-        self.io.checked_write32(LIVENESS, pattern).unwrap();
-        self.io.checked_read32(LIVENESS).unwrap()
+        let liveness = self.registers.liveness();
+        liveness.write(|value| value.0 = pattern);
+        liveness.read().0
     }
 
-    /// Computes `n!` on the device, polling the busy bit.
+    /// Computes `n!` on the device, polling the status register's busy bit.
     pub fn factorial(&self, n: u32) -> anyhow::Result<u32> {
-        self.io.checked_write32(FACTORIAL, n).unwrap();
+        self.registers.factorial().write(|value| value.0 = n);
         let started = Instant::now();
-        while self.io.checked_read32(STATUS).unwrap() & STATUS_COMPUTING != 0 {
+        while self.registers.status().read().computing() {
             if started.elapsed() > FACTORIAL_TIMEOUT {
                 bail!("still computing {n}! after {FACTORIAL_TIMEOUT:?}");
             }
             std::hint::spin_loop();
         }
-        Ok(self.io.checked_read32(FACTORIAL).unwrap())
+        Ok(self.registers.factorial().read().0)
     }
 
     /// Asks for an interrupt when a factorial completes, or not.
     pub fn set_interrupt_on_completion(&self, enabled: bool) {
-        let status = self.io.checked_read32(STATUS).unwrap();
-        let status = if enabled {
-            status | STATUS_INTERRUPT_ON_COMPLETION
-        } else {
-            status & !STATUS_INTERRUPT_ON_COMPLETION
-        };
-        self.io.checked_write32(STATUS, status).unwrap();
+        self.registers
+            .status()
+            .modify(|status| status.set_interrupt_on_factorial(enabled));
     }
 
     /// Whether an interrupt on completion is requested.
     pub fn interrupt_on_completion(&self) -> bool {
-        self.io.checked_read32(STATUS).unwrap() & STATUS_INTERRUPT_ON_COMPLETION != 0
+        self.registers.status().read().interrupt_on_factorial()
     }
 
     /// Raises an interrupt with `bits` ORed into the interrupt status.
     pub fn raise_interrupt(&self, bits: u32) {
-        self.io.checked_write32(INTERRUPT_RAISE, bits).unwrap();
+        self.registers
+            .interrupt_raise()
+            .write(|value| value.0 = bits);
     }
 
     /// The interrupt status register.
     pub fn interrupt_status(&self) -> u32 {
-        self.io.checked_read32(INTERRUPT_STATUS).unwrap()
+        self.registers.interrupt_status().read().0
     }
 
-    /// Clears `bits` of the interrupt status (and lowers the line when none remain).
+    /// Clears `bits` of the interrupt status (the line drops when none remain).
     pub fn acknowledge_interrupt(&self, bits: u32) {
-        self.io
-            .checked_write32(INTERRUPT_ACKNOWLEDGE, bits)
-            .unwrap();
+        self.registers
+            .interrupt_acknowledge()
+            .write(|value| value.0 = bits);
     }
 }

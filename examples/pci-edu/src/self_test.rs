@@ -121,7 +121,7 @@ fn through_uio(report: &mut Report, device: &PciDevice) {
 }
 
 /// The edu device's documented behaviour, through one mapping.
-fn edu_checks<I: Io>(report: &mut Report, source: &str, mapping: &I) {
+fn edu_checks<I: Io + ?Sized>(report: &mut Report, source: &str, mapping: &I) {
     let edu = match Edu::new(mapping) {
         Ok(edu) => edu,
         Err(error) => return report.check(&format!("{source}: edu block"), Err(error)),
@@ -151,7 +151,7 @@ fn edu_checks<I: Io>(report: &mut Report, source: &str, mapping: &I) {
 }
 
 /// Liveness answers the bitwise inverse of what was written.
-fn liveness<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+fn liveness<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
     let patterns = [
         0x0000_0000,
         0xffff_ffff,
@@ -171,7 +171,7 @@ fn liveness<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
 }
 
 /// 5!, 10! and 12! (the largest that fits 32 bits), after polling the busy bit.
-fn factorials<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+fn factorials<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
     let mut seen = String::new();
     for (n, expected) in [(5, 120), (10, 3_628_800), (12, 479_001_600)] {
         let result = edu.factorial(n)?;
@@ -185,7 +185,7 @@ fn factorials<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
 }
 
 /// Raising sets interrupt status bits; acknowledging clears exactly those.
-fn interrupts<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+fn interrupts<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
     edu.acknowledge_interrupt(u32::MAX);
     ensure!(
         edu.interrupt_status() == 0,
@@ -214,7 +214,7 @@ fn interrupts<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
 }
 
 /// With status bit 7 set, a finished factorial raises interrupt status bit 0.
-fn completion_interrupt<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+fn completion_interrupt<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
     edu.acknowledge_interrupt(u32::MAX);
     edu.set_interrupt_on_completion(true);
     ensure!(edu.interrupt_on_completion(), "status bit 7 does not stick");
@@ -237,7 +237,7 @@ fn completion_interrupt<I: Io>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
 
 /// The device answers 1- and 2-byte reads of its low registers with 0 and
 /// 8-byte reads with all ones, so only 32-bit accesses see real values.
-fn widths<I: Io>(edu: &Edu<'_, I>, mapping: &I) -> anyhow::Result<String> {
+fn widths<I: Io + ?Sized>(edu: &Edu<'_, I>, mapping: &I) -> anyhow::Result<String> {
     let id = edu.identification();
     ensure!(
         id == edu::IDENTIFICATION,
@@ -276,9 +276,9 @@ fn check_hpet(report: &mut Report) {
     };
     let hpet = match Hpet::new(&mapping) {
         Ok(hpet) => hpet,
-        Err(error) => return report.check("hpet: block", Err(error)),
+        Err(error) => return report.check("hpet: block", Err(error.into())),
     };
-    let capabilities = hpet.capabilities();
+    let capabilities = hpet::capabilities(&hpet);
     report.check("hpet: capabilities", {
         let hpet::Capabilities { vendor, period_femtoseconds, timers, wide_counter } = capabilities;
         if vendor != hpet::INTEL {
@@ -299,16 +299,19 @@ fn check_hpet(report: &mut Report) {
 }
 
 /// Counts HPET ticks over a wall-clock interval and compares with the period.
-fn counter_rate<I: Io>(hpet: &Hpet<'_, I>, period_femtoseconds: u32) -> anyhow::Result<String> {
+fn counter_rate<I: Io + ?Sized>(
+    hpet: &Hpet<'_, I>,
+    period_femtoseconds: u32,
+) -> anyhow::Result<String> {
     ensure!(
-        hpet.enabled(),
+        hpet::enabled(hpet),
         "the main counter is halted (ENABLE_CNF clear)"
     );
     ensure!(period_femtoseconds > 0, "zero period");
     let started = Instant::now();
-    let first = hpet.counter();
+    let first = hpet::counter(hpet);
     std::thread::sleep(Duration::from_millis(200));
-    let last = hpet.counter();
+    let last = hpet::counter(hpet);
     let elapsed = started.elapsed();
     let ticks = last.wrapping_sub(first);
     let expected = elapsed.as_nanos() as f64 * 1e6 / f64::from(period_femtoseconds);
