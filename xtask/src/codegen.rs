@@ -4,6 +4,7 @@
 //! ```text
 //! cargo xtask codegen INPUT -o OUT.rs [--only A,B]      one module file
 //! cargo xtask codegen INPUT --crate DIR [--only A,B]    a standalone crate
+//! cargo xtask codegen INPUT --emit-yaml OUT.yaml         the model as YAML
 //! cargo xtask codegen                                   rewrite every file in codegen.toml
 //! cargo xtask codegen --check                           fail naming each stale file
 //! ```
@@ -19,7 +20,7 @@ use crate::util;
 
 /// Options.
 #[derive(clap::Args)]
-#[command(group(ArgGroup::new("destination").args(["output", "crate_dir"])))]
+#[command(group(ArgGroup::new("destination").args(["output", "crate_dir", "emit_yaml"])))]
 pub struct Args {
     /// The description (`.svd`/`.xml` or `.yaml`/`.yml`). Without it, every
     /// file listed in `codegen.toml` is regenerated.
@@ -31,9 +32,10 @@ pub struct Args {
     /// Write a standalone crate, named after the input's file stem, into DIR.
     #[arg(long = "crate", value_name = "DIR", requires = "input")]
     crate_dir: Option<PathBuf>,
-    // Issue 5 adds a third destination here: `--emit-yaml OUT.yaml`, an
-    // `emit_yaml: Option<PathBuf>` in the `destination` group that writes
-    // `mmreg_codegen::yaml::export(&device)`.
+    /// Write the description (after `--only`) as YAML in mmreg's schema, for
+    /// example to turn an SVD file into an editable YAML one.
+    #[arg(long, value_name = "OUT.yaml", requires = "input")]
+    emit_yaml: Option<PathBuf>,
     /// Keep only these peripherals (comma-separated, case-insensitive) and
     /// those they derive from.
     #[arg(long, value_name = "A,B", value_delimiter = ',', requires = "input")]
@@ -54,12 +56,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         };
     };
     let device = load(input, &args.only)?;
-    let code = generate(&device, input)?;
-    if let Some(output) = &args.output {
-        write_file(output, &code)?;
+    if let Some(output) = &args.emit_yaml {
+        let yaml = mmreg_codegen::yaml::export(&device).or_else(|error| report(input, error))?;
+        write_file(output, &yaml)?;
+        eprintln!("wrote {}", output.display());
+    } else if let Some(output) = &args.output {
+        write_file(output, &generate(&device, input)?)?;
         eprintln!("wrote {}", output.display());
     } else if let Some(directory) = &args.crate_dir {
-        write_crate(directory, input, &code)?;
+        write_crate(directory, input, &generate(&device, input)?)?;
         eprintln!(
             "wrote crate `{}` in {}",
             crate_name(input),
@@ -329,6 +334,11 @@ mod tests {
                 .is_ok_and(|cli| cli.args.only == ["A", "b"])
         );
         assert!(Cli::try_parse_from(["codegen", "a.svd", "-o", "a.rs", "--crate", "dir"]).is_err());
+        assert!(Cli::try_parse_from(["codegen", "a.svd", "--emit-yaml", "a.yaml"]).is_ok());
+        assert!(
+            Cli::try_parse_from(["codegen", "a.svd", "--emit-yaml", "a.yaml", "-o", "a.rs"])
+                .is_err()
+        );
         assert!(Cli::try_parse_from(["codegen", "a.svd"]).is_err());
         assert!(Cli::try_parse_from(["codegen", "-o", "a.rs"]).is_err());
         assert!(Cli::try_parse_from(["codegen", "--check"]).is_ok_and(|cli| cli.args.check));
