@@ -261,7 +261,9 @@ impl FieldMeta {
     /// Bit mask of array element `index` within the register.
     pub fn mask(&self, index: usize) -> u64 {
         let ones = if self.width >= 64 { u64::MAX } else { (1u64 << self.width) - 1 };
-        ones << (self.lsb as usize + index * self.stride as usize)
+        // A shift past bit 63 (bad metadata) yields no bits rather than a panic.
+        let shift = self.lsb as usize + index * self.stride as usize;
+        u32::try_from(shift).ok().and_then(|shift| ones.checked_shl(shift)).unwrap_or(0)
     }
 
     /// Name of array element `index`.
