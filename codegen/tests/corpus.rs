@@ -145,10 +145,36 @@ fn cargo(subcommand: &str, directory: &Path) -> Result<Duration, String> {
         .take(QUOTED_LINES)
         .collect();
     Err(format!(
-        "cargo {subcommand} failed ({}):\n{}",
+        "cargo {subcommand} failed ({}); {}\n{}",
         output.status,
+        summarize(&stderr),
         quoted.join("\n")
     ))
+}
+
+/// How many compiler errors of each kind, most frequent first, so one line
+/// tells a generator bug (thousands of one error) from a one-off.
+fn summarize(stderr: &str) -> String {
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for line in stderr.lines() {
+        if let Some(message) = line.strip_prefix("error") {
+            if !message.starts_with(": could not compile") {
+                *counts.entry(line).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let total: usize = ranked.iter().map(|(_, count)| count).sum();
+    let top: Vec<String> = ranked
+        .iter()
+        .take(5)
+        .map(|(message, count)| format!("{count} × {message}"))
+        .collect();
+    format!(
+        "{total} error(s), most frequent:\n  {}\nfirst lines:",
+        top.join("\n  ")
+    )
 }
 
 #[test]
