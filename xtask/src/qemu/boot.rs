@@ -87,7 +87,9 @@ impl Outcome {
 
     /// The verdict: `Ok` only when every check ran and passed.
     pub fn into_result(self) -> anyhow::Result<()> {
-        let problem = if !self.reached_test {
+        let problem = if !self.reached_test && self.timed_out {
+            Some("the kernel never reached the test before the timeout".to_owned())
+        } else if !self.reached_test {
             Some("the kernel never reached the test".to_owned())
         } else if self.timed_out {
             Some("the guest timed out".to_owned())
@@ -254,6 +256,22 @@ mod tests {
         ]);
         let error = outcome.into_result().unwrap_err();
         assert_eq!(error.to_string(), "1 checks failed");
+    }
+
+    #[test]
+    fn a_timeout_fails_naming_how_far_the_guest_got() {
+        let mut outcome = console(&["Booting from ROM..."]);
+        outcome.timed_out = true;
+        let error = outcome.into_result().unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the kernel never reached the test before the timeout"
+        );
+
+        let mut outcome = console(&[START_MARKER, "ok edu identification: 0x010000ed"]);
+        outcome.timed_out = true;
+        let error = outcome.into_result().unwrap_err();
+        assert_eq!(error.to_string(), "the guest timed out");
     }
 
     #[test]
