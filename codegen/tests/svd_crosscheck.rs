@@ -16,11 +16,12 @@ use svd_parser::svd as svd_rs;
 /// What both sides must agree on for one register: address, size, access,
 /// reset value, and every field.
 type Facts = (u64, u32, &'static str, u64, Vec<FieldFacts>);
-/// A field: name, lsb, width, access, and its enumerated values as
-/// (usage, sorted (name, value)) per set.
-type FieldFacts = (String, u32, u32, &'static str, Vec<(&'static str, Vec<(String, Option<u64>)>)>);
+/// One set of enumerated values: usage, and sorted (name, value) pairs.
+type EnumFacts = (&'static str, Vec<(String, Option<u64>)>);
+/// A field: name, lsb, width, access, and its enumerated-value sets.
+type FieldFacts = (String, u32, u32, &'static str, Vec<EnumFacts>);
 
-fn ours_enums(field: &ir::Field) -> Vec<(&'static str, Vec<(String, Option<u64>)>)> {
+fn ours_enums(field: &ir::Field) -> Vec<EnumFacts> {
     field
         .enums
         .iter()
@@ -30,14 +31,18 @@ fn ours_enums(field: &ir::Field) -> Vec<(&'static str, Vec<(String, Option<u64>)
                 ir::Usage::Write => "write",
                 ir::Usage::ReadWrite => "read-write",
             };
-            let mut values: Vec<_> = set.values.iter().map(|value| (value.name.clone(), value.value)).collect();
+            let mut values: Vec<_> = set
+                .values
+                .iter()
+                .map(|value| (value.name.clone(), value.value))
+                .collect();
             values.sort();
             (usage, values)
         })
         .collect()
 }
 
-fn theirs_enums(field: &svd_rs::FieldInfo) -> Vec<(&'static str, Vec<(String, Option<u64>)>)> {
+fn theirs_enums(field: &svd_rs::FieldInfo) -> Vec<EnumFacts> {
     field
         .enumerated_values
         .iter()
@@ -48,7 +53,11 @@ fn theirs_enums(field: &svd_rs::FieldInfo) -> Vec<(&'static str, Vec<(String, Op
                 Some(svd_rs::Usage::Write) => "write",
                 Some(svd_rs::Usage::ReadWrite) | None => "read-write",
             };
-            let mut values: Vec<_> = set.values.iter().map(|value| (value.name.clone(), value.value)).collect();
+            let mut values: Vec<_> = set
+                .values
+                .iter()
+                .map(|value| (value.name.clone(), value.value))
+                .collect();
             values.sort();
             (usage, values)
         })
@@ -56,7 +65,11 @@ fn theirs_enums(field: &svd_rs::FieldInfo) -> Vec<(&'static str, Vec<(String, Op
 }
 
 fn corpus(name: &str) -> String {
-    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/svd-corpus")).join(name);
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/svd-corpus"
+    ))
+    .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
@@ -65,7 +78,11 @@ fn substitute(name: &str, index: &str) -> String {
 }
 
 fn indices(dim: &ir::Dim) -> Vec<String> {
-    if dim.index_names.is_empty() { (0..dim.count).map(|i| i.to_string()).collect() } else { dim.index_names.clone() }
+    if dim.index_names.is_empty() {
+        (0..dim.count).map(|i| i.to_string()).collect()
+    } else {
+        dim.index_names.clone()
+    }
 }
 
 fn ours_access(access: ir::Access) -> &'static str {
@@ -106,14 +123,26 @@ fn ours_items(items: &[Item], prefix: &str, base: u64, out: &mut BTreeMap<String
                             for (position, index) in (0u32..).zip(indices(dim)) {
                                 let lsb = field.lsb + position * dim.stride as u32;
                                 let access = ours_access(field.access);
-                                fields.push((substitute(&field.name, &index), lsb, field.width, access, ours_enums(field)));
+                                fields.push((
+                                    substitute(&field.name, &index),
+                                    lsb,
+                                    field.width,
+                                    access,
+                                    ours_enums(field),
+                                ));
                             }
                         }
                     }
                 }
                 fields.sort();
                 let facts = |offset: u64| {
-                    (base + offset, register.size, ours_access(register.access), register.reset_value, fields.clone())
+                    (
+                        base + offset,
+                        register.size,
+                        ours_access(register.access),
+                        register.reset_value,
+                        fields.clone(),
+                    )
                 };
                 match &register.dim {
                     None => {
@@ -128,11 +157,21 @@ fn ours_items(items: &[Item], prefix: &str, base: u64, out: &mut BTreeMap<String
                 }
             }
             Item::Cluster(cluster) => match &cluster.dim {
-                None => ours_items(&cluster.items, &format!("{prefix}{}_", cluster.name), base + cluster.offset, out),
+                None => ours_items(
+                    &cluster.items,
+                    &format!("{prefix}{}_", cluster.name),
+                    base + cluster.offset,
+                    out,
+                ),
                 Some(dim) => {
                     for (position, index) in (0u64..).zip(indices(dim)) {
                         let name = format!("{prefix}{}_", substitute(&cluster.name, &index));
-                        ours_items(&cluster.items, &name, base + cluster.offset + position * dim.stride, out);
+                        ours_items(
+                            &cluster.items,
+                            &name,
+                            base + cluster.offset + position * dim.stride,
+                            out,
+                        );
                     }
                 }
             },
@@ -140,7 +179,12 @@ fn ours_items(items: &[Item], prefix: &str, base: u64, out: &mut BTreeMap<String
     }
 }
 
-fn theirs_items(items: &[svd_rs::RegisterCluster], prefix: &str, base: u64, out: &mut BTreeMap<String, Facts>) {
+fn theirs_items(
+    items: &[svd_rs::RegisterCluster],
+    prefix: &str,
+    base: u64,
+    out: &mut BTreeMap<String, Facts>,
+) {
     for item in items {
         match item {
             svd_rs::RegisterCluster::Register(register) => {
@@ -149,12 +193,20 @@ fn theirs_items(items: &[svd_rs::RegisterCluster], prefix: &str, base: u64, out:
                 for field in register.fields.iter().flatten() {
                     let expanded: Vec<svd_rs::FieldInfo> = match field {
                         svd_rs::MaybeArray::Single(info) => vec![info.clone()],
-                        svd_rs::MaybeArray::Array(info, dim) => svd_rs::field::expand(info, dim).collect(),
+                        svd_rs::MaybeArray::Array(info, dim) => {
+                            svd_rs::field::expand(info, dim).collect()
+                        }
                     };
                     for info in expanded {
                         let access = theirs_access(info.access.or(register.properties.access));
                         let enums = theirs_enums(&info);
-                        fields.push((info.name.clone(), info.bit_range.offset, info.bit_range.width, access, enums));
+                        fields.push((
+                            info.name.clone(),
+                            info.bit_range.offset,
+                            info.bit_range.width,
+                            access,
+                            enums,
+                        ));
                     }
                 }
                 fields.sort();
@@ -170,7 +222,12 @@ fn theirs_items(items: &[svd_rs::RegisterCluster], prefix: &str, base: u64, out:
             svd_rs::RegisterCluster::Cluster(cluster) => {
                 let cluster: &svd_rs::ClusterInfo = cluster;
                 let name = format!("{prefix}{}_", cluster.name);
-                theirs_items(&cluster.children, &name, base + u64::from(cluster.address_offset), out);
+                theirs_items(
+                    &cluster.children,
+                    &name,
+                    base + u64::from(cluster.address_offset),
+                    out,
+                );
             }
         }
     }
@@ -196,21 +253,38 @@ fn crosscheck(name: &str) -> Option<usize> {
 
     let mut our_facts = BTreeMap::new();
     for peripheral in &ours.peripherals {
-        ours_items(&peripheral.items, &format!("{}.", peripheral.name), peripheral.base_address, &mut our_facts);
+        ours_items(
+            &peripheral.items,
+            &format!("{}.", peripheral.name),
+            peripheral.base_address,
+            &mut our_facts,
+        );
     }
     let mut their_facts = BTreeMap::new();
     for peripheral in &theirs.peripherals {
         let items = peripheral.registers.as_deref().unwrap_or(&[]);
-        theirs_items(items, &format!("{}.", peripheral.name), peripheral.base_address, &mut their_facts);
+        theirs_items(
+            items,
+            &format!("{}.", peripheral.name),
+            peripheral.base_address,
+            &mut their_facts,
+        );
     }
     let our_names: Vec<&String> = ours.peripherals.iter().map(|p| &p.name).collect();
     let their_names: Vec<&String> = theirs.peripherals.iter().map(|p| &p.name).collect();
     assert_eq!(our_names, their_names, "{name}: peripheral lists differ");
-    let differing: Vec<&String> =
-        our_facts.keys().chain(their_facts.keys()).filter(|key| our_facts.get(*key) != their_facts.get(*key)).collect();
+    let differing: Vec<&String> = our_facts
+        .keys()
+        .chain(their_facts.keys())
+        .filter(|key| our_facts.get(*key) != their_facts.get(*key))
+        .collect();
     if std::env::var_os("SVD_CROSSCHECK_DEBUG").is_some() {
         for key in differing.iter().take(8) {
-            eprintln!("{key}:\n ours:   {:?}\n theirs: {:?}", our_facts.get(*key), their_facts.get(*key));
+            eprintln!(
+                "{key}:\n ours:   {:?}\n theirs: {:?}",
+                our_facts.get(*key),
+                their_facts.get(*key)
+            );
         }
     }
     if let Some(first) = differing.first() {

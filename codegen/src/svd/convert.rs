@@ -3,9 +3,14 @@
 //! peripheral arrays; register, cluster and field arrays stay arrays).
 
 use crate::diagnostic::DiagnosticKind;
-use crate::ir::{Access, Cluster, Device, Dim, EnumeratedValues, Field, Item, Location, Peripheral, Register, WriteAction};
+use crate::ir::{
+    Access, Cluster, Device, Dim, EnumeratedValues, Field, Item, Location, Peripheral, Register,
+    WriteAction,
+};
 
-use super::raw::{Properties, RawCluster, RawDevice, RawDim, RawField, RawItem, RawPeripheral, RawRegister};
+use super::raw::{
+    Properties, RawCluster, RawDevice, RawDim, RawField, RawItem, RawPeripheral, RawRegister,
+};
 use super::values::DimIndex;
 use super::{Context, join};
 
@@ -20,18 +25,36 @@ pub(super) fn device(raw: RawDevice, context: &mut Context) -> Device {
     for peripheral_raw in raw.peripherals {
         peripheral(peripheral_raw, raw.properties, context, &mut peripherals);
     }
-    Device { name: raw.name, description: raw.description, peripherals }
+    Device {
+        name: raw.name,
+        description: raw.description,
+        peripherals,
+    }
 }
 
-fn peripheral(raw: RawPeripheral, inherited: Properties, context: &mut Context, out: &mut Vec<Peripheral>) {
+fn peripheral(
+    raw: RawPeripheral,
+    inherited: Properties,
+    context: &mut Context,
+    out: &mut Vec<Peripheral>,
+) {
     let path = raw.name.clone();
     let Some(base_address) = raw.base_address else {
         let message = "peripheral has no `<baseAddress>`".to_string();
-        context.error(DiagnosticKind::MissingElement, &path, &raw.location, message);
+        context.error(
+            DiagnosticKind::MissingElement,
+            &path,
+            &raw.location,
+            message,
+        );
         return;
     };
     let properties = raw.properties.or(inherited);
-    let size = raw.address_blocks.iter().map(|&(offset, size)| offset.saturating_add(size)).max();
+    let size = raw
+        .address_blocks
+        .iter()
+        .map(|&(offset, size)| offset.saturating_add(size))
+        .max();
     let items = items(raw.items, &path, properties, context);
     let name = array_name(raw.name, raw.dim.is_some(), &path, &raw.location, context);
     let Some(raw_dim) = &raw.dim else {
@@ -48,19 +71,28 @@ fn peripheral(raw: RawPeripheral, inherited: Properties, context: &mut Context, 
         return;
     };
     if raw_dim.count > MAX_PERIPHERAL_ARRAY {
-        let message = format!("peripheral array of {} elements (at most {MAX_PERIPHERAL_ARRAY})", raw_dim.count);
+        let message = format!(
+            "peripheral array of {} elements (at most {MAX_PERIPHERAL_ARRAY})",
+            raw_dim.count
+        );
         context.error(DiagnosticKind::BadArray, &path, &raw_dim.location, message);
         return;
     }
-    let Some(dim) = dim(raw_dim, &path, context) else { return };
+    let Some(dim) = dim(raw_dim, &path, context) else {
+        return;
+    };
     let indices: Vec<String> = if dim.index_names.is_empty() {
         (0..dim.count).map(|index| index.to_string()).collect()
     } else {
         dim.index_names.clone()
     };
     for (position, index) in (0u64..).zip(&indices) {
-        let Some(address) = position.checked_mul(dim.stride).and_then(|step| base_address.checked_add(step)) else {
-            let message = format!("peripheral array element `{index}` lies past the 64-bit address space");
+        let Some(address) = position
+            .checked_mul(dim.stride)
+            .and_then(|step| base_address.checked_add(step))
+        else {
+            let message =
+                format!("peripheral array element `{index}` lies past the 64-bit address space");
             context.error(DiagnosticKind::BadArray, &path, &raw_dim.location, message);
             return;
         };
@@ -78,26 +110,45 @@ fn peripheral(raw: RawPeripheral, inherited: Properties, context: &mut Context, 
     }
 }
 
-fn items(raw: Vec<RawItem>, parent_path: &str, inherited: Properties, context: &mut Context) -> Vec<Item> {
+fn items(
+    raw: Vec<RawItem>,
+    parent_path: &str,
+    inherited: Properties,
+    context: &mut Context,
+) -> Vec<Item> {
     let mut out = Vec::with_capacity(raw.len());
     for item in raw {
         match item {
             RawItem::Register(register_raw) => {
-                out.extend(register(register_raw, parent_path, inherited, context).map(Item::Register));
+                out.extend(
+                    register(register_raw, parent_path, inherited, context).map(Item::Register),
+                );
             }
             RawItem::Cluster(cluster_raw) => {
-                out.extend(cluster(cluster_raw, parent_path, inherited, context).map(Item::Cluster));
+                out.extend(
+                    cluster(cluster_raw, parent_path, inherited, context).map(Item::Cluster),
+                );
             }
         }
     }
     out
 }
 
-fn cluster(raw: RawCluster, parent_path: &str, inherited: Properties, context: &mut Context) -> Option<Cluster> {
+fn cluster(
+    raw: RawCluster,
+    parent_path: &str,
+    inherited: Properties,
+    context: &mut Context,
+) -> Option<Cluster> {
     let path = join(parent_path, &raw.name);
     let Some(offset) = raw.offset else {
         let message = "cluster has no `<addressOffset>`".to_string();
-        context.error(DiagnosticKind::MissingElement, &path, &raw.location, message);
+        context.error(
+            DiagnosticKind::MissingElement,
+            &path,
+            &raw.location,
+            message,
+        );
         return None;
     };
     let dim = match &raw.dim {
@@ -115,11 +166,21 @@ fn cluster(raw: RawCluster, parent_path: &str, inherited: Properties, context: &
     })
 }
 
-fn register(raw: RawRegister, parent_path: &str, inherited: Properties, context: &mut Context) -> Option<Register> {
+fn register(
+    raw: RawRegister,
+    parent_path: &str,
+    inherited: Properties,
+    context: &mut Context,
+) -> Option<Register> {
     let path = join(parent_path, &raw.name);
     let Some(offset) = raw.offset else {
         let message = "register has no `<addressOffset>`".to_string();
-        context.error(DiagnosticKind::MissingElement, &path, &raw.location, message);
+        context.error(
+            DiagnosticKind::MissingElement,
+            &path,
+            &raw.location,
+            message,
+        );
         return None;
     };
     let dim = match &raw.dim {
@@ -158,13 +219,26 @@ fn field(
     context: &mut Context,
 ) -> Option<Field> {
     let path = join(register_path, &raw.name);
-    let Some((lsb, width)) = raw.bits else {
-        let message = "field has no bit range (`<bitOffset>`, `<lsb>`/`<msb>` or `<bitRange>`)".to_string();
-        context.error(DiagnosticKind::MissingElement, &path, &raw.location, message);
+    // `bitOffset` alone means one bit.
+    let width = raw.width.unwrap_or(1);
+    let Some(lsb) = raw.lsb else {
+        let message =
+            "field has no bit range (`<bitOffset>`, `<lsb>`/`<msb>` or `<bitRange>`)".to_string();
+        context.error(
+            DiagnosticKind::MissingElement,
+            &path,
+            &raw.location,
+            message,
+        );
         return None;
     };
     if width == 0 {
-        context.error(DiagnosticKind::Syntax, &path, &raw.location, "field is 0 bits wide".to_string());
+        context.error(
+            DiagnosticKind::Syntax,
+            &path,
+            &raw.location,
+            "field is 0 bits wide".to_string(),
+        );
         return None;
     }
     let dim = match &raw.dim {
@@ -175,7 +249,11 @@ fn field(
         .enums
         .into_iter()
         .filter(|set| !set.values.is_empty())
-        .map(|set| EnumeratedValues { name: set.name, usage: set.usage.unwrap_or_default(), values: set.values })
+        .map(|set| EnumeratedValues {
+            name: set.name,
+            usage: set.usage.unwrap_or_default(),
+            values: set.values,
+        })
         .collect();
     Some(Field {
         name: array_name(raw.name, dim.is_some(), &path, &raw.location, context),
@@ -183,7 +261,10 @@ fn field(
         lsb,
         width,
         access: raw.access.unwrap_or(register_access),
-        write_action: raw.write_action.or(register_write_action).unwrap_or_default(),
+        write_action: raw
+            .write_action
+            .or(register_write_action)
+            .unwrap_or_default(),
         read_action: raw.read_action,
         write_constraint: raw.write_constraint,
         enums,
@@ -193,12 +274,22 @@ fn field(
 }
 
 fn all_ones(bits: u32) -> u64 {
-    if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 }
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
 }
 
 /// Checks that a name and its `dim` agree: an array's name needs `%s`, a
 /// single element's must not have it. Repairs (with a warning) otherwise.
-fn array_name(name: String, is_array: bool, path: &str, location: &Location, context: &mut Context) -> String {
+fn array_name(
+    name: String,
+    is_array: bool,
+    path: &str,
+    location: &Location,
+    context: &mut Context,
+) -> String {
     let has_placeholder = name.contains("%s");
     if is_array && !has_placeholder {
         let repaired = format!("{name}%s");
@@ -225,7 +316,10 @@ fn dim(raw: &RawDim, path: &str, context: &mut Context) -> Option<Dim> {
     }
     let count_u64 = u64::from(count);
     let mismatch = |context: &mut Context, entries: u64| {
-        let message = format!("`<dimIndex>` has {entries} entries but `<dim>` is {count}; indices 0 to {} used", count - 1);
+        let message = format!(
+            "`<dimIndex>` has {entries} entries but `<dim>` is {count}; indices 0 to {} used",
+            count - 1
+        );
         context.warn(DiagnosticKind::BadArray, path, &raw.location, message);
     };
     let index_names = match &raw.index {
@@ -235,11 +329,20 @@ fn dim(raw: &RawDim, path: &str, context: &mut Context) -> Option<Dim> {
             Vec::new()
         }
         Some(DimIndex::NumberRange(0, _)) => Vec::new(),
-        Some(DimIndex::NumberRange(first, last)) => (*first..=*last).map(|index| index.to_string()).collect(),
+        Some(DimIndex::NumberRange(first, last)) => {
+            (*first..=*last).map(|index| index.to_string()).collect()
+        }
         Some(DimIndex::Names(names)) => {
-            let plain = names.iter().zip(0u32..).all(|(name, index)| *name == index.to_string());
+            let plain = names
+                .iter()
+                .zip(0u32..)
+                .all(|(name, index)| *name == index.to_string());
             if plain { Vec::new() } else { names.clone() }
         }
     };
-    Some(Dim { count, stride: raw.increment, index_names })
+    Some(Dim {
+        count,
+        stride: raw.increment,
+        index_names,
+    })
 }

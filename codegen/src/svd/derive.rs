@@ -19,7 +19,10 @@ use std::collections::HashMap;
 
 use crate::diagnostic::DiagnosticKind;
 
-use super::raw::{Derivation, RawCluster, RawDevice, RawEnumSet, RawField, RawItem, RawPeripheral, RawRegister, name_matches};
+use super::raw::{
+    Derivation, RawCluster, RawDevice, RawEnumSet, RawField, RawItem, RawPeripheral, RawRegister,
+    name_matches,
+};
 use super::{Context, join};
 
 /// Longest derivation chain followed; longer is surely a generated cycle.
@@ -35,14 +38,27 @@ pub(super) fn resolve(device: &mut RawDevice, context: &mut Context) {
     enums(device, context);
 }
 
-fn report(context: &mut Context, path: &str, location: &crate::ir::Location, derivation: &Derivation, exists: bool) {
+fn report(
+    context: &mut Context,
+    path: &str,
+    location: &crate::ir::Location,
+    derivation: &Derivation,
+    exists: bool,
+) {
     let target = &derivation.target;
     let message = if exists {
-        format!("`derivedFrom` `{target}` cannot be resolved: it derives from this element (a cycle) or contains it")
+        format!(
+            "`derivedFrom` `{target}` cannot be resolved: it derives from this element (a cycle) or contains it"
+        )
     } else {
         format!("`derivedFrom` names `{target}`, which does not exist")
     };
-    context.warn(DiagnosticKind::UnresolvedDerivation, path, location, message);
+    context.warn(
+        DiagnosticKind::UnresolvedDerivation,
+        path,
+        location,
+        message,
+    );
 }
 
 // ---- peripherals -----------------------------------------------------------
@@ -51,15 +67,24 @@ fn find_peripheral(device: &RawDevice, wanted: &str, exclude: usize) -> Option<u
     let matches = |(index, peripheral): &(usize, &RawPeripheral)| {
         *index != exclude && name_matches(&peripheral.name, peripheral.dim.as_ref(), wanted)
     };
-    device.peripherals.iter().enumerate().find(matches).map(|(index, _)| index)
+    device
+        .peripherals
+        .iter()
+        .enumerate()
+        .find(matches)
+        .map(|(index, _)| index)
 }
 
 fn peripherals(device: &mut RawDevice, context: &mut Context) {
     for _ in 0..MAX_PASSES {
         let mut progress = false;
         for index in 0..device.peripherals.len() {
-            let Some(derivation) = &device.peripherals[index].derived_from else { continue };
-            let Some(base_index) = find_peripheral(device, &derivation.target, index) else { continue };
+            let Some(derivation) = &device.peripherals[index].derived_from else {
+                continue;
+            };
+            let Some(base_index) = find_peripheral(device, &derivation.target, index) else {
+                continue;
+            };
             if device.peripherals[base_index].derived_from.is_some() {
                 continue;
             }
@@ -75,7 +100,13 @@ fn peripherals(device: &mut RawDevice, context: &mut Context) {
         if let Some(derivation) = device.peripherals[index].derived_from.take() {
             let exists = find_peripheral(device, &derivation.target, index).is_some();
             let peripheral = &device.peripherals[index];
-            report(context, &peripheral.name, &peripheral.location, &derivation, exists);
+            report(
+                context,
+                &peripheral.name,
+                &peripheral.location,
+                &derivation,
+                exists,
+            );
         }
     }
 }
@@ -112,7 +143,10 @@ fn merge_by_name<T: Clone>(own: &mut Vec<T>, base: &[T], name: fn(&T) -> &str) {
     let mut own_items: Vec<Option<T>> = std::mem::take(own).into_iter().map(Some).collect();
     let mut merged = Vec::with_capacity(base.len() + own_items.len());
     for base_item in base {
-        let replacement = own_items.iter().position(|item| item.as_ref().is_some_and(|item| name(item) == name(base_item)));
+        let replacement = own_items.iter().position(|item| {
+            item.as_ref()
+                .is_some_and(|item| name(item) == name(base_item))
+        });
         match replacement {
             Some(position) => merged.extend(own_items[position].take()),
             None => merged.push(base_item.clone()),
@@ -139,7 +173,11 @@ impl ItemAddress {
 }
 
 /// The members of the block at `scope` (a peripheral when the path is empty).
-fn scope_items<'d>(device: &'d RawDevice, peripheral: usize, scope: &[usize]) -> Option<&'d Vec<RawItem>> {
+fn scope_items<'d>(
+    device: &'d RawDevice,
+    peripheral: usize,
+    scope: &[usize],
+) -> Option<&'d Vec<RawItem>> {
     let mut list = &device.peripherals.get(peripheral)?.items;
     for &index in scope {
         list = list.get(index)?.children()?;
@@ -162,11 +200,18 @@ fn item_at_mut<'d>(device: &'d mut RawDevice, address: &ItemAddress) -> Option<&
 }
 
 /// Follows dotted `parts` down from `scope`.
-fn descend(device: &RawDevice, peripheral: usize, scope: &[usize], parts: &[&str]) -> Option<ItemAddress> {
+fn descend(
+    device: &RawDevice,
+    peripheral: usize,
+    scope: &[usize],
+    parts: &[&str],
+) -> Option<ItemAddress> {
     let mut path = scope.to_vec();
     let mut list = scope_items(device, peripheral, scope)?;
     for (position, part) in parts.iter().enumerate() {
-        let index = list.iter().position(|item| name_matches(item.name(), item.dim(), part))?;
+        let index = list
+            .iter()
+            .position(|item| name_matches(item.name(), item.dim(), part))?;
         path.push(index);
         if position + 1 < parts.len() {
             list = list[index].children()?;
@@ -178,7 +223,12 @@ fn descend(device: &RawDevice, peripheral: usize, scope: &[usize], parts: &[&str
 /// Finds the register or cluster `target` names, seen from `from` (an element
 /// in the block `from.path` minus its last index): in the enclosing blocks from
 /// the innermost out, then as a path from the top of a peripheral.
-fn find_item(device: &RawDevice, from: &ItemAddress, target: &str, exclude: Option<&ItemAddress>) -> Option<ItemAddress> {
+fn find_item(
+    device: &RawDevice,
+    from: &ItemAddress,
+    target: &str,
+    exclude: Option<&ItemAddress>,
+) -> Option<ItemAddress> {
     let parts: Vec<&str> = target.split('.').collect();
     for depth in (0..from.path.len()).rev() {
         if let Some(found) = descend(device, from.peripheral, &from.path[..depth], &parts) {
@@ -191,17 +241,28 @@ fn find_item(device: &RawDevice, from: &ItemAddress, target: &str, exclude: Opti
     if rest.is_empty() {
         return None;
     }
-    let peripheral = device.peripherals.iter().position(|p| name_matches(&p.name, p.dim.as_ref(), first))?;
+    let peripheral = device
+        .peripherals
+        .iter()
+        .position(|p| name_matches(&p.name, p.dim.as_ref(), first))?;
     descend(device, peripheral, &[], rest).filter(|found| exclude != Some(found))
 }
 
 /// Every register and cluster with a pending `derivedFrom`, in document order.
 fn pending_items(device: &RawDevice) -> Vec<ItemAddress> {
-    fn walk(list: &[RawItem], peripheral: usize, path: &mut Vec<usize>, out: &mut Vec<ItemAddress>) {
+    fn walk(
+        list: &[RawItem],
+        peripheral: usize,
+        path: &mut Vec<usize>,
+        out: &mut Vec<ItemAddress>,
+    ) {
         for (index, item) in list.iter().enumerate() {
             path.push(index);
             if item.derived_from().is_some() {
-                out.push(ItemAddress { peripheral, path: path.clone() });
+                out.push(ItemAddress {
+                    peripheral,
+                    path: path.clone(),
+                });
             }
             if let Some(children) = item.children() {
                 walk(children, peripheral, path, out);
@@ -224,14 +285,22 @@ fn items(device: &mut RawDevice, context: &mut Context) {
         // which come after it in document order, so the addresses still to
         // visit stay valid.
         for address in pending.iter().rev() {
-            let Some(target) = item_at(device, address).and_then(RawItem::derived_from).map(|d| d.target.clone()) else {
+            let Some(target) = item_at(device, address)
+                .and_then(RawItem::derived_from)
+                .map(|d| d.target.clone())
+            else {
                 continue;
             };
-            let Some(base_address) = find_item(device, address, &target, Some(address)) else { continue };
+            let Some(base_address) = find_item(device, address, &target, Some(address)) else {
+                continue;
+            };
             if base_address.contains(address) {
                 continue;
             }
-            let Some(base) = item_at(device, &base_address).filter(|base| base.derived_from().is_none()).cloned() else {
+            let Some(base) = item_at(device, &base_address)
+                .filter(|base| base.derived_from().is_none())
+                .cloned()
+            else {
                 continue;
             };
             if let Some(item) = item_at_mut(device, address) {
@@ -244,19 +313,34 @@ fn items(device: &mut RawDevice, context: &mut Context) {
         }
     }
     for address in pending_items(device).iter().rev() {
-        let Some(item) = item_at_mut(device, address) else { continue };
-        let Some(derivation) = item.take_derived_from() else { continue };
+        let Some(item) = item_at_mut(device, address) else {
+            continue;
+        };
+        let Some(derivation) = item.take_derived_from() else {
+            continue;
+        };
         let location = item.location().clone();
         let exists = find_item(device, address, &derivation.target, Some(address)).is_some();
-        report(context, &item_path(device, address), &location, &derivation, exists);
+        report(
+            context,
+            &item_path(device, address),
+            &location,
+            &derivation,
+            exists,
+        );
     }
 }
 
 fn item_path(device: &RawDevice, address: &ItemAddress) -> String {
-    let Some(peripheral) = device.peripherals.get(address.peripheral) else { return String::new() };
+    let Some(peripheral) = device.peripherals.get(address.peripheral) else {
+        return String::new();
+    };
     let mut path = peripheral.name.clone();
     for depth in 1..=address.path.len() {
-        let partial = ItemAddress { peripheral: address.peripheral, path: address.path[..depth].to_vec() };
+        let partial = ItemAddress {
+            peripheral: address.peripheral,
+            path: address.path[..depth].to_vec(),
+        };
         if let Some(item) = item_at(device, &partial) {
             path = join(&path, item.name());
         }
@@ -299,7 +383,9 @@ fn derive_register(register: &mut RawRegister, base: &RawRegister) {
     register.properties = register.properties.or(base.properties);
     fill(&mut register.read_action, &base.read_action);
     fill(&mut register.write_action, &base.write_action);
-    merge_by_name(&mut register.fields, &base.fields, |field: &RawField| &field.name);
+    merge_by_name(&mut register.fields, &base.fields, |field: &RawField| {
+        &field.name
+    });
 }
 
 // ---- fields -----------------------------------------------------------------
@@ -311,21 +397,33 @@ struct FieldAddress {
 }
 
 fn field_at<'d>(device: &'d RawDevice, address: &FieldAddress) -> Option<&'d RawField> {
-    item_at(device, &address.register)?.fields()?.get(address.field)
+    item_at(device, &address.register)?
+        .fields()?
+        .get(address.field)
 }
 
 fn field_at_mut<'d>(device: &'d mut RawDevice, address: &FieldAddress) -> Option<&'d mut RawField> {
-    item_at_mut(device, &address.register)?.fields_mut()?.get_mut(address.field)
+    item_at_mut(device, &address.register)?
+        .fields_mut()?
+        .get_mut(address.field)
 }
 
 /// Every register, in document order.
 fn all_registers(device: &RawDevice) -> Vec<ItemAddress> {
-    fn walk(list: &[RawItem], peripheral: usize, path: &mut Vec<usize>, out: &mut Vec<ItemAddress>) {
+    fn walk(
+        list: &[RawItem],
+        peripheral: usize,
+        path: &mut Vec<usize>,
+        out: &mut Vec<ItemAddress>,
+    ) {
         for (index, item) in list.iter().enumerate() {
             path.push(index);
             match item.children() {
                 Some(children) => walk(children, peripheral, path, out),
-                None => out.push(ItemAddress { peripheral, path: path.clone() }),
+                None => out.push(ItemAddress {
+                    peripheral,
+                    path: path.clone(),
+                }),
             }
             path.pop();
         }
@@ -342,26 +440,37 @@ fn all_registers(device: &RawDevice) -> Vec<ItemAddress> {
 fn find_field(device: &RawDevice, from: &FieldAddress, target: &str) -> Option<FieldAddress> {
     let (register, field_name) = match target.rsplit_once('.') {
         None => (from.register.clone(), target),
-        Some((register_path, field_name)) => (find_item(device, &from.register, register_path, None)?, field_name),
+        Some((register_path, field_name)) => (
+            find_item(device, &from.register, register_path, None)?,
+            field_name,
+        ),
     };
     let fields = item_at(device, &register)?.fields()?;
-    let index = fields
-        .iter()
-        .enumerate()
-        .position(|(index, field)| {
-            let this = FieldAddress { register: register.clone(), field: index };
-            this != *from && name_matches(&field.name, field.dim.as_ref(), field_name)
-        })?;
-    Some(FieldAddress { register, field: index })
+    let index = fields.iter().enumerate().position(|(index, field)| {
+        let this = FieldAddress {
+            register: register.clone(),
+            field: index,
+        };
+        this != *from && name_matches(&field.name, field.dim.as_ref(), field_name)
+    })?;
+    Some(FieldAddress {
+        register,
+        field: index,
+    })
 }
 
 fn pending_fields(device: &RawDevice) -> Vec<FieldAddress> {
     let mut out = Vec::new();
     for register in all_registers(device) {
-        let Some(fields) = item_at(device, &register).and_then(RawItem::fields) else { continue };
+        let Some(fields) = item_at(device, &register).and_then(RawItem::fields) else {
+            continue;
+        };
         for (index, field) in fields.iter().enumerate() {
             if field.derived_from.is_some() {
-                out.push(FieldAddress { register: register.clone(), field: index });
+                out.push(FieldAddress {
+                    register: register.clone(),
+                    field: index,
+                });
             }
         }
     }
@@ -377,12 +486,19 @@ fn fields(device: &mut RawDevice, context: &mut Context) {
     for _ in 0..MAX_PASSES {
         let mut progress = false;
         for address in &pending {
-            let Some(target) = field_at(device, address).and_then(|f| f.derived_from.as_ref()).map(|d| d.target.clone())
+            let Some(target) = field_at(device, address)
+                .and_then(|f| f.derived_from.as_ref())
+                .map(|d| d.target.clone())
             else {
                 continue;
             };
-            let Some(base_address) = find_field(device, address, &target) else { continue };
-            let Some(base) = field_at(device, &base_address).filter(|base| base.derived_from.is_none()).cloned() else {
+            let Some(base_address) = find_field(device, address, &target) else {
+                continue;
+            };
+            let Some(base) = field_at(device, &base_address)
+                .filter(|base| base.derived_from.is_none())
+                .cloned()
+            else {
                 continue;
             };
             if let Some(field) = field_at_mut(device, address) {
@@ -399,10 +515,18 @@ fn fields(device: &mut RawDevice, context: &mut Context) {
             .and_then(|field| field.derived_from.as_ref())
             .map(|derivation| find_field(device, address, &derivation.target).is_some());
         let path = item_path(device, &address.register);
-        let Some(field) = field_at_mut(device, address) else { continue };
+        let Some(field) = field_at_mut(device, address) else {
+            continue;
+        };
         if let (Some(derivation), Some(exists)) = (field.derived_from.take(), exists) {
             let location = field.location.clone();
-            report(context, &join(&path, &field.name), &location, &derivation, exists);
+            report(
+                context,
+                &join(&path, &field.name),
+                &location,
+                &derivation,
+                exists,
+            );
         }
     }
 }
@@ -410,7 +534,8 @@ fn fields(device: &mut RawDevice, context: &mut Context) {
 fn derive_field(field: &mut RawField, base: &RawField) {
     field.derived_from = None;
     fill(&mut field.description, &base.description);
-    fill(&mut field.bits, &base.bits);
+    fill(&mut field.lsb, &base.lsb);
+    fill(&mut field.width, &base.width);
     fill(&mut field.access, &base.access);
     fill(&mut field.write_action, &base.write_action);
     fill(&mut field.read_action, &base.read_action);
@@ -433,17 +558,27 @@ fn set_at<'d>(device: &'d RawDevice, address: &EnumAddress) -> Option<&'d RawEnu
 }
 
 fn set_at_mut<'d>(device: &'d mut RawDevice, address: &EnumAddress) -> Option<&'d mut RawEnumSet> {
-    field_at_mut(device, &address.field)?.enums.get_mut(address.set)
+    field_at_mut(device, &address.field)?
+        .enums
+        .get_mut(address.set)
 }
 
 /// Every enumerated-value set, in document order.
 fn all_sets(device: &RawDevice) -> Vec<EnumAddress> {
     let mut out = Vec::new();
     for register in all_registers(device) {
-        let Some(fields) = item_at(device, &register).and_then(RawItem::fields) else { continue };
+        let Some(fields) = item_at(device, &register).and_then(RawItem::fields) else {
+            continue;
+        };
         for (field_index, field) in fields.iter().enumerate() {
             for set in 0..field.enums.len() {
-                out.push(EnumAddress { field: FieldAddress { register: register.clone(), field: field_index }, set });
+                out.push(EnumAddress {
+                    field: FieldAddress {
+                        register: register.clone(),
+                        field: field_index,
+                    },
+                    set,
+                });
             }
         }
     }
@@ -475,7 +610,10 @@ fn find_set(
     if let Some((prefix, set_name)) = target.rsplit_once('.') {
         if let Some(field) = find_field(device, &from.field, prefix) {
             let sets = &field_at(device, &field)?.enums;
-            if let Some(set) = sets.iter().position(|set| set.name.as_deref() == Some(set_name)) {
+            if let Some(set) = sets
+                .iter()
+                .position(|set| set.name.as_deref() == Some(set_name))
+            {
                 return Some(EnumAddress { field, set });
             }
         }
@@ -494,8 +632,11 @@ fn find_set(
 
 fn enums(device: &mut RawDevice, context: &mut Context) {
     let sets = all_sets(device);
-    let pending: Vec<EnumAddress> =
-        sets.iter().filter(|address| set_at(device, address).is_some_and(|set| set.derived_from.is_some())).cloned().collect();
+    let pending: Vec<EnumAddress> = sets
+        .iter()
+        .filter(|address| set_at(device, address).is_some_and(|set| set.derived_from.is_some()))
+        .cloned()
+        .collect();
     if pending.is_empty() {
         return;
     }
@@ -508,12 +649,19 @@ fn enums(device: &mut RawDevice, context: &mut Context) {
     for _ in 0..MAX_PASSES {
         let mut progress = false;
         for address in &pending {
-            let Some(target) = set_at(device, address).and_then(|s| s.derived_from.as_ref()).map(|d| d.target.clone())
+            let Some(target) = set_at(device, address)
+                .and_then(|s| s.derived_from.as_ref())
+                .map(|d| d.target.clone())
             else {
                 continue;
             };
-            let Some(base_address) = find_set(device, &by_name, address, &target) else { continue };
-            let Some(base) = set_at(device, &base_address).filter(|base| base.derived_from.is_none()).cloned() else {
+            let Some(base_address) = find_set(device, &by_name, address, &target) else {
+                continue;
+            };
+            let Some(base) = set_at(device, &base_address)
+                .filter(|base| base.derived_from.is_none())
+                .cloned()
+            else {
                 continue;
             };
             if let Some(set) = set_at_mut(device, address) {
@@ -535,11 +683,21 @@ fn enums(device: &mut RawDevice, context: &mut Context) {
             .and_then(|set| set.derived_from.as_ref())
             .map(|derivation| find_set(device, &by_name, address, &derivation.target).is_some());
         let path = item_path(device, &address.field.register);
-        let field_name = field_at(device, &address.field).map(|field| field.name.clone()).unwrap_or_default();
-        let Some(set) = set_at_mut(device, address) else { continue };
+        let field_name = field_at(device, &address.field)
+            .map(|field| field.name.clone())
+            .unwrap_or_default();
+        let Some(set) = set_at_mut(device, address) else {
+            continue;
+        };
         if let (Some(derivation), Some(exists)) = (set.derived_from.take(), exists) {
             let location = set.location.clone();
-            report(context, &join(&path, &field_name), &location, &derivation, exists);
+            report(
+                context,
+                &join(&path, &field_name),
+                &location,
+                &derivation,
+                exists,
+            );
         }
     }
 }

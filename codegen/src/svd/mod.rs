@@ -32,26 +32,44 @@ use positions::LineIndex;
 /// Parses SVD text into the IR. `file` names the input in diagnostics.
 /// Returns the device and its warnings, or every diagnostic when it has errors.
 pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagnostics> {
-    let mut context = Context { lines: LineIndex::new(text, file), diagnostics: Vec::new() };
-    let options = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    let mut context = Context {
+        lines: LineIndex::new(text, file),
+        diagnostics: Vec::new(),
+    };
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
     let document = match roxmltree::Document::parse_with_options(text, options) {
         Ok(document) => document,
         Err(error) => {
             let position = error.pos();
             let location = context.lines.at_row_column(position.row, position.col);
             let message = format!("malformed XML: {}", xml_error_text(&error));
-            return Err(Diagnostics(vec![Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location))]));
+            return Err(Diagnostics(vec![
+                Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
+            ]));
         }
     };
     let root = document.root_element();
     if root.tag_name().name() != "device" {
-        let message = format!("the root element is `<{}>`, not `<device>`: not an SVD file", root.tag_name().name());
+        let message = format!(
+            "the root element is `<{}>`, not `<device>`: not an SVD file",
+            root.tag_name().name()
+        );
         let location = context.location(root.range().start);
-        return Err(Diagnostics(vec![Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location))]));
+        return Err(Diagnostics(vec![
+            Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
+        ]));
     }
     let mut raw = read::device(root, &mut context);
     derive::resolve(&mut raw, &mut context);
     let device = convert::device(raw, &mut context);
+    // Passes report in their own order; users read in the file's (stable, so
+    // several diagnostics at one place keep the order they were found in).
+    context
+        .diagnostics
+        .sort_by(|a, b| a.location.cmp(&b.location));
     if context.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Diagnostics(context.diagnostics));
     }
@@ -63,7 +81,13 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
 fn xml_error_text(error: &roxmltree::Error) -> String {
     let text = error.to_string();
     match text.rfind(" at ") {
-        Some(index) if text[index + 4..].chars().all(|c| c.is_ascii_digit() || c == ':') => text[..index].to_string(),
+        Some(index)
+            if text[index + 4..]
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':') =>
+        {
+            text[..index].to_string()
+        }
         _ => text,
     }
 }
@@ -81,17 +105,43 @@ impl Context<'_> {
     }
 
     /// Records a warning.
-    pub(super) fn warn(&mut self, kind: DiagnosticKind, path: &str, location: &Location, message: String) {
-        self.diagnostics.push(Diagnostic::warning(kind, path, message).at(Some(location.clone())));
+    pub(super) fn warn(
+        &mut self,
+        kind: DiagnosticKind,
+        path: &str,
+        location: &Location,
+        message: String,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::warning(kind, path, message).at(Some(location.clone())));
+    }
+
+    /// How many errors were recorded so far.
+    pub(super) fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.is_error())
+            .count()
     }
 
     /// Records an error.
-    pub(super) fn error(&mut self, kind: DiagnosticKind, path: &str, location: &Location, message: String) {
-        self.diagnostics.push(Diagnostic::error(kind, path, message).at(Some(location.clone())));
+    pub(super) fn error(
+        &mut self,
+        kind: DiagnosticKind,
+        path: &str,
+        location: &Location,
+        message: String,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::error(kind, path, message).at(Some(location.clone())));
     }
 }
 
 /// `parent.name`, or `name` at the top.
 pub(super) fn join(parent: &str, name: &str) -> String {
-    if parent.is_empty() { name.to_string() } else { format!("{parent}.{name}") }
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
 }

@@ -19,24 +19,47 @@ impl<'a> LineIndex<'a> {
     /// Indexes `text`; `file` names it in locations.
     pub(super) fn new(text: &'a str, file: &str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.bytes().enumerate().filter(|&(_, byte)| byte == b'\n').map(|(index, _)| index + 1));
-        LineIndex { text, file: Arc::from(file), line_starts }
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, byte)| byte == b'\n')
+                .map(|(index, _)| index + 1),
+        );
+        LineIndex {
+            text,
+            file: Arc::from(file),
+            line_starts,
+        }
     }
 
     /// The location of byte `offset` (clamped to the text).
     pub(super) fn location(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let line_index = self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        let line_index = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
         // Columns count characters, as editors do; `get` guards against an
         // offset inside a multi-byte character.
-        let column = self.text.get(line_start..offset).map_or(1, |prefix| prefix.chars().count() + 1);
-        Location { file: self.file.clone(), line: saturate(line_index + 1), column: saturate(column) }
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(1, |prefix| prefix.chars().count() + 1);
+        Location {
+            file: self.file.clone(),
+            line: saturate(line_index + 1),
+            column: saturate(column),
+        }
     }
 
     /// A location from a 1-based row and column reported by the XML parser.
     pub(super) fn at_row_column(&self, row: u32, column: u32) -> Location {
-        Location { file: self.file.clone(), line: row, column }
+        Location {
+            file: self.file.clone(),
+            line: row,
+            column,
+        }
     }
 }
 

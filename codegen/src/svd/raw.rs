@@ -4,7 +4,9 @@
 //! list), because `derivedFrom` fills exactly what the derived element did not
 //! declare. Values are already normalised (see [`super::values`]).
 
-use crate::ir::{Access, EnumeratedValue, Location, ReadAction, Usage, WriteAction, WriteConstraint};
+use crate::ir::{
+    Access, EnumeratedValue, Location, ReadAction, Usage, WriteAction, WriteConstraint,
+};
 
 use super::values::DimIndex;
 
@@ -181,8 +183,10 @@ pub(super) struct RawRegister {
 pub(super) struct RawField {
     pub name: String,
     pub description: Option<String>,
-    /// (lsb, width).
-    pub bits: Option<(u32, u32)>,
+    /// Lowest bit.
+    pub lsb: Option<u32>,
+    /// Width in bits; absent next to a `bitOffset` (one bit, unless derived).
+    pub width: Option<u32>,
     pub access: Option<Access>,
     pub write_action: Option<WriteAction>,
     pub read_action: Option<ReadAction>,
@@ -222,10 +226,17 @@ pub(super) fn name_matches(declared: &str, dim: Option<&RawDim>, wanted: &str) -
         (Some(prefix), Some(suffix)) => (prefix, suffix),
         _ => (prefix, suffix),
     };
-    let Some(index) = wanted.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix)) else { return false };
+    let Some(index) = wanted
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_suffix(suffix))
+    else {
+        return false;
+    };
     match &dim.index {
         Some(DimIndex::Names(names)) => names.iter().any(|name| name == index),
-        Some(DimIndex::NumberRange(first, last)) => index.parse::<u64>().is_ok_and(|n| (*first..=*last).contains(&n)),
+        Some(DimIndex::NumberRange(first, last)) => index
+            .parse::<u64>()
+            .is_ok_and(|n| (*first..=*last).contains(&n)),
         None => index.parse::<u64>().is_ok_and(|n| n < u64::from(dim.count)),
     }
 }

@@ -10,7 +10,8 @@ use crate::diagnostic::DiagnosticKind;
 use crate::ir::{EnumeratedValue, Location, WriteConstraint};
 
 use super::raw::{
-    Derivation, Properties, RawCluster, RawDevice, RawDim, RawEnumSet, RawField, RawItem, RawPeripheral, RawRegister,
+    Derivation, Properties, RawCluster, RawDevice, RawDim, RawEnumSet, RawField, RawItem,
+    RawPeripheral, RawRegister,
 };
 use super::values::{self, Lenient};
 use super::{Context, join};
@@ -25,7 +26,9 @@ pub(super) fn device(root: Node, context: &mut Context) -> RawDevice {
     });
     for required in ["version", "description", "addressUnitBits", "width"] {
         if child(root, required).is_none() {
-            let message = format!("the device has no `<{required}>` (required by the schema; not needed here)");
+            let message = format!(
+                "the device has no `<{required}>` (required by the schema; not needed here)"
+            );
             context.warn(DiagnosticKind::MissingElement, "", &location, message);
         }
     }
@@ -45,29 +48,57 @@ pub(super) fn device(root: Node, context: &mut Context) -> RawDevice {
             context.warn(DiagnosticKind::MissingElement, "", &location, message);
         }
     }
-    RawDevice { name, description: description(root), properties, peripherals }
+    RawDevice {
+        name,
+        description: description(root),
+        properties,
+        peripherals,
+    }
 }
 
 /// The `<cpu>` block is not used by the generator, but its schema defects are
 /// reported (as warnings only) so the report matches what stricter tools say.
 fn check_cpu(cpu: Node, context: &mut Context) {
     let location = context.location(cpu.range().start);
-    let required = ["name", "revision", "endian", "mpuPresent", "fpuPresent", "nvicPrioBits", "vendorSystickConfig"];
+    let required = [
+        "name",
+        "revision",
+        "endian",
+        "mpuPresent",
+        "fpuPresent",
+        "nvicPrioBits",
+        "vendorSystickConfig",
+    ];
     for name in required {
         if child(cpu, name).is_none() {
-            let message = format!("`<cpu>` has no `<{name}>` (required by the schema; not needed here)");
+            let message =
+                format!("`<cpu>` has no `<{name}>` (required by the schema; not needed here)");
             context.warn(DiagnosticKind::MissingElement, "", &location, message);
         }
     }
-    for name in ["mpuPresent", "fpuPresent", "vendorSystickConfig", "fpuDP", "icachePresent", "dcachePresent"] {
+    for name in [
+        "mpuPresent",
+        "fpuPresent",
+        "vendorSystickConfig",
+        "fpuDP",
+        "icachePresent",
+        "dcachePresent",
+    ] {
         if let Some(node) = child(cpu, name) {
             let node_location = context.location(node.range().start);
             match values::boolean(&text(node)) {
                 Ok((_, None)) => {}
-                Ok((_, Some(note))) => context.warn(DiagnosticKind::NonStandardValue, "", &node_location, note),
+                Ok((_, Some(note))) => {
+                    context.warn(DiagnosticKind::NonStandardValue, "", &node_location, note)
+                }
                 Err(message) => {
                     let message = format!("`<cpu><{name}>`: {message} (ignored)");
-                    context.warn(DiagnosticKind::NonStandardValue, "", &node_location, message);
+                    context.warn(
+                        DiagnosticKind::NonStandardValue,
+                        "",
+                        &node_location,
+                        message,
+                    );
                 }
             }
         }
@@ -86,8 +117,15 @@ fn peripheral(node: Node, context: &mut Context) -> Option<RawPeripheral> {
             (Some(offset), Some(size)) => address_blocks.push((offset, size)),
             _ => {
                 let block_location = context.location(block.range().start);
-                let message = "`<addressBlock>` without a readable `<offset>` and `<size>`; ignored".to_string();
-                context.warn(DiagnosticKind::MissingElement, &path, &block_location, message);
+                let message =
+                    "`<addressBlock>` without a readable `<offset>` and `<size>`; ignored"
+                        .to_string();
+                context.warn(
+                    DiagnosticKind::MissingElement,
+                    &path,
+                    &block_location,
+                    message,
+                );
             }
         }
     }
@@ -97,7 +135,9 @@ fn peripheral(node: Node, context: &mut Context) -> Option<RawPeripheral> {
         base_address: child_value(node, "baseAddress", &path, values::number, context),
         properties: properties(node, &path, context),
         address_blocks,
-        items: child(node, "registers").map(|list| items(list, &path, context)).unwrap_or_default(),
+        items: child(node, "registers")
+            .map(|list| items(list, &path, context))
+            .unwrap_or_default(),
         dim: dim(node, &path, context),
         derived_from: derivation(node, &path, &location, context),
         resolved_from: None,
@@ -151,7 +191,13 @@ fn register(node: Node, parent_path: &str, context: &mut Context) -> Option<RawR
         properties: properties(node, &path, context),
         dim: dim(node, &path, context),
         read_action: child_value(node, "readAction", &path, values::read_action, context),
-        write_action: child_value(node, "modifiedWriteValues", &path, values::write_action, context),
+        write_action: child_value(
+            node,
+            "modifiedWriteValues",
+            &path,
+            values::write_action,
+            context,
+        ),
         alternate_register: child_text(node, "alternateRegister"),
         alternate_group: child_text(node, "alternateGroup"),
         fields,
@@ -165,40 +211,55 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
     let location = context.location(node.range().start);
     let name = required_name(node, parent_path, "field", &location, context)?;
     let path = join(parent_path, &name);
-    let bits = if child(node, "bitOffset").is_some() {
+    let errors_before = context.error_count();
+    let (lsb, width) = if child(node, "bitOffset").is_some() || child(node, "bitWidth").is_some() {
+        // The schema makes `bitWidth` optional next to `bitOffset`: one bit,
+        // unless `derivedFrom` supplies it (see `convert`).
         let lsb = child_value(node, "bitOffset", &path, values::number_u32, context);
-        // The schema makes `bitWidth` optional next to `bitOffset`; one bit is its meaning.
-        let width = match child(node, "bitWidth") {
-            Some(width_node) => value(width_node, &path, values::number_u32, context),
-            None => Some(1),
-        };
-        lsb.zip(width)
+        (
+            lsb,
+            child_value(node, "bitWidth", &path, values::number_u32, context),
+        )
     } else if child(node, "lsb").is_some() || child(node, "msb").is_some() {
         let lsb = child_value(node, "lsb", &path, values::number_u32, context);
         let msb = child_value(node, "msb", &path, values::number_u32, context);
         match (lsb, msb) {
-            (Some(lsb), Some(msb)) if lsb <= msb => Some((lsb, msb - lsb + 1)),
+            (Some(lsb), Some(msb)) if lsb <= msb => (Some(lsb), Some(msb - lsb + 1)),
             (Some(lsb), Some(msb)) => {
-                let message = format!("`<lsb>` {lsb} is above `<msb>` {msb}; read as bits {msb} to {lsb}");
+                let message =
+                    format!("`<lsb>` {lsb} is above `<msb>` {msb}; read as bits {msb} to {lsb}");
                 context.warn(DiagnosticKind::NonStandardValue, &path, &location, message);
-                Some((msb, lsb - msb + 1))
+                (Some(msb), Some(lsb - msb + 1))
             }
-            _ => None,
+            _ => (None, None),
         }
     } else {
-        child_value(node, "bitRange", &path, values::bit_range, context)
+        let range = child_value(node, "bitRange", &path, values::bit_range, context);
+        (range.map(|(lsb, _)| lsb), range.map(|(_, width)| width))
     };
+    if context.error_count() > errors_before {
+        // An unreadable bit range is reported already; the field is unusable.
+        return None;
+    }
     let mut enums = Vec::new();
     for set_node in elements(node).filter(|child| child.tag_name().name() == "enumeratedValues") {
         enums.push(enum_set(set_node, &path, context));
     }
     Some(RawField {
         description: description(node),
-        bits,
+        lsb,
+        width,
         access: child_value(node, "access", &path, values::access, context),
-        write_action: child_value(node, "modifiedWriteValues", &path, values::write_action, context),
+        write_action: child_value(
+            node,
+            "modifiedWriteValues",
+            &path,
+            values::write_action,
+            context,
+        ),
         read_action: child_value(node, "readAction", &path, values::read_action, context),
-        write_constraint: child(node, "writeConstraint").and_then(|constraint| write_constraint(constraint, &path, context)),
+        write_constraint: child(node, "writeConstraint")
+            .and_then(|constraint| write_constraint(constraint, &path, context)),
         enums,
         dim: dim(node, &path, context),
         derived_from: derivation(node, &path, &location, context),
@@ -222,7 +283,12 @@ fn write_constraint(node: Node, path: &str, context: &mut Context) -> Option<Wri
         _ => {
             let location = context.location(range.range().start);
             let message = "write constraint `<range>` without a readable `<minimum>` and `<maximum>`; ignored";
-            context.warn(DiagnosticKind::MissingElement, path, &location, message.to_string());
+            context.warn(
+                DiagnosticKind::MissingElement,
+                path,
+                &location,
+                message.to_string(),
+            );
             None
         }
     }
@@ -235,7 +301,12 @@ fn enum_set(node: Node, path: &str, context: &mut Context) -> RawEnumSet {
         let value_location = context.location(value_node.range().start);
         let Some(name) = child_text(value_node, "name") else {
             let message = "`<enumeratedValue>` has no `<name>`; ignored".to_string();
-            context.warn(DiagnosticKind::MissingElement, path, &value_location, message);
+            context.warn(
+                DiagnosticKind::MissingElement,
+                path,
+                &value_location,
+                message,
+            );
             continue;
         };
         let value = if child(value_node, "value").is_some() {
@@ -243,14 +314,26 @@ fn enum_set(node: Node, path: &str, context: &mut Context) -> RawEnumSet {
                 Some(number) => Some(number),
                 None => continue,
             }
-        } else if child_value(value_node, "isDefault", path, values::boolean, context) == Some(true) {
+        } else if child_value(value_node, "isDefault", path, values::boolean, context) == Some(true)
+        {
             None
         } else {
-            let message = format!("enumerated value `{name}` has neither `<value>` nor `<isDefault>`; ignored");
-            context.warn(DiagnosticKind::MissingElement, path, &value_location, message);
+            let message = format!(
+                "enumerated value `{name}` has neither `<value>` nor `<isDefault>`; ignored"
+            );
+            context.warn(
+                DiagnosticKind::MissingElement,
+                path,
+                &value_location,
+                message,
+            );
             continue;
         };
-        values.push(EnumeratedValue { name, description: description(value_node), value });
+        values.push(EnumeratedValue {
+            name,
+            description: description(value_node),
+            value,
+        });
     }
     RawEnumSet {
         name: child_text(node, "name"),
@@ -276,7 +359,8 @@ fn dim(node: Node, path: &str, context: &mut Context) -> Option<RawDim> {
     let location = context.location(dim_node.range().start);
     let count = value(dim_node, path, values::number_u32, context)?;
     let Some(increment_node) = child(node, "dimIncrement") else {
-        let message = "`<dim>` without `<dimIncrement>`: the element spacing is unknown".to_string();
+        let message =
+            "`<dim>` without `<dimIncrement>`: the element spacing is unknown".to_string();
         context.error(DiagnosticKind::BadArray, path, &location, message);
         return None;
     };
@@ -285,40 +369,83 @@ fn dim(node: Node, path: &str, context: &mut Context) -> Option<RawDim> {
         Some(index_node) => Some(value(index_node, path, values::dim_index, context)?),
         None => None,
     };
-    Some(RawDim { count, increment, index, location })
+    Some(RawDim {
+        count,
+        increment,
+        index,
+        location,
+    })
 }
 
-fn derivation(node: Node, path: &str, location: &Location, context: &mut Context) -> Option<Derivation> {
+fn derivation(
+    node: Node,
+    path: &str,
+    location: &Location,
+    context: &mut Context,
+) -> Option<Derivation> {
     let target = node.attribute("derivedFrom")?.trim();
     if target.is_empty() {
-        context.warn(DiagnosticKind::UnresolvedDerivation, path, location, "empty `derivedFrom`; ignored".to_string());
+        context.warn(
+            DiagnosticKind::UnresolvedDerivation,
+            path,
+            location,
+            "empty `derivedFrom`; ignored".to_string(),
+        );
         return None;
     }
-    Some(Derivation { target: target.to_string() })
+    Some(Derivation {
+        target: target.to_string(),
+    })
 }
 
-fn required_name(node: Node, parent_path: &str, what: &str, location: &Location, context: &mut Context) -> Option<String> {
+fn required_name(
+    node: Node,
+    parent_path: &str,
+    what: &str,
+    location: &Location,
+    context: &mut Context,
+) -> Option<String> {
     let name = child_text(node, "name");
     if name.is_none() {
         let message = format!("{what} without a `<name>`");
-        context.error(DiagnosticKind::MissingElement, parent_path, location, message);
+        context.error(
+            DiagnosticKind::MissingElement,
+            parent_path,
+            location,
+            message,
+        );
     }
     name
 }
 
 /// Reads `node`'s text with `parse`, reporting repairs and failures.
-fn value<T>(node: Node, path: &str, parse: fn(&str) -> Lenient<T>, context: &mut Context) -> Option<T> {
+fn value<T>(
+    node: Node,
+    path: &str,
+    parse: fn(&str) -> Lenient<T>,
+    context: &mut Context,
+) -> Option<T> {
     let location = context.location(node.range().start);
     let tag = node.tag_name().name();
     match parse(&text(node)) {
         Ok((value, note)) => {
             if let Some(note) = note {
-                context.warn(DiagnosticKind::NonStandardValue, path, &location, format!("`<{tag}>`: {note}"));
+                context.warn(
+                    DiagnosticKind::NonStandardValue,
+                    path,
+                    &location,
+                    format!("`<{tag}>`: {note}"),
+                );
             }
             Some(value)
         }
         Err(message) => {
-            context.error(DiagnosticKind::Syntax, path, &location, format!("`<{tag}>`: {message}"));
+            context.error(
+                DiagnosticKind::Syntax,
+                path,
+                &location,
+                format!("`<{tag}>`: {message}"),
+            );
             None
         }
     }
@@ -345,8 +472,14 @@ fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'inp
 /// All text inside `node` (CDATA included), untrimmed.
 fn text(node: Node) -> String {
     match node.first_child() {
-        Some(only) if only.is_text() && only.next_sibling().is_none() => only.text().unwrap_or("").to_string(),
-        _ => node.descendants().filter(Node::is_text).filter_map(|text| text.text()).collect(),
+        Some(only) if only.is_text() && only.next_sibling().is_none() => {
+            only.text().unwrap_or("").to_string()
+        }
+        _ => node
+            .descendants()
+            .filter(Node::is_text)
+            .filter_map(|text| text.text())
+            .collect(),
     }
 }
 
@@ -361,6 +494,10 @@ fn child_text(node: Node, name: &str) -> Option<String> {
 /// files indent continuation lines to the XML's depth).
 fn description(node: Node) -> Option<String> {
     let text = text(child(node, "description")?);
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
     (!lines.is_empty()).then(|| lines.join("\n"))
 }

@@ -29,24 +29,39 @@ pub(super) fn number(text: &str) -> Lenient<u64> {
         _ => (unsigned, 0),
     };
     let mut note = None;
-    let value = if let Some(hex) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    let value = if let Some(hex) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         parse_radix(hex, 16, trimmed)?
     } else if let Some(binary) = digits.strip_prefix('#') {
-        let binary: String = binary.chars().map(|c| if c == 'x' || c == 'X' { '0' } else { c }).collect();
+        let binary: String = binary
+            .chars()
+            .map(|c| if c == 'x' || c == 'X' { '0' } else { c })
+            .collect();
         parse_radix(&binary, 2, trimmed)?
-    } else if let Some(binary) = digits.strip_prefix("0b").or_else(|| digits.strip_prefix("0B")) {
-        note = Some(format!("binary number `{trimmed}` written with `0b`; SVD writes `#`"));
+    } else if let Some(binary) = digits
+        .strip_prefix("0b")
+        .or_else(|| digits.strip_prefix("0B"))
+    {
+        note = Some(format!(
+            "binary number `{trimmed}` written with `0b`; SVD writes `#`"
+        ));
         parse_radix(binary, 2, trimmed)?
     } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         parse_radix(digits, 10, trimmed)?
     } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()) {
         // The schema's pattern admits hexadecimal digits without a prefix.
-        note = Some(format!("hexadecimal number `{trimmed}` written without `0x`"));
+        note = Some(format!(
+            "hexadecimal number `{trimmed}` written without `0x`"
+        ));
         parse_radix(digits, 16, trimmed)?
     } else {
         return Err(format!("`{trimmed}` is not a number"));
     };
-    let scaled = value.checked_mul(1u64 << scale).ok_or_else(|| too_large(trimmed))?;
+    let scaled = value
+        .checked_mul(1u64 << scale)
+        .ok_or_else(|| too_large(trimmed))?;
     if trimmed != text {
         note.get_or_insert_with(|| format!("number `{trimmed}` surrounded by whitespace"));
     }
@@ -80,13 +95,19 @@ pub(super) fn boolean(text: &str) -> Lenient<bool> {
         _ => return Err(format!("`{trimmed}` is not a boolean")),
     };
     let canonical = matches!(trimmed, "true" | "false" | "1" | "0");
-    Ok((value, (!canonical).then(|| format!("boolean `{trimmed}` is not in lower case"))))
+    Ok((
+        value,
+        (!canonical).then(|| format!("boolean `{trimmed}` is not in lower case")),
+    ))
 }
 
 /// Folds a keyword for comparison: lower case, separators dropped, so
 /// `Read-Write`, `read_write` and `readwrite` compare equal.
 fn fold(text: &str) -> String {
-    text.chars().filter(|c| !matches!(c, '-' | '_' | ' ' | '/' | '\t')).flat_map(char::to_lowercase).collect()
+    text.chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' ' | '/' | '\t'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Maps `text` through a keyword table. Entries are (canonical spelling,
@@ -99,11 +120,20 @@ fn keyword<T: Copy>(text: &str, what: &str, table: &[(&str, &[&str], T)]) -> Len
             return Ok((value, None));
         }
         if fold(canonical) == folded || synonyms.contains(&folded.as_str()) {
-            return Ok((value, Some(format!("{what} `{trimmed}` read as `{canonical}`"))));
+            return Ok((
+                value,
+                Some(format!("{what} `{trimmed}` read as `{canonical}`")),
+            ));
         }
     }
-    let expected: Vec<String> = table.iter().map(|(canonical, _, _)| format!("`{canonical}`")).collect();
-    Err(format!("unknown {what} `{trimmed}` (expected one of {})", expected.join(", ")))
+    let expected: Vec<String> = table
+        .iter()
+        .map(|(canonical, _, _)| format!("`{canonical}`"))
+        .collect();
+    Err(format!(
+        "unknown {what} `{trimmed}` (expected one of {})",
+        expected.join(", ")
+    ))
 }
 
 /// Reads an `access` value.
@@ -116,7 +146,11 @@ pub(super) fn access(text: &str) -> Lenient<Access> {
             ("write-only", &["write", "wo", "w"], Access::WriteOnly),
             ("read-write", &["rw", "writeread"], Access::ReadWrite),
             ("writeOnce", &["writeonlyonce"], Access::WriteOnce),
-            ("read-writeOnce", &["readwriteonlyonce"], Access::ReadWriteOnce),
+            (
+                "read-writeOnce",
+                &["readwriteonlyonce"],
+                Access::ReadWriteOnce,
+            ),
         ],
     )
 }
@@ -140,12 +174,28 @@ pub(super) fn write_action(text: &str) -> Lenient<WriteAction> {
         text,
         "modifiedWriteValues",
         &[
-            ("oneToClear", &["w1c", "write1toclear"], WriteAction::OneToClear),
+            (
+                "oneToClear",
+                &["w1c", "write1toclear"],
+                WriteAction::OneToClear,
+            ),
             ("oneToSet", &["w1s", "write1toset"], WriteAction::OneToSet),
-            ("oneToToggle", &["w1t", "write1totoggle"], WriteAction::OneToToggle),
-            ("zeroToClear", &["w0c", "write0toclear"], WriteAction::ZeroToClear),
+            (
+                "oneToToggle",
+                &["w1t", "write1totoggle"],
+                WriteAction::OneToToggle,
+            ),
+            (
+                "zeroToClear",
+                &["w0c", "write0toclear"],
+                WriteAction::ZeroToClear,
+            ),
             ("zeroToSet", &["w0s", "write0toset"], WriteAction::ZeroToSet),
-            ("zeroToToggle", &["w0t", "write0totoggle"], WriteAction::ZeroToToggle),
+            (
+                "zeroToToggle",
+                &["w0t", "write0totoggle"],
+                WriteAction::ZeroToToggle,
+            ),
             ("clear", &["wc"], WriteAction::Clear),
             ("set", &["ws"], WriteAction::Set),
             ("modify", &["normal"], WriteAction::Modify),
@@ -159,7 +209,11 @@ pub(super) fn read_action(text: &str) -> Lenient<ReadAction> {
         text,
         "readAction",
         &[
-            ("clear", &["rc", "readclear", "clearonread"], ReadAction::Clear),
+            (
+                "clear",
+                &["rc", "readclear", "clearonread"],
+                ReadAction::Clear,
+            ),
             ("set", &["rs", "readset", "setonread"], ReadAction::Set),
             ("modify", &[], ReadAction::Modify),
             ("modifyExternal", &[], ReadAction::ModifyExternal),
@@ -175,15 +229,18 @@ pub(super) fn bit_range(text: &str) -> Lenient<(u32, u32)> {
         .strip_prefix('[')
         .and_then(|rest| rest.strip_suffix(']'))
         .ok_or_else(|| format!("bit range `{trimmed}` is not of the form `[msb:lsb]`"))?;
-    let (msb, lsb) =
-        inner.split_once(':').ok_or_else(|| format!("bit range `{trimmed}` is not of the form `[msb:lsb]`"))?;
+    let (msb, lsb) = inner
+        .split_once(':')
+        .ok_or_else(|| format!("bit range `{trimmed}` is not of the form `[msb:lsb]`"))?;
     let (msb, msb_note) = number_u32(msb)?;
     let (lsb, lsb_note) = number_u32(lsb)?;
     let mut note = msb_note.or(lsb_note);
     let (low, high) = if lsb <= msb {
         (lsb, msb)
     } else {
-        note = Some(format!("bit range `{trimmed}` is written `[lsb:msb]`; read as `[{lsb}:{msb}]`"));
+        note = Some(format!(
+            "bit range `{trimmed}` is written `[lsb:msb]`; read as `[{lsb}:{msb}]`"
+        ));
         (msb, lsb)
     };
     // `high - low + 1` cannot overflow unless the range is all of u32.
@@ -215,24 +272,33 @@ pub(super) fn dim_index(text: &str) -> Lenient<DimIndex> {
     if !trimmed.contains(',') {
         if let Some((first, last)) = trimmed.split_once('-') {
             let (first, last) = (first.trim(), last.trim());
-            if let (Ok(first_number), Ok(last_number)) = (first.parse::<u64>(), last.parse::<u64>()) {
+            if let (Ok(first_number), Ok(last_number)) = (first.parse::<u64>(), last.parse::<u64>())
+            {
                 if first_number > last_number {
                     return Err(format!("dimIndex `{trimmed}` counts down"));
                 }
                 return Ok((DimIndex::NumberRange(first_number, last_number), None));
             }
             let (mut first_chars, mut last_chars) = (first.chars(), last.chars());
-            if let (Some(a), None, Some(b), None) =
-                (first_chars.next(), first_chars.next(), last_chars.next(), last_chars.next())
-            {
+            if let (Some(a), None, Some(b), None) = (
+                first_chars.next(),
+                first_chars.next(),
+                last_chars.next(),
+                last_chars.next(),
+            ) {
                 if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && a <= b {
                     return Ok((DimIndex::Names((a..=b).map(String::from).collect()), None));
                 }
             }
-            return Err(format!("dimIndex `{trimmed}` is neither a number range nor a letter range"));
+            return Err(format!(
+                "dimIndex `{trimmed}` is neither a number range nor a letter range"
+            ));
         }
     }
-    let names: Vec<String> = trimmed.split(',').map(|name| name.trim().to_string()).collect();
+    let names: Vec<String> = trimmed
+        .split(',')
+        .map(|name| name.trim().to_string())
+        .collect();
     if names.iter().any(String::is_empty) {
         return Err(format!("dimIndex `{trimmed}` has an empty entry"));
     }
@@ -260,7 +326,11 @@ mod tests {
         assert!(number("").is_err());
         assert!(number("-1").is_err());
         assert!(number("0x1_0000_0000_0000_0000").is_err());
-        assert!(number("0x10000000000000000").unwrap_err().contains("64 bits"));
+        assert!(
+            number("0x10000000000000000")
+                .unwrap_err()
+                .contains("64 bits")
+        );
         assert!(number("0xFFFFFFFFFFFFFFFFk").is_err());
         assert!(number("lots").is_err());
     }
@@ -269,16 +339,34 @@ mod tests {
     fn access_words_fold_case_and_synonyms() {
         assert_eq!(access("read-write"), Ok((Access::ReadWrite, None)));
         assert_eq!(access("read-writeOnce"), Ok((Access::ReadWriteOnce, None)));
-        assert_eq!(access("read-writeonce").map(|(a, n)| (a, n.is_some())), Ok((Access::ReadWriteOnce, true)));
-        assert_eq!(access("writeonce").map(|(a, n)| (a, n.is_some())), Ok((Access::WriteOnce, true)));
-        assert_eq!(access("write").map(|(a, n)| (a, n.is_some())), Ok((Access::WriteOnly, true)));
+        assert_eq!(
+            access("read-writeonce").map(|(a, n)| (a, n.is_some())),
+            Ok((Access::ReadWriteOnce, true))
+        );
+        assert_eq!(
+            access("writeonce").map(|(a, n)| (a, n.is_some())),
+            Ok((Access::WriteOnce, true))
+        );
+        assert_eq!(
+            access("write").map(|(a, n)| (a, n.is_some())),
+            Ok((Access::WriteOnly, true))
+        );
         assert_eq!(access("READ").map(|(a, _)| a), Ok(Access::ReadOnly));
         assert_eq!(access("Read/Write").map(|(a, _)| a), Ok(Access::ReadWrite));
         assert!(access("sometimes").unwrap_err().contains("`sometimes`"));
-        assert_eq!(write_action("OneToClear").map(|(a, n)| (a, n.is_some())), Ok((WriteAction::OneToClear, true)));
-        assert_eq!(read_action("modifyExternal"), Ok((ReadAction::ModifyExternal, None)));
+        assert_eq!(
+            write_action("OneToClear").map(|(a, n)| (a, n.is_some())),
+            Ok((WriteAction::OneToClear, true))
+        );
+        assert_eq!(
+            read_action("modifyExternal"),
+            Ok((ReadAction::ModifyExternal, None))
+        );
         assert_eq!(usage("Read-Write").map(|(u, _)| u), Ok(Usage::ReadWrite));
-        assert_eq!(boolean("TRUE").map(|(b, n)| (b, n.is_some())), Ok((true, true)));
+        assert_eq!(
+            boolean("TRUE").map(|(b, n)| (b, n.is_some())),
+            Ok((true, true))
+        );
         assert!(boolean("yes").is_err());
     }
 
@@ -286,13 +374,22 @@ mod tests {
     fn bit_ranges_and_dim_indices() {
         assert_eq!(bit_range("[7:4]"), Ok(((4, 4), None)));
         assert_eq!(bit_range("[0:0]"), Ok(((0, 1), None)));
-        assert_eq!(bit_range("[4:7]").map(|(r, n)| (r, n.is_some())), Ok(((4, 4), true)));
+        assert_eq!(
+            bit_range("[4:7]").map(|(r, n)| (r, n.is_some())),
+            Ok(((4, 4), true))
+        );
         assert!(bit_range("7:4").is_err());
         assert_eq!(dim_index("0-7"), Ok((DimIndex::NumberRange(0, 7), None)));
-        assert_eq!(dim_index("A-C").map(|(d, _)| d), Ok(DimIndex::Names(vec!["A".into(), "B".into(), "C".into()])));
+        assert_eq!(
+            dim_index("A-C").map(|(d, _)| d),
+            Ok(DimIndex::Names(vec!["A".into(), "B".into(), "C".into()]))
+        );
         assert_eq!(dim_index("1, 3,4").map(|(d, _)| d.len()), Ok(3));
         assert!(dim_index("7-0").is_err());
         assert!(dim_index("A,,B").is_err());
-        assert_eq!(dim_index("0-18446744073709551615").map(|(d, _)| d), Ok(DimIndex::NumberRange(0, u64::MAX)));
+        assert_eq!(
+            dim_index("0-18446744073709551615").map(|(d, _)| d),
+            Ok(DimIndex::NumberRange(0, u64::MAX))
+        );
     }
 }
