@@ -83,34 +83,34 @@ fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
 }
 
-/// `snake_case`: modules, functions, fields. A leading digit gets a `_`
-/// prefix, a keyword a `_` suffix; an empty name becomes `unnamed`.
+/// `snake_case`: modules, functions, fields. A leading digit gets a `v`
+/// prefix (a `_` prefix would trip clippy's `used_underscore_items`), a keyword a `_` suffix; an empty name becomes `unnamed`.
 pub fn snake(name: &str) -> String {
     let joined = words(name)
         .iter()
         .map(|w| w.to_ascii_lowercase())
         .collect::<Vec<_>>()
         .join("_");
-    finish_lowerish(joined, "unnamed")
+    finish_lowerish(joined, "unnamed", 'v')
 }
 
-/// `SCREAMING_CASE`: constants. A leading digit gets a `_` prefix.
+/// `SCREAMING_CASE`: constants. A leading digit gets a `V` prefix.
 pub fn screaming(name: &str) -> String {
     let joined = words(name)
         .iter()
         .map(|w| w.to_ascii_uppercase())
         .collect::<Vec<_>>()
         .join("_");
-    finish_lowerish(joined, "UNNAMED")
+    finish_lowerish(joined, "UNNAMED", 'V')
 }
 
-fn finish_lowerish(joined: String, empty: &str) -> String {
+fn finish_lowerish(joined: String, empty: &str, digit_prefix: char) -> String {
     if joined.is_empty() {
         return empty.to_string();
     }
     let mut out = joined;
     if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
+        out.insert(0, digit_prefix);
     }
     if is_keyword(&out) {
         out.push('_');
@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(snake("CH[%s]_CTRL"), "ch_ctrl");
         assert_eq!(snake("type"), "type_");
         assert_eq!(snake("SELF"), "self_");
-        assert_eq!(snake("1WIRE"), "_1wire");
+        assert_eq!(snake("1WIRE"), "v1wire");
         assert_eq!(snake("__"), "unnamed");
         assert_eq!(snake("I2C0"), "i2c0");
         assert_eq!(camel("UART0_CR"), "Uart0Cr");
@@ -243,7 +243,7 @@ mod tests {
         assert_eq!(camel("self"), "VSelf");
         assert_eq!(camel("A1_2"), "A1_2");
         assert_eq!(screaming("fast-mode"), "FAST_MODE");
-        assert_eq!(screaming("10MHz"), "_10M_HZ");
+        assert_eq!(screaming("10MHz"), "V10M_HZ");
     }
 
     #[test]
