@@ -1,0 +1,226 @@
+//! Generated blocks driven on fake memory: values land at the right offsets
+//! with the right widths, fields round-trip, `modify` keeps other fields and
+//! never clears write-1-to-clear flags by accident, and indices out of range
+//! panic.
+
+use mmreg::{Access, BlockError, FakeMem};
+use mmreg_strict_lints::{access_svd, clusters_svd, enums_svd, gpio_svd, names_svd};
+
+use access_svd::timer;
+use clusters_svd::dma;
+use enums_svd::{uart0, uart1};
+use gpio_svd::{gpio, gpio2};
+
+#[test]
+fn the_documented_gpio_example_works() -> Result<(), BlockError> {
+    let fake = FakeMem::new(gpio::SIZE);
+    let gpio = gpio::Gpio::new(&fake)?;
+    gpio.gpfsel(1)
+        .modify(|r| r.set_fsel(7, gpio::vals::Fsel::OUTPUT));
+    gpio.gpset(0).write(|w| w.set_set(17, true));
+    fake.poke32(0x34, 1 << 17);
+    let high: bool = gpio.gplev(0).read().lev(17);
+    assert!(high);
+    assert!(!gpio.gplev(0).read().lev(16));
+    assert_eq!(
+        fake.log(),
+        [
+            Access::read32(0x04, 0),
+            Access::write32(0x04, 1 << 21), // FSEL17 is bits 21..=23 of GPFSEL1
+            Access::write32(0x1c, 1 << 17),
+            Access::read32(0x34, 1 << 17),
+            Access::read32(0x34, 1 << 17),
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn array_accessors_reach_each_element() -> Result<(), BlockError> {
+    let fake = FakeMem::new(gpio::SIZE);
+    let gpio = gpio::Gpio::new(&fake)?;
+    for index in 0..gpio::Gpio::<FakeMem>::GPFSEL_COUNT {
+        gpio.gpfsel(index)
+            .write(|w| w.set_fsel(0, gpio::vals::Fsel::ALT0));
+    }
+    gpio.gpclr(1).write(|w| w.set_clr(31, true));
+    let offsets: Vec<usize> = fake.log().iter().map(|access| access.offset).collect();
+    assert_eq!(offsets, [0x00, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x2c]);
+    assert_eq!(fake.peek32(0x2c), 1 << 31);
+    Ok(())
+}
+
+#[test]
+#[should_panic(expected = "index out of range: `GPFSEL%s` has 6 registers")]
+fn a_register_index_out_of_range_panics() {
+    let fake = FakeMem::new(gpio::SIZE);
+    let gpio = gpio::Gpio::new(&fake).unwrap();
+    let _ = gpio.gpfsel(6);
+}
+
+#[test]
+#[should_panic(expected = "index out of range: field array `FSEL%s` has 10 elements")]
+fn a_field_index_out_of_range_panics() {
+    let value = gpio::regs::Gpfsel::RESET;
+    let _ = value.fsel(10);
+}
+
+#[test]
+fn field_arrays_round_trip_and_keep_their_neighbours() {
+    let mut value = gpio::regs::Gpfsel::RESET;
+    value.set_fsel(0, gpio::vals::Fsel::ALT5);
+    value.set_fsel(9, gpio::vals::Fsel(0b111));
+    value.set_fsel(3, gpio::vals::Fsel::OUTPUT);
+    assert_eq!(value.0, 0b010 | (0b001 << 9) | (0b111 << 27));
+    assert_eq!(value.fsel(0), gpio::vals::Fsel::ALT5);
+    assert_eq!(value.fsel(9), gpio::vals::Fsel(7));
+    assert_eq!(format!("{:?}", value.fsel(3)), "OUTPUT");
+    assert_eq!(format!("{:?}", value.fsel(9)), "0x7");
+}
+
+#[test]
+fn modify_does_not_clear_write_one_to_clear_flags() -> Result<(), BlockError> {
+    let fake = FakeMem::new(timer::SIZE);
+    let timer = timer::Timer::new(&fake)?;
+    // ERR and DONE are pending (write 1 to clear); ARM is set (write 0 to clear).
+    fake.poke32(0x0, 0b111);
+    timer.status().modify(|r| r.set_prescale(5));
+    // The write carries 0 in the W1C bits and 1 in the W0C bit: nothing cleared.
+    assert_eq!(fake.log()[1], Access::write32(0x0, 0b100 | (5 << 8)));
+    // Clearing DONE on purpose writes exactly its bit.
+    timer.status().write(|w| w.set_done(true));
+    assert_eq!(fake.log()[2], Access::write32(0x0, 0b110 | (1 << 8)));
+    Ok(())
+}
+
+#[test]
+fn reset_values_and_debug_decode_the_fields() {
+    use timer::regs::Status;
+    assert_eq!(Status::RESET.0, 0x100);
+    assert_eq!(Status::default(), Status::RESET);
+    assert_eq!(Status::RESET.prescale(), 1);
+    assert_eq!(
+        format!("{:?}", Status::RESET),
+        "Status { err: false, done: false, arm: false, prescale: 1 }"
+    );
+    assert_eq!(timer::regs::Id::RESET.0, 0x1234_5678);
+    assert_eq!(format!("{:?}", timer::regs::Id::RESET), "0x12345678");
+}
+
+#[test]
+fn side_effect_reads_need_mut_and_widths_are_exact() -> Result<(), BlockError> {
+    let fake = FakeMem::new(timer::SIZE);
+    let mut timer = timer::Timer::new(&fake)?;
+    fake.poke32(0x4, 42);
+    assert_eq!(timer.data().read().0, 42);
+    timer.wide().write(|w| {
+        w.set_low(0xdead_beef);
+        w.set_top(0xa);
+    });
+    // BYTE's one field spans the register: a raw value.
+    timer.byte().modify(|r| r.0 = 0x7f);
+    assert_eq!(
+        fake.log(),
+        [
+            Access::read32(0x4, 42),
+            Access::write64(0x20, 0xa000_0000_dead_beef),
+            Access::read8(0x28, 0),
+            Access::write8(0x28, 0x7f),
+        ]
+    );
+    assert_eq!(timer::regs::Byte::RESET.0, 0x5a);
+    Ok(())
+}
+
+#[test]
+fn clusters_nest_and_offset_by_stride() -> Result<(), BlockError> {
+    let fake = FakeMem::new(dma::SIZE);
+    let dma = dma::Dma::new(&fake)?;
+    dma.ch(2).src().write(|w| w.0 = 0x1000);
+    dma.ch(3).limits().high().write(|w| w.0 = 0x2000);
+    dma.ch(1).count().write(|w| w.set_n(7));
+    dma.irq(2).write(|w| w.0 = 0xffff);
+    assert_eq!(
+        fake.log(),
+        [
+            Access::write32(0x140, 0x1000),
+            Access::write32(0x100 + 3 * 0x20 + 0x14, 0x2000),
+            Access::write32(0x124, 7),
+            Access::write16(0xc, 0xffff),
+        ]
+    );
+    assert_eq!(dma::Dma::<FakeMem>::CH_COUNT, 4);
+    Ok(())
+}
+
+#[test]
+#[should_panic(expected = "index out of range: `CH[%s]` has 4 clusters")]
+fn a_cluster_index_out_of_range_panics() {
+    let fake = FakeMem::new(dma::SIZE);
+    let dma = dma::Dma::new(&fake).unwrap();
+    let _ = dma.ch(4);
+}
+
+#[test]
+fn enums_closed_open_and_by_direction() {
+    use uart0::regs::Cr;
+    use uart0::vals::{Level, Mode, Speed, StateRead, StateWrite};
+    let mut value = Cr::RESET;
+    value.set_mode(Mode::Both);
+    value.set_speed(Speed::V115200);
+    value.set_state(StateWrite::BREAK);
+    value.set_level(Level::HIGH_1);
+    assert_eq!(value.0, 0b11 | (4 << 4) | (3 << 8) | (2 << 12));
+    assert_eq!(value.mode(), Mode::Both);
+    assert_eq!(Mode::from_bits(0b110), Mode::Tx); // masked to the field, total
+    assert_eq!(value.speed(), Speed::V115200);
+    assert_eq!(value.state(), StateRead(3));
+    assert_eq!(format!("{:?}", value.state()), "0x3");
+    assert_eq!(format!("{:?}", StateRead::ACTIVE), "ACTIVE");
+    // UART1 is structurally identical: the very same types.
+    let same: uart1::regs::Cr = value;
+    assert_eq!(same, value);
+    let fake = FakeMem::new(uart1::SIZE);
+    uart1::Uart1::new(&fake).unwrap().cr().write_value(same);
+    assert_eq!(fake.log(), [Access::write32(0, value.0)]);
+}
+
+#[test]
+fn blocks_check_the_mapping() {
+    let small = FakeMem::new(gpio::SIZE - 4);
+    assert!(matches!(
+        gpio::Gpio::new(&small),
+        Err(BlockError::TooSmall { .. })
+    ));
+    let big = FakeMem::new(2 * gpio::SIZE);
+    assert!(matches!(
+        gpio2::Gpio2::at(&big, 2),
+        Err(BlockError::Misaligned { .. })
+    ));
+    let block = gpio2::Gpio2::at(&big, gpio::SIZE).unwrap();
+    block.gpset(1).write(|w| w.set_set(0, true));
+    assert_eq!(big.log(), [Access::write32(gpio::SIZE + 0x20, 1)]);
+}
+
+#[test]
+fn hostile_names_resolve_predictably() {
+    use names_svd::v1wire::regs::Type;
+    let mut value = Type::RESET;
+    value.set_self_(true);
+    value.set_en(true);
+    value.set_en_1(false);
+    value.set_mode(true);
+    value.set_set_mode_1(true);
+    value.set_bits_1(3);
+    value.set_v1st(true);
+    assert_eq!(
+        value.0,
+        0b1 | 0b10 | 0b1000 | 0b1_0000 | (3 << 5) | (1 << 8)
+    );
+    let fake = FakeMem::new(names_svd::v1wire::SIZE);
+    let block = names_svd::v1wire::V1wire::new(&fake).unwrap();
+    block.new_1().write(|w| w.0 = 1);
+    block.gen_().write(|w| w.set_a(2));
+    block.result().write(|w| w.set_v(3));
+    assert_eq!(fake.log().len(), 3);
+}
