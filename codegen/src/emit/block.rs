@@ -130,11 +130,23 @@ pub fn emit_peripheral(
         } else {
             quote!(#owner_type as #type_ident)
         });
+        let name = &peripheral.name;
+        let meta_doc = doc(&format!(
+            "Description of the `{name}` block: the registers of `{}`, under this instance's name.",
+            owner.type_name
+        ));
         return Ok(quote! {
             #module_doc
             pub mod #module_ident {
                 pub use super::#owner_module::{#(#uses),*};
                 #constants
+                #meta_doc
+                pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+                    name: #name,
+                    size: SIZE,
+                    registers: super::#owner_module::META.registers,
+                    clusters: super::#owner_module::META.clusters,
+                };
             }
         });
     }
@@ -162,6 +174,7 @@ pub fn emit_peripheral(
         &peripheral.items,
         size,
         &block_doc,
+        &names::ident("META"),
     )?;
 
     let ModuleContext {
@@ -302,8 +315,11 @@ fn emit_block(
     items: &[Item],
     size: u64,
     text: &str,
+    meta_ident: &proc_macro2::Ident,
 ) -> Result<(), crate::Error> {
     let type_ident = names::ident(type_name);
+    let mut register_metas = Vec::new();
+    let mut cluster_metas = Vec::new();
     let mut accessor_names = Namespace::new(Case::Underscored, RESERVED_ACCESSORS);
     let mut constant_names = Namespace::new(Case::Underscored, &["SIZE", "META"]);
     let mut accessors = Vec::new();
@@ -323,6 +339,10 @@ fn emit_block(
                     )));
                 }
                 let fieldset = names::ident(&fieldset::fieldset_for(context, register));
+                register_metas.push((
+                    register.offset,
+                    super::meta::register(register, &fieldset, register_bytes(register) * 8),
+                ));
                 let accessor = accessor_names.claim(&names::snake(&register.name));
                 let accessor_ident = names::ident(&accessor);
                 let side_effects = side_effects(register);
@@ -408,13 +428,15 @@ fn emit_block(
                 });
             }
             Item::Cluster(cluster) => {
-                accessors.extend(emit_cluster(
+                let (cluster_accessors, cluster_meta) = emit_cluster(
                     context,
                     &mut accessor_names,
                     &mut constant_names,
                     cluster,
                     size,
-                )?);
+                )?;
+                accessors.extend(cluster_accessors);
+                cluster_metas.push((cluster.offset, cluster_meta));
             }
         }
     }
@@ -431,7 +453,15 @@ fn emit_block(
     });
     let doc_attr = doc(text);
     let assert_block = quote! { #(#asserts)* };
+    let block_meta = super::meta::block(
+        meta_ident,
+        display_name,
+        size,
+        &register_metas,
+        &cluster_metas,
+    );
     context.blocks.push(quote! {
+        #block_meta
         #doc_attr
         pub struct #type_ident<'a, I: ?Sized> {
             io: &'a I,
@@ -440,6 +470,9 @@ fn emit_block(
         impl<'a, I: ::mmreg::Io + ?Sized> #type_ident<'a, I> {
             /// Size of the block in bytes.
             pub const SIZE: usize = #size_literal;
+            /// Description of the block (registers, fields, actions), for fake
+            /// memory and decoded logs.
+            pub const META: &'static ::mmreg::meta::BlockMeta = #meta_ident;
             /// The block at offset 0 of `io`.
             ///
             /// # Errors
@@ -527,7 +560,7 @@ fn emit_cluster(
     constant_names: &mut Namespace,
     cluster: &Cluster,
     parent_size: u64,
-) -> Result<Vec<TokenStream>, crate::Error> {
+) -> Result<(Vec<TokenStream>, TokenStream), crate::Error> {
     let inner_size = block_size(&cluster.items);
     let align = block_align(&cluster.items);
     let (count, stride) = dim_of(cluster.dim.as_ref());
@@ -542,6 +575,7 @@ fn emit_cluster(
     let text = description_or(cluster.description.as_deref(), || {
         format!("The `{}` cluster.", cluster.name)
     });
+    let meta_ident = names::ident(&format!("{}_META", names::screaming(&type_name)));
     emit_block(
         context,
         &type_name,
@@ -549,7 +583,14 @@ fn emit_cluster(
         &cluster.items,
         inner_size,
         &text,
+        &meta_ident,
     )?;
+    let cluster_meta = super::meta::cluster(
+        &cluster.name,
+        cluster.offset,
+        cluster.dim.as_ref(),
+        &meta_ident,
+    );
     let type_ident = names::ident(&type_name);
     let accessor = accessor_names.claim(&names::snake(&cluster.name));
     let accessor_ident = names::ident(&accessor);
@@ -604,5 +645,5 @@ fn emit_cluster(
             #body
         }
     });
-    Ok(out)
+    Ok((out, cluster_meta))
 }

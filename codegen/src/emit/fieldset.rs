@@ -57,6 +57,8 @@ struct FieldPlan<'d> {
     write: ValueKind,
     /// (count, stride in bits) of a field array.
     array: Option<(u32, u32)>,
+    /// Named values (as the description spells them), for metadata.
+    values: Vec<(String, u64)>,
 }
 
 /// Returns the `regs` name of `register`'s fieldset in the current module,
@@ -136,12 +138,34 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
             }
             None => plain(field.width),
         };
+        let values: Vec<(String, u64)> = read_plan
+            .as_ref()
+            .or(write_plan.as_ref())
+            .map(|plan| {
+                plan.variants
+                    .iter()
+                    .map(|v| (v.name.clone(), v.value))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Everything the getters, setters and `FIELDS` show; not descriptions.
         let _ = write!(
             key,
-            "{}|{}|{}|{:?}|{:?}|{:?}|{:?};",
-            getter, field.lsb, field.width, array, writable, field.write_action, field.read_action
+            "{}|{:?}|{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?};",
+            getter,
+            field.name,
+            field.lsb,
+            field.width,
+            array,
+            field.dim.as_ref().map(|d| &d.index_names),
+            field.access,
+            field.write_action,
+            field.read_action,
+            values,
+            writable
         );
         plans.push(FieldPlan {
+            values,
             field,
             getter,
             setter,
@@ -160,6 +184,7 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
         && matches!(only.read, ValueKind::Int(_))
         && matches!(only.write, ValueKind::Int(_))
         && !acts_on_write(only.field.write_action)
+        && only.field.read_action.is_none()
     {
         plans.clear();
         key = raw_key;
@@ -266,6 +291,11 @@ fn emit_fieldset(
     let write_one = hex(write_one);
     let write_zero = hex(write_zero);
     let accessors = plans.iter().map(|plan| emit_accessors(plan, int));
+    let mut by_lsb: Vec<&FieldPlan<'_>> = plans.iter().collect();
+    by_lsb.sort_by_key(|plan| plan.field.lsb);
+    let field_metas = by_lsb
+        .iter()
+        .map(|plan| super::meta::field(plan.field, plan.array, &plan.values));
     let debug_body = if plans.is_empty() {
         // Raw values are shared between registers of different names, so
         // they print only the bits.
@@ -313,6 +343,8 @@ fn emit_fieldset(
         impl #ident {
             /// The value after reset.
             pub const RESET: Self = Self(#reset);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[#(#field_metas),*];
             #(#accessors)*
         }
         impl ::mmreg::RegisterValue for #ident {

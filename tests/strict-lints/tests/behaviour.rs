@@ -224,3 +224,46 @@ fn hostile_names_resolve_predictably() {
     block.result().write(|w| w.set_v(3));
     assert_eq!(fake.log().len(), 3);
 }
+
+#[test]
+fn metadata_seeds_fake_memory_that_follows_the_rules() -> Result<(), BlockError> {
+    let fake = FakeMem::from_meta(timer::META);
+    let mut timer = timer::Timer::new(&fake)?;
+    // Reset values come from the description.
+    assert_eq!(timer.status().read().prescale(), 1);
+    assert_eq!(timer.id().read().0, 0x1234_5678);
+    // ERR and DONE pending; writing DONE's 1 clears only DONE.
+    fake.poke32(0x0, 0b011 | 0x100);
+    timer.status().write(|w| w.set_done(true));
+    let status = timer.status().read();
+    assert!(status.err() && !status.done());
+    // DATA clears on read.
+    fake.poke32(0x4, 9);
+    assert_eq!(timer.data().read().0, 9);
+    assert_eq!(timer.data().read().0, 0);
+    // The log names registers and fields.
+    fake.clear_log();
+    timer.flags().write(|w| w.set_mask(true));
+    assert_eq!(fake.log_named(), ["TIMER.FLAGS <- 0x00000010 {MASK}"]);
+    Ok(())
+}
+
+#[test]
+fn metadata_describes_clusters_fields_and_shared_instances() {
+    let hit = dma::META
+        .register_at(0x100 + 2 * 0x20 + 0x14)
+        .expect("LIMITS.HIGH of CH2");
+    assert_eq!(hit.path, "DMA.CH[2].LIMITS.HIGH");
+    let irq = dma::META.register_at(0xc).expect("the third IRQ register");
+    assert_eq!(irq.path, "DMA.IRQ_7");
+    assert_eq!(irq.register.width, 16);
+    let fsel = &gpio::regs::Gpfsel::FIELDS[0];
+    assert_eq!(
+        (fsel.name, fsel.count, fsel.stride, fsel.width),
+        ("FSEL%s", 10, 3, 3)
+    );
+    assert_eq!(fsel.values[1].name, "OUTPUT");
+    // GPIO2 shares GPIO's registers but carries its own name.
+    assert_eq!(gpio2::META.name, "GPIO2");
+    assert_eq!(gpio2::META.registers.len(), gpio::META.registers.len());
+}

@@ -6,6 +6,131 @@ pub mod timer {
     pub const BASE_ADDRESS: u64 = 0x5000_0000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x40;
+    /// Description of the `TIMER` block: registers, fields, reset values and actions.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "TIMER",
+        size: 0x40,
+        registers: &[
+            ::mmreg::meta::RegisterMeta {
+                name: "STATUS",
+                offset: 0x0,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x100,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Status::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "DATA",
+                offset: 0x4,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadOnly,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: Some(::mmreg::meta::ReadAction::Clear),
+                fields: regs::Data::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "FLAGS",
+                offset: 0x8,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Flags::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "KEY",
+                offset: 0xc,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::WriteOnce,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Key::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "LOCK",
+                offset: 0x10,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWriteOnce,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Lock::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "ID",
+                offset: 0x14,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadOnly,
+                reset: 0x1234_5678,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Id::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "TRIGGER",
+                offset: 0x18,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::WriteOnly,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Trigger::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "WIDE",
+                offset: 0x20,
+                width: 64,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Wide::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "BYTE",
+                offset: 0x28,
+                width: 8,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x5a,
+                reset_mask: 0xff,
+                read_action: None,
+                fields: regs::Byte::FIELDS,
+            },
+        ],
+        clusters: &[],
+    };
     /// The `TIMER` registers.
     pub struct Timer<'a, I: ?Sized> {
         io: &'a I,
@@ -14,6 +139,9 @@ pub mod timer {
     impl<'a, I: ::mmreg::Io + ?Sized> Timer<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x40;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -134,6 +262,57 @@ pub mod timer {
         impl Status {
             /// The value after reset.
             pub const RESET: Self = Self(0x100);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "ERR",
+                    lsb: 0,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::OneToClear,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "DONE",
+                    lsb: 1,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::OneToClear,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "ARM",
+                    lsb: 2,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::ZeroToClear,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "PRESCALE",
+                    lsb: 8,
+                    width: 4,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// Error; write 1 to clear
             #[inline(always)]
             pub const fn err(&self) -> bool {
@@ -212,6 +391,8 @@ pub mod timer {
         impl Data {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for Data {
             type Int = u32;
@@ -239,6 +420,33 @@ pub mod timer {
         impl Flags {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "PENDING",
+                    lsb: 0,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: Some(::mmreg::meta::ReadAction::Clear),
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "MASK",
+                    lsb: 4,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `PENDING`, bit 0.
             #[inline(always)]
             pub const fn pending(&self) -> bool {
@@ -291,6 +499,8 @@ pub mod timer {
         impl Id {
             /// The value after reset.
             pub const RESET: Self = Self(0x1234_5678);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for Id {
             type Int = u32;
@@ -324,6 +534,33 @@ pub mod timer {
         impl Trigger {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "START",
+                    lsb: 0,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::WriteOnly,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "BUSY",
+                    lsb: 1,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadOnly,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `START`, bit 0.
             #[inline(always)]
             pub const fn start(&self) -> bool {
@@ -369,6 +606,33 @@ pub mod timer {
         impl Wide {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "LOW",
+                    lsb: 0,
+                    width: 32,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "TOP",
+                    lsb: 60,
+                    width: 4,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `LOW`, bits 0..=31.
             #[inline(always)]
             pub const fn low(&self) -> u32 {
@@ -421,6 +685,8 @@ pub mod timer {
         impl Byte {
             /// The value after reset.
             pub const RESET: Self = Self(0x5a);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for Byte {
             type Int = u8;

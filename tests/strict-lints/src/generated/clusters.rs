@@ -6,6 +6,40 @@ pub mod dma {
     pub const BASE_ADDRESS: u64 = 0x4000_0000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x200;
+    /// Description of the `LIMITS` block: registers, fields, reset values and actions.
+    pub const LIMITS_META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "LIMITS",
+        size: 0x8,
+        registers: &[
+            ::mmreg::meta::RegisterMeta {
+                name: "LOW",
+                offset: 0x0,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Low::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "HIGH",
+                offset: 0x4,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::High::FIELDS,
+            },
+        ],
+        clusters: &[],
+    };
     /// Address window
     pub struct Limits<'a, I: ?Sized> {
         io: &'a I,
@@ -14,6 +48,9 @@ pub mod dma {
     impl<'a, I: ::mmreg::Io + ?Sized> Limits<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x8;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = LIMITS_META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -71,6 +108,49 @@ pub mod dma {
     }
     const _: () = assert!(size_of::<regs::Low>() <= 0x8);
     const _: () = assert!(0x4 + size_of::<regs::High>() <= 0x8);
+    /// Description of the `CH` block: registers, fields, reset values and actions.
+    pub const CH_META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "CH",
+        size: 0x18,
+        registers: &[
+            ::mmreg::meta::RegisterMeta {
+                name: "SRC",
+                offset: 0x0,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Src::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "COUNT",
+                offset: 0x4,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Count::FIELDS,
+            },
+        ],
+        clusters: &[
+            ::mmreg::meta::ClusterMeta {
+                name: "LIMITS",
+                offset: 0x10,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                block: LIMITS_META,
+            },
+        ],
+    };
     /// One DMA channel
     pub struct Ch<'a, I: ?Sized> {
         io: &'a I,
@@ -79,6 +159,9 @@ pub mod dma {
     impl<'a, I: ::mmreg::Io + ?Sized> Ch<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x18;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = CH_META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -150,6 +233,49 @@ pub mod dma {
     }
     const _: () = assert!(size_of::<regs::Src>() <= 0x18);
     const _: () = assert!(0x4 + size_of::<regs::Count>() <= 0x18);
+    /// Description of the `DMA` block: registers, fields, reset values and actions.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "DMA",
+        size: 0x200,
+        registers: &[
+            ::mmreg::meta::RegisterMeta {
+                name: "CTRL",
+                offset: 0x0,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x1,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Ctrl::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "IRQ_%s",
+                offset: 0x4,
+                width: 16,
+                count: 3,
+                stride: 0x4,
+                index_names: &["1", "3", "7"],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff,
+                read_action: None,
+                fields: regs::Irq::FIELDS,
+            },
+        ],
+        clusters: &[
+            ::mmreg::meta::ClusterMeta {
+                name: "CH[%s]",
+                offset: 0x100,
+                count: 4,
+                stride: 0x20,
+                index_names: &[],
+                block: CH_META,
+            },
+        ],
+    };
     /// Direct memory access
     pub struct Dma<'a, I: ?Sized> {
         io: &'a I,
@@ -158,6 +284,9 @@ pub mod dma {
     impl<'a, I: ::mmreg::Io + ?Sized> Dma<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x200;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -261,6 +390,33 @@ pub mod dma {
         impl Ctrl {
             /// The value after reset.
             pub const RESET: Self = Self(0x1);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "EN",
+                    lsb: 0,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "PRIORITY",
+                    lsb: 4,
+                    width: 4,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// Enable
             #[inline(always)]
             pub const fn en(&self) -> bool {
@@ -317,6 +473,8 @@ pub mod dma {
         impl Irq {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for Irq {
             type Int = u16;
@@ -344,6 +502,8 @@ pub mod dma {
         impl Src {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for Src {
             type Int = u32;
@@ -371,6 +531,33 @@ pub mod dma {
         impl Count {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "N",
+                    lsb: 0,
+                    width: 16,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "BUSY",
+                    lsb: 31,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadOnly,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// Words left
             #[inline(always)]
             pub const fn n(&self) -> u16 {

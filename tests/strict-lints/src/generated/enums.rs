@@ -6,6 +6,40 @@ pub mod uart0 {
     pub const BASE_ADDRESS: u64 = 0x4000_1000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x10;
+    /// Description of the `UART0` block: registers, fields, reset values and actions.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "UART0",
+        size: 0x10,
+        registers: &[
+            ::mmreg::meta::RegisterMeta {
+                name: "CR",
+                offset: 0x0,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Cr::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "CR2",
+                offset: 0x4,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Cr2::FIELDS,
+            },
+        ],
+        clusters: &[],
+    };
     /// Serial port
     pub struct Uart0<'a, I: ?Sized> {
         io: &'a I,
@@ -14,6 +48,9 @@ pub mod uart0 {
     impl<'a, I: ::mmreg::Io + ?Sized> Uart0<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x10;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -84,6 +121,105 @@ pub mod uart0 {
         impl Cr {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "MODE",
+                    lsb: 0,
+                    width: 2,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "OFF",
+                            value: 0x0,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "RX",
+                            value: 0x1,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "TX",
+                            value: 0x2,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "BOTH",
+                            value: 0x3,
+                        },
+                    ],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "SPEED",
+                    lsb: 4,
+                    width: 3,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "9600",
+                            value: 0x0,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "115200",
+                            value: 0x4,
+                        },
+                    ],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "STATE",
+                    lsb: 8,
+                    width: 2,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "IDLE",
+                            value: 0x0,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "ACTIVE",
+                            value: 0x1,
+                        },
+                    ],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "LEVEL",
+                    lsb: 12,
+                    width: 2,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "LOW",
+                            value: 0x0,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "HIGH",
+                            value: 0x1,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "high",
+                            value: 0x2,
+                        },
+                    ],
+                },
+            ];
             /// Operating mode
             #[inline(always)]
             pub const fn mode(&self) -> super::vals::Mode {
@@ -159,6 +295,38 @@ pub mod uart0 {
         impl Cr2 {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "MODE",
+                    lsb: 0,
+                    width: 2,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "OFF",
+                            value: 0x0,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "RX",
+                            value: 0x1,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "TX",
+                            value: 0x2,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "BOTH",
+                            value: 0x3,
+                        },
+                    ],
+                },
+            ];
             /// `MODE`, bits 0..=1.
             #[inline(always)]
             pub const fn mode(&self) -> super::vals::Mode {
@@ -350,4 +518,11 @@ pub mod uart1 {
     pub const BASE_ADDRESS: u64 = 0x4000_2000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x10;
+    /// Description of the `UART1` block: the registers of `Uart0`, under this instance's name.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "UART1",
+        size: SIZE,
+        registers: super::uart0::META.registers,
+        clusters: super::uart0::META.clusters,
+    };
 }

@@ -6,6 +6,79 @@ pub mod gpio {
     pub const BASE_ADDRESS: u64 = 0xfe20_0000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x100;
+    /// Description of the `GPIO` block: registers, fields, reset values and actions.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "GPIO",
+        size: 0x100,
+        registers: &[
+            ::mmreg::meta::RegisterMeta {
+                name: "GPFSEL%s",
+                offset: 0x0,
+                width: 32,
+                count: 6,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpfsel::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPSET%s",
+                offset: 0x1c,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::WriteOnly,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpset::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPCLR%s",
+                offset: 0x28,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::WriteOnly,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpclr::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPLEV%s",
+                offset: 0x34,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadOnly,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gplev::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPEDS%s",
+                offset: 0x40,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpeds::FIELDS,
+            },
+        ],
+        clusters: &[],
+    };
     /// General purpose I/O
     pub struct Gpio<'a, I: ?Sized> {
         io: &'a I,
@@ -14,6 +87,9 @@ pub mod gpio {
     impl<'a, I: ::mmreg::Io + ?Sized> Gpio<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x100;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -173,6 +249,42 @@ pub mod gpio {
         impl Gpfsel {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "FSEL%s",
+                    lsb: 0,
+                    width: 3,
+                    count: 10,
+                    stride: 3,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "INPUT",
+                            value: 0x0,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "OUTPUT",
+                            value: 0x1,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "ALT0",
+                            value: 0x4,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "ALT1",
+                            value: 0x5,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "ALT5",
+                            value: 0x2,
+                        },
+                    ],
+                },
+            ];
             /// Function of one pin
             ///
             /// `FSEL%s`: 10 fields of 3 bits from bit 0, every 3 bits.
@@ -236,6 +348,21 @@ pub mod gpio {
         impl Gpset {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "SET%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::WriteOnly,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `SET%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -296,6 +423,21 @@ pub mod gpio {
         impl Gpclr {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "CLR%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::WriteOnly,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `CLR%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -356,6 +498,21 @@ pub mod gpio {
         impl Gplev {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "LEV%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadOnly,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `LEV%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -402,6 +559,21 @@ pub mod gpio {
         impl Gpeds {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "EDS%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::OneToClear,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `EDS%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -505,4 +677,11 @@ pub mod gpio2 {
     pub const BASE_ADDRESS: u64 = 0xfe30_0000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x100;
+    /// Description of the `GPIO2` block: the registers of `Gpio`, under this instance's name.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "GPIO2",
+        size: SIZE,
+        registers: super::gpio::META.registers,
+        clusters: super::gpio::META.clusters,
+    };
 }

@@ -6,6 +6,66 @@ pub mod v1wire {
     pub const BASE_ADDRESS: u64 = 0x6000_0000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x20;
+    /// Description of the `1WIRE` block: registers, fields, reset values and actions.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "1WIRE",
+        size: 0x20,
+        registers: &[
+            ::mmreg::meta::RegisterMeta {
+                name: "type",
+                offset: 0x0,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Type::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "new",
+                offset: 0x4,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::New::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "Result",
+                offset: 0x8,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Result1::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "gen",
+                offset: 0xc,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gen::FIELDS,
+            },
+        ],
+        clusters: &[],
+    };
     /// The `1WIRE` registers.
     pub struct V1wire<'a, I: ?Sized> {
         io: &'a I,
@@ -14,6 +74,9 @@ pub mod v1wire {
     impl<'a, I: ::mmreg::Io + ?Sized> V1wire<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x20;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -92,6 +155,93 @@ pub mod v1wire {
         impl Type {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "self",
+                    lsb: 0,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "en",
+                    lsb: 1,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "EN_",
+                    lsb: 2,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "mode",
+                    lsb: 3,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "set_mode",
+                    lsb: 4,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "bits",
+                    lsb: 5,
+                    width: 2,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "1st",
+                    lsb: 8,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `self`, bit 0.
             #[inline(always)]
             pub const fn self_(&self) -> bool {
@@ -197,6 +347,8 @@ pub mod v1wire {
         impl New {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for New {
             type Int = u32;
@@ -224,6 +376,21 @@ pub mod v1wire {
         impl Result1 {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "V",
+                    lsb: 0,
+                    width: 4,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `V`, bits 0..=3.
             #[inline(always)]
             pub const fn v(&self) -> u8 {
@@ -261,6 +428,21 @@ pub mod v1wire {
         impl Gen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "A",
+                    lsb: 0,
+                    width: 4,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `A`, bits 0..=3.
             #[inline(always)]
             pub const fn a(&self) -> u8 {
@@ -299,6 +481,27 @@ pub mod one_wire {
     pub const BASE_ADDRESS: u64 = 0x6000_1000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x4;
+    /// Description of the `one-wire` block: registers, fields, reset values and actions.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "one-wire",
+        size: 0x4,
+        registers: &[
+            ::mmreg::meta::RegisterMeta {
+                name: "CR",
+                offset: 0x0,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Cr::FIELDS,
+            },
+        ],
+        clusters: &[],
+    };
     /// The `one-wire` registers.
     pub struct OneWire<'a, I: ?Sized> {
         io: &'a I,
@@ -307,6 +510,9 @@ pub mod one_wire {
     impl<'a, I: ::mmreg::Io + ?Sized> OneWire<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x4;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -367,6 +573,21 @@ pub mod one_wire {
         impl Cr {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "GO",
+                    lsb: 0,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `GO`, bit 0.
             #[inline(always)]
             pub const fn go(&self) -> bool {
