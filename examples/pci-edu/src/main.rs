@@ -23,6 +23,8 @@ mod hpet;
 mod self_test;
 mod sysfs;
 
+use std::io::Write;
+
 use anyhow::Context;
 use mmreg::map::PciResource;
 
@@ -40,8 +42,8 @@ fn main() {
             println!("usage: pci-edu [ADDRESS] | pci-edu --self-test");
             Ok(())
         }
-        [] => demonstrate(None),
-        [address] => demonstrate(Some(address)),
+        [] => demonstrate(None, &mut std::io::stdout()),
+        [address] => demonstrate(Some(address), &mut std::io::stdout()),
         _ => Err(anyhow::anyhow!(
             "usage: pci-edu [ADDRESS] | pci-edu --self-test"
         )),
@@ -52,8 +54,9 @@ fn main() {
     }
 }
 
-/// Maps the device's BAR 0 through its resource file and exercises it.
-fn demonstrate(address: Option<&String>) -> anyhow::Result<()> {
+/// Maps the device's BAR 0 through its resource file and exercises it,
+/// writing what it sees to `out`.
+fn demonstrate(address: Option<&str>, out: &mut impl Write) -> anyhow::Result<()> {
     let device = match address {
         Some(address) => PciDevice::at(address)?,
         None => PciDevice::find(edu::VENDOR, edu::DEVICE)?,
@@ -64,15 +67,16 @@ fn demonstrate(address: Option<&String>) -> anyhow::Result<()> {
     let mapping = unsafe { resource.map(0, edu::SIZE) }
         .with_context(|| format!("cannot map BAR 0 of {}", device.address))?;
     let edu = Edu::new(&mapping)?;
-    println!(
+    writeln!(
+        out,
         "edu at {}: identification {:#010x}",
         device.address,
         edu.identification()
-    );
+    )?;
     let answer = edu.liveness(0x1234_5678);
-    println!("liveness: wrote 0x12345678, read {answer:#010x}");
+    writeln!(out, "liveness: wrote 0x12345678, read {answer:#010x}")?;
     for n in [1, 5, 10, 12] {
-        println!("{n}! = {}", edu.factorial(n)?);
+        writeln!(out, "{n}! = {}", edu.factorial(n)?)?;
     }
     Ok(())
 }

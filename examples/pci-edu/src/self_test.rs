@@ -59,6 +59,7 @@ pub fn run() -> bool {
             );
             through_dev_mem(&mut report, bar.start);
             through_pci_resource(&mut report, &device);
+            report.check("pci-edu without arguments", demonstration());
             through_uio(&mut report, &device);
         }
         Err(error) => report.check("edu found in sysfs", Err(error)),
@@ -92,6 +93,24 @@ fn through_pci_resource(report: &mut Report, device: &PciDevice) {
         Ok(mapping) => edu_checks(report, "resource0", &mapping),
         Err(error) => report.check("resource0: map edu BAR0", Err(error.into())),
     }
+}
+
+/// What `pci-edu` prints when run without arguments, as a user would.
+fn demonstration() -> anyhow::Result<String> {
+    let mut output = Vec::new();
+    crate::demonstrate(None, &mut output)?;
+    let output = String::from_utf8(output)?;
+    for expected in [
+        "identification 0x010000ed",
+        "read 0xedcba987",
+        "12! = 479001600",
+    ] {
+        ensure!(
+            output.contains(expected),
+            "output lacks `{expected}`: {output:?}"
+        );
+    }
+    Ok(output.lines().collect::<Vec<_>>().join("; "))
 }
 
 /// Binds the device to `uio_pci_generic` and runs the edu checks on its UIO map.
