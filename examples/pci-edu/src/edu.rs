@@ -90,3 +90,75 @@ impl<'a, I: Io + ?Sized> Edu<'a, I> {
             .write(|value| value.0 = bits);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use mmreg::{Access, FakeMem};
+
+    use super::*;
+
+    /// The edu device's identification, liveness and factorial, modelled on
+    /// fake memory: the busy bit reads set once, then clears.
+    fn fake_edu() -> FakeMem {
+        let fake = FakeMem::new(SIZE);
+        fake.poke32(0x00, IDENTIFICATION);
+        fake.on_read(0x04, |stored| (!stored & 0xffff_ffff, stored));
+        fake.on_write_with(0x08, |fake, _, n| {
+            fake.set_bits(0x20, 1u32);
+            (1..=n).product()
+        });
+        fake.on_read(0x20, |stored| (stored, stored & !1));
+        fake.set_logging(true);
+        fake
+    }
+
+    #[test]
+    fn liveness_writes_then_reads_one_32_bit_register() {
+        let fake = fake_edu();
+        let edu = Edu::new(&fake).unwrap();
+        assert_eq!(edu.liveness(0x1234_5678), 0xedcb_a987);
+        assert_eq!(
+            fake.take_log(),
+            [
+                Access::write32(0x04, 0x1234_5678),
+                Access::read32(0x04, 0xedcb_a987)
+            ]
+        );
+    }
+
+    #[test]
+    fn factorial_polls_the_busy_bit_before_reading_the_result() {
+        let fake = fake_edu();
+        let edu = Edu::new(&fake).unwrap();
+        assert_eq!(edu.identification(), IDENTIFICATION);
+        fake.clear_log();
+        assert_eq!(edu.factorial(5).unwrap(), 120);
+        assert_eq!(
+            fake.take_log(),
+            [
+                Access::write32(0x08, 5),
+                Access::read32(0x20, 1),
+                Access::read32(0x20, 0),
+                Access::read32(0x08, 120),
+            ]
+        );
+    }
+
+    #[test]
+    fn interrupt_on_completion_sets_only_status_bit_7() {
+        let fake = fake_edu();
+        let edu = Edu::new(&fake).unwrap();
+        edu.set_interrupt_on_completion(true);
+        assert_eq!(fake.peek32(0x20), 0x80);
+        assert!(edu.interrupt_on_completion());
+        edu.set_interrupt_on_completion(false);
+        assert_eq!(fake.peek32(0x20), 0);
+    }
+
+    #[test]
+    fn a_mapping_smaller_than_the_bar_is_refused() {
+        let fake = FakeMem::new(0x100);
+        let error = Edu::new(&fake).unwrap_err();
+        assert!(error.to_string().contains("0x100000"), "{error}");
+    }
+}

@@ -78,24 +78,8 @@ impl PciDevice {
     /// BAR `index`'s physical range, from line `index` of the `resource` file
     /// (`start end flags`, inclusive end, in hexadecimal).
     pub fn bar(&self, index: usize) -> anyhow::Result<Bar> {
-        let text = self.read("resource")?;
-        let line = text
-            .lines()
-            .nth(index)
-            .with_context(|| format!("no BAR {index}"))?;
-        let mut numbers = line.split_whitespace().map(|word| {
-            u64::from_str_radix(word.trim_start_matches("0x"), 16)
-                .with_context(|| format!("bad `resource` line `{line}`"))
-        });
-        let start = numbers.next().context("empty `resource` line")??;
-        let end = numbers.next().context("short `resource` line")??;
-        if end <= start {
-            bail!("BAR {index} of {} is not implemented", self.address);
-        }
-        Ok(Bar {
-            start,
-            size: end - start + 1,
-        })
+        parse_bar(&self.read("resource")?, index)
+            .with_context(|| format!("BAR {index} of {}", self.address))
     }
 
     /// The driver bound to the device, if any.
@@ -138,5 +122,56 @@ impl PciDevice {
             }
         }
         bail!("`{}` names no uioN", directory.display())
+    }
+}
+
+/// Parses line `index` of a `resource` file: `start end flags`, hexadecimal,
+/// with an inclusive end; an unimplemented BAR is all zeros.
+fn parse_bar(resource: &str, index: usize) -> anyhow::Result<Bar> {
+    let line = resource
+        .lines()
+        .nth(index)
+        .context("no such line in `resource`")?;
+    let mut numbers = line.split_whitespace().map(|word| {
+        u64::from_str_radix(word.trim_start_matches("0x"), 16)
+            .with_context(|| format!("bad `resource` line `{line}`"))
+    });
+    let start = numbers.next().context("empty `resource` line")??;
+    let end = numbers.next().context("short `resource` line")??;
+    if end <= start {
+        bail!("not implemented (`{line}`)");
+    }
+    Ok(Bar {
+        start,
+        size: end - start + 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first lines of edu's `resource` file under QEMU's `pc` machine.
+    const EDU_RESOURCE: &str = "0x00000000fea00000 0x00000000feafffff 0x0000000000040200\n\
+                                0x0000000000000000 0x0000000000000000 0x0000000000000000\n";
+
+    #[test]
+    fn bar_ranges_come_from_inclusive_ends() {
+        let bar = parse_bar(EDU_RESOURCE, 0).unwrap();
+        assert_eq!(
+            bar,
+            Bar {
+                start: 0xfea0_0000,
+                size: 0x10_0000
+            }
+        );
+    }
+
+    #[test]
+    fn unimplemented_and_missing_bars_are_errors() {
+        let error = parse_bar(EDU_RESOURCE, 1).unwrap_err();
+        assert!(error.to_string().starts_with("not implemented"), "{error}");
+        assert!(parse_bar(EDU_RESOURCE, 6).is_err());
+        assert!(parse_bar("0xzz 0x1 0x0\n", 0).is_err());
     }
 }
