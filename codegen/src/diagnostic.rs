@@ -77,13 +77,33 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A warning.
-    pub fn warning(kind: DiagnosticKind, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, kind, path: path.into(), location: None, message: message.into() }
+    pub fn warning(
+        kind: DiagnosticKind,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            kind,
+            path: path.into(),
+            location: None,
+            message: message.into(),
+        }
     }
 
     /// An error.
-    pub fn error(kind: DiagnosticKind, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, kind, path: path.into(), location: None, message: message.into() }
+    pub fn error(
+        kind: DiagnosticKind,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            kind,
+            path: path.into(),
+            location: None,
+            message: message.into(),
+        }
     }
 
     /// The same diagnostic at `location`.

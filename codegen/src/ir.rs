@@ -221,7 +221,10 @@ pub enum Access {
 impl Access {
     /// Whether reads are allowed.
     pub fn readable(self) -> bool {
-        matches!(self, Access::ReadOnly | Access::ReadWrite | Access::ReadWriteOnce)
+        matches!(
+            self,
+            Access::ReadOnly | Access::ReadWrite | Access::ReadWriteOnce
+        )
     }
     /// Whether writes are allowed.
     pub fn writable(self) -> bool {
