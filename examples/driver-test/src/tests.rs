@@ -229,3 +229,27 @@ fn disabling_interrupts_keeps_pending_flags() {
     assert_eq!(fake.peek32(GIER), 0);
     assert_eq!(fake.peek32(IP_ISR), 0b01);
 }
+
+#[test]
+fn the_generated_metadata_models_the_same_toggle_flags() {
+    // Instead of hand-written hooks, seed the fake from the description:
+    // `oneToToggle` status bits, reset values (three-state all inputs) and
+    // a log that names registers.
+    let fake = FakeMem::from_meta(crate::soc::axi_gpio::META);
+    let gpio = AxiGpio::new(&fake).unwrap();
+    assert_eq!(
+        fake.peek32(GPIO_TRI),
+        0xffff_ffff,
+        "reset: every pin an input"
+    );
+    fake.set_bits(IP_ISR, 0b11u32);
+    assert!(gpio.acknowledge(Channel::Two));
+    assert_eq!(fake.peek32(IP_ISR), 0b01);
+    assert_eq!(
+        fake.log_named(),
+        [
+            "AXI_GPIO.IP_ISR -> 0x00000003 {CHANNEL1, CHANNEL2}",
+            "AXI_GPIO.IP_ISR <- 0x00000002 {CHANNEL2}",
+        ]
+    );
+}

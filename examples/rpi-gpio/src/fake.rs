@@ -10,7 +10,9 @@
 //! - a level change on a pin with rising- or falling-edge detection enabled
 //!   (`GPRENn` / `GPFENn`) sets its bit in `GPEDSn`, which writing 1 clears.
 //!
-//! Register offsets come from the generated block, not from constants here.
+//! The memory is seeded from the generated metadata (`gpio::META`), so its
+//! log names registers and fields, and register offsets come from the
+//! generated block, not from constants here.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -132,7 +134,10 @@ impl FakeBoard {
     /// The block at reset: every pin an input with no pull, nothing pressed,
     /// the log empty.
     pub fn new() -> FakeBoard {
-        let memory = FakeMem::new(gpio::SIZE);
+        // Seeded from the generated metadata: reset values, read-only and
+        // write-only bits as declared, and a log that names registers and
+        // fields. The hooks below then add what the description cannot say.
+        let memory = FakeMem::from_meta(gpio::META);
         let layout = match Gpio::new(&memory) {
             Ok(block) => Layout::of(&block),
             Err(error) => unreachable!("a fake of the block's own size fits it: {error}"),
@@ -201,8 +206,7 @@ impl FakeBoard {
     }
 
     /// Takes the accesses logged since the last call, each rendered as one
-    /// line naming its register and fields when the block's metadata is
-    /// known.
+    /// line naming its register and fields (`GPIO.GPSET0 <- 0x00020000 {SET17}`).
     pub fn take_decoded_log(&self) -> Vec<String> {
         self.take_log()
             .iter()

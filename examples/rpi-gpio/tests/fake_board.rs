@@ -194,3 +194,22 @@ fn one_blink_is_exactly_set_level_events_clear() {
         ]
     );
 }
+
+#[test]
+fn the_log_names_registers_and_fields() {
+    let board = FakeBoard::new();
+    let pins = Pins::new(board.memory()).unwrap();
+    pins.set_function(pin(17), Function::Output);
+    pins.write(pin(17), true);
+    pins.is_high(pin(17));
+    assert_eq!(
+        board.take_decoded_log(),
+        [
+            "GPIO.GPFSEL1 -> 0x00000000",
+            // GPIO17 is the eighth pin (index 7) of GPFSEL1.
+            "GPIO.GPFSEL1 <- 0x00200000 {FSEL7=OUTPUT}",
+            "GPIO.GPSET0 <- 0x00020000 {SET17}",
+            "GPIO.GPLEV0 -> 0x00020000 {LEV17}",
+        ]
+    );
+}

@@ -6,6 +6,105 @@ pub mod axi_gpio {
     pub const BASE_ADDRESS: u64 = 0x4120_0000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x200;
+    /// Description of the `AXI_GPIO` block: registers, fields, reset values and actions.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "AXI_GPIO",
+        size: 0x200,
+        registers: &[
+            ::mmreg::meta::RegisterMeta {
+                name: "GPIO_DATA",
+                offset: 0x0,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::GpioData::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPIO_TRI",
+                offset: 0x4,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0xffff_ffff,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::GpioTri::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPIO2_DATA",
+                offset: 0x8,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpio2Data::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPIO2_TRI",
+                offset: 0xc,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0xffff_ffff,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpio2Tri::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GIER",
+                offset: 0x11c,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gier::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "IP_ISR",
+                offset: 0x120,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::IpIsr::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "IP_IER",
+                offset: 0x128,
+                width: 32,
+                count: 1,
+                stride: 0x0,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::IpIer::FIELDS,
+            },
+        ],
+        clusters: &[],
+    };
     /// AXI GPIO register space
     pub struct AxiGpio<'a, I: ?Sized> {
         io: &'a I,
@@ -14,6 +113,9 @@ pub mod axi_gpio {
     impl<'a, I: ::mmreg::Io + ?Sized> AxiGpio<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x200;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -132,6 +234,8 @@ pub mod axi_gpio {
         impl GpioData {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for GpioData {
             type Int = u32;
@@ -159,6 +263,8 @@ pub mod axi_gpio {
         impl GpioTri {
             /// The value after reset.
             pub const RESET: Self = Self(0xffff_ffff);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for GpioTri {
             type Int = u32;
@@ -194,6 +300,21 @@ pub mod axi_gpio {
         impl Gier {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "GLOBAL_INTERRUPT_ENABLE",
+                    lsb: 31,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// Lets enabled channel interrupts reach the interrupt output
             #[inline(always)]
             pub const fn global_interrupt_enable(&self) -> bool {
@@ -233,6 +354,33 @@ pub mod axi_gpio {
         impl IpIsr {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "CHANNEL1",
+                    lsb: 0,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::OneToToggle,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "CHANNEL2",
+                    lsb: 1,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::OneToToggle,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// An input of channel 1 changed
             #[inline(always)]
             pub const fn channel1(&self) -> bool {
@@ -283,6 +431,33 @@ pub mod axi_gpio {
         impl IpIer {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "CHANNEL1",
+                    lsb: 0,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+                ::mmreg::meta::FieldMeta {
+                    name: "CHANNEL2",
+                    lsb: 1,
+                    width: 1,
+                    count: 1,
+                    stride: 0,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// Enable the channel 1 interrupt
             #[inline(always)]
             pub const fn channel1(&self) -> bool {

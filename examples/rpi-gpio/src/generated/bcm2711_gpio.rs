@@ -6,6 +6,170 @@ pub mod gpio {
     pub const BASE_ADDRESS: u64 = 0xfe20_0000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x100;
+    /// Description of the `GPIO` block: registers, fields, reset values and actions.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "GPIO",
+        size: 0x100,
+        registers: &[
+            ::mmreg::meta::RegisterMeta {
+                name: "GPFSEL%s",
+                offset: 0x0,
+                width: 32,
+                count: 6,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpfsel::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPSET%s",
+                offset: 0x1c,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::WriteOnly,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpset::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPCLR%s",
+                offset: 0x28,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::WriteOnly,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpclr::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPLEV%s",
+                offset: 0x34,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadOnly,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gplev::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPEDS%s",
+                offset: 0x40,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpeds::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPREN%s",
+                offset: 0x4c,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpren::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPFEN%s",
+                offset: 0x58,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpfen::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPHEN%s",
+                offset: 0x64,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gphen::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPLEN%s",
+                offset: 0x70,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gplen::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPAREN%s",
+                offset: 0x7c,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gparen::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPAFEN%s",
+                offset: 0x88,
+                width: 32,
+                count: 2,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0xffff_ffff,
+                read_action: None,
+                fields: regs::Gpafen::FIELDS,
+            },
+            ::mmreg::meta::RegisterMeta {
+                name: "GPIO_PUP_PDN_CNTRL_REG%s",
+                offset: 0xe4,
+                width: 32,
+                count: 4,
+                stride: 0x4,
+                index_names: &[],
+                access: ::mmreg::meta::Access::ReadWrite,
+                reset: 0x0,
+                reset_mask: 0x0,
+                read_action: None,
+                fields: regs::GpioPupPdnCntrlReg::FIELDS,
+            },
+        ],
+        clusters: &[],
+    };
     /// GPIO function select, output, level, event detect and pull control
     pub struct Gpio<'a, I: ?Sized> {
         io: &'a I,
@@ -14,6 +178,9 @@ pub mod gpio {
     impl<'a, I: ::mmreg::Io + ?Sized> Gpio<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x100;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -320,6 +487,54 @@ pub mod gpio {
         impl Gpfsel {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "FSEL%s",
+                    lsb: 0,
+                    width: 3,
+                    count: 10,
+                    stride: 3,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "INPUT",
+                            value: 0x0,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "OUTPUT",
+                            value: 0x1,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "ALT5",
+                            value: 0x2,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "ALT4",
+                            value: 0x3,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "ALT0",
+                            value: 0x4,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "ALT1",
+                            value: 0x5,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "ALT2",
+                            value: 0x6,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "ALT3",
+                            value: 0x7,
+                        },
+                    ],
+                },
+            ];
             /// Function of pin 10n+i
             ///
             /// `FSEL%s`: 10 fields of 3 bits from bit 0, every 3 bits.
@@ -383,6 +598,21 @@ pub mod gpio {
         impl Gpset {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "SET%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::WriteOnly,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `SET%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -443,6 +673,21 @@ pub mod gpio {
         impl Gpclr {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "CLR%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::WriteOnly,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `CLR%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -503,6 +748,21 @@ pub mod gpio {
         impl Gplev {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "LEV%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadOnly,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `LEV%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -549,6 +809,21 @@ pub mod gpio {
         impl Gpeds {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "EDS%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::OneToClear,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `EDS%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -609,6 +884,21 @@ pub mod gpio {
         impl Gpren {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "REN%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `REN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -669,6 +959,21 @@ pub mod gpio {
         impl Gpfen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "FEN%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `FEN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -729,6 +1034,21 @@ pub mod gpio {
         impl Gphen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "HEN%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `HEN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -789,6 +1109,21 @@ pub mod gpio {
         impl Gplen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "LEN%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `LEN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -849,6 +1184,21 @@ pub mod gpio {
         impl Gparen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "AREN%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `AREN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -909,6 +1259,21 @@ pub mod gpio {
         impl Gpafen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "AFEN%s",
+                    lsb: 0,
+                    width: 1,
+                    count: 32,
+                    stride: 1,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[],
+                },
+            ];
             /// `AFEN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
             /// # Panics
@@ -969,6 +1334,38 @@ pub mod gpio {
         impl GpioPupPdnCntrlReg {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta {
+                    name: "PULL%s",
+                    lsb: 0,
+                    width: 2,
+                    count: 16,
+                    stride: 2,
+                    index_names: &[],
+                    access: ::mmreg::meta::Access::ReadWrite,
+                    write_action: ::mmreg::meta::WriteAction::Normal,
+                    read_action: None,
+                    values: &[
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "NONE",
+                            value: 0x0,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "UP",
+                            value: 0x1,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "DOWN",
+                            value: 0x2,
+                        },
+                        ::mmreg::meta::EnumValueMeta {
+                            name: "RESERVED",
+                            value: 0x3,
+                        },
+                    ],
+                },
+            ];
             /// Resistor on pin 16n+i
             ///
             /// `PULL%s`: 16 fields of 2 bits from bit 0, every 2 bits.
