@@ -271,3 +271,135 @@ impl FieldMeta {
         element_name(self.name, self.index_names, index, self.count as usize)
     }
 }
+
+// Const builders, so generated code can state only what differs from the
+// common case and a description stays one short line per field.
+
+impl EnumValueMeta {
+    /// The value `value` named `name`.
+    pub const fn new(name: &'static str, value: u64) -> Self {
+        EnumValueMeta { name, value }
+    }
+}
+
+impl FieldMeta {
+    /// A plain read-write field: one element, plain writes, no read action,
+    /// no named values.
+    pub const fn new(name: &'static str, lsb: u8, width: u8) -> Self {
+        FieldMeta {
+            name,
+            lsb,
+            width,
+            count: 1,
+            stride: 0,
+            index_names: &[],
+            access: Access::ReadWrite,
+            write_action: WriteAction::Normal,
+            read_action: None,
+            values: &[],
+        }
+    }
+
+    /// The same field with access rule `access`.
+    pub const fn with_access(mut self, access: Access) -> Self {
+        self.access = access;
+        self
+    }
+
+    /// The same field as an array of `count` elements `stride` bits apart.
+    pub const fn with_array(mut self, count: u16, stride: u8, index_names: &'static [&'static str]) -> Self {
+        self.count = count;
+        self.stride = stride;
+        self.index_names = index_names;
+        self
+    }
+
+    /// The same field with write action `action`.
+    pub const fn with_write_action(mut self, action: WriteAction) -> Self {
+        self.write_action = action;
+        self
+    }
+
+    /// The same field with read action `action`.
+    pub const fn with_read_action(mut self, action: ReadAction) -> Self {
+        self.read_action = Some(action);
+        self
+    }
+
+    /// The same field with named values.
+    pub const fn with_values(mut self, values: &'static [EnumValueMeta]) -> Self {
+        self.values = values;
+        self
+    }
+}
+
+impl RegisterMeta {
+    /// A plain read-write register: one element, reset value 0 with every
+    /// bit of its width defined, no read action.
+    pub const fn new(name: &'static str, offset: usize, width: u8, fields: &'static [FieldMeta]) -> Self {
+        RegisterMeta {
+            name,
+            offset,
+            width,
+            count: 1,
+            stride: 0,
+            index_names: &[],
+            access: Access::ReadWrite,
+            reset: 0,
+            reset_mask: if width >= 64 { u64::MAX } else { (1u64 << width) - 1 },
+            read_action: None,
+            fields,
+        }
+    }
+
+    /// The same register with access rule `access`.
+    pub const fn with_access(mut self, access: Access) -> Self {
+        self.access = access;
+        self
+    }
+
+    /// The same register as an array of `count` elements `stride` bytes apart.
+    pub const fn with_array(mut self, count: u32, stride: usize, index_names: &'static [&'static str]) -> Self {
+        self.count = count;
+        self.stride = stride;
+        self.index_names = index_names;
+        self
+    }
+
+    /// The same register with reset value `reset` (bits of `reset_mask` defined).
+    pub const fn with_reset(mut self, reset: u64, reset_mask: u64) -> Self {
+        self.reset = reset;
+        self.reset_mask = reset_mask;
+        self
+    }
+
+    /// The same register with read action `action`.
+    pub const fn with_read_action(mut self, action: ReadAction) -> Self {
+        self.read_action = Some(action);
+        self
+    }
+}
+
+#[cfg(test)]
+mod builder_tests {
+    use super::*;
+
+    #[test]
+    fn builders_set_only_what_they_name() {
+        let field = FieldMeta::new("EN%s", 2, 1)
+            .with_array(4, 2, &["A", "B", "C", "D"])
+            .with_access(Access::ReadOnly)
+            .with_write_action(WriteAction::OneToClear)
+            .with_read_action(ReadAction::Clear);
+        assert_eq!((field.lsb, field.width, field.count, field.stride), (2, 1, 4, 2));
+        assert_eq!(field.access, Access::ReadOnly);
+        assert_eq!(field.write_action, WriteAction::OneToClear);
+        assert_eq!(field.read_action, Some(ReadAction::Clear));
+        assert_eq!(field.mask(3), 1 << 8);
+        let register = RegisterMeta::new("CR", 0x10, 16, &[]).with_reset(0x12, 0xff);
+        assert_eq!((register.offset, register.width, register.count), (0x10, 16, 1));
+        assert_eq!((register.reset, register.reset_mask), (0x12, 0xff));
+        assert_eq!(RegisterMeta::new("W", 0, 64, &[]).reset_mask, u64::MAX);
+        assert_eq!(RegisterMeta::new("B", 0, 8, &[]).reset_mask, 0xff);
+    }
+}

@@ -37,15 +37,14 @@ fn write_action(action: WriteAction) -> TokenStream {
     quote!(::mmreg::meta::WriteAction::#variant)
 }
 
-fn read_action(action: Option<ReadAction>) -> TokenStream {
+fn read_action(action: ReadAction) -> TokenStream {
     let variant = match action {
-        None => return quote!(None),
-        Some(ReadAction::Clear) => quote!(Clear),
-        Some(ReadAction::Set) => quote!(Set),
-        Some(ReadAction::Modify) => quote!(Modify),
-        Some(ReadAction::ModifyExternal) => quote!(ModifyExternal),
+        ReadAction::Clear => quote!(Clear),
+        ReadAction::Set => quote!(Set),
+        ReadAction::Modify => quote!(Modify),
+        ReadAction::ModifyExternal => quote!(ModifyExternal),
     };
-    quote!(Some(::mmreg::meta::ReadAction::#variant))
+    quote!(::mmreg::meta::ReadAction::#variant)
 }
 
 fn index_names(dim: Option<&Dim>) -> TokenStream {
@@ -54,35 +53,39 @@ fn index_names(dim: Option<&Dim>) -> TokenStream {
 }
 
 /// One `FieldMeta`; `values` are the field's named values (name, value).
+/// Built with the runtime's const builders, naming only what differs from a
+/// plain read-write field, so most fields take one line.
 pub fn field(field: &Field, array: Option<(u32, u32)>, values: &[(String, u64)]) -> TokenStream {
     let name = &field.name;
     let lsb = number(u64::from(field.lsb));
     let width = number(u64::from(field.width));
-    let (count, stride) = array.unwrap_or((1, 0));
-    let count = number(u64::from(count));
-    let stride = number(u64::from(stride));
-    let index_names = index_names(field.dim.as_ref());
-    let access = access(field.access);
-    let write_action = write_action(field.write_action);
-    let read_action = read_action(field.read_action);
-    let values = values.iter().map(|(name, value)| {
-        let value = hex(*value);
-        quote!(::mmreg::meta::EnumValueMeta { name: #name, value: #value })
-    });
-    quote! {
-        ::mmreg::meta::FieldMeta {
-            name: #name,
-            lsb: #lsb,
-            width: #width,
-            count: #count,
-            stride: #stride,
-            index_names: #index_names,
-            access: #access,
-            write_action: #write_action,
-            read_action: #read_action,
-            values: &[#(#values),*],
-        }
+    let mut tokens = quote!(::mmreg::meta::FieldMeta::new(#name, #lsb, #width));
+    if let Some((count, stride)) = array {
+        let count = number(u64::from(count));
+        let stride = number(u64::from(stride));
+        let index_names = index_names(field.dim.as_ref());
+        tokens.extend(quote!(.with_array(#count, #stride, #index_names)));
     }
+    if field.access != Access::ReadWrite {
+        let access = access(field.access);
+        tokens.extend(quote!(.with_access(#access)));
+    }
+    if field.write_action != WriteAction::Normal {
+        let action = write_action(field.write_action);
+        tokens.extend(quote!(.with_write_action(#action)));
+    }
+    if let Some(action) = field.read_action {
+        let action = read_action(action);
+        tokens.extend(quote!(.with_read_action(#action)));
+    }
+    if !values.is_empty() {
+        let values = values.iter().map(|(name, value)| {
+            let value = hex(*value);
+            quote!(::mmreg::meta::EnumValueMeta::new(#name, #value))
+        });
+        tokens.extend(quote!(.with_values(&[#(#values),*])));
+    }
+    tokens
 }
 
 /// One `RegisterMeta` whose fields are `regs::<fieldset>::FIELDS`.
@@ -90,34 +93,31 @@ pub fn register(register: &Register, fieldset: &proc_macro2::Ident, bits: u32) -
     let name = &register.name;
     let offset = hex(register.offset);
     let width = number(u64::from(bits));
-    let (count, stride) = register
-        .dim
-        .as_ref()
-        .map(|d| (d.count.max(1), d.stride))
-        .unwrap_or((1, 0));
-    let count = number(u64::from(count));
-    let stride = hex(stride);
-    let index_names = index_names(register.dim.as_ref());
-    let access = access(register.access);
-    let full = super::enums::field_mask(bits);
-    let reset = hex(register.reset_value & register.reset_mask & full);
-    let reset_mask = hex(register.reset_mask & full);
-    let read_action = read_action(register.read_action);
-    quote! {
-        ::mmreg::meta::RegisterMeta {
-            name: #name,
-            offset: #offset,
-            width: #width,
-            count: #count,
-            stride: #stride,
-            index_names: #index_names,
-            access: #access,
-            reset: #reset,
-            reset_mask: #reset_mask,
-            read_action: #read_action,
-            fields: regs::#fieldset::FIELDS,
-        }
+    let mut tokens =
+        quote!(::mmreg::meta::RegisterMeta::new(#name, #offset, #width, regs::#fieldset::FIELDS));
+    if let Some(dim) = &register.dim {
+        let count = number(u64::from(dim.count.max(1)));
+        let stride = hex(dim.stride);
+        let index_names = index_names(Some(dim));
+        tokens.extend(quote!(.with_array(#count, #stride, #index_names)));
     }
+    if register.access != Access::ReadWrite {
+        let access = access(register.access);
+        tokens.extend(quote!(.with_access(#access)));
+    }
+    let full = super::enums::field_mask(bits);
+    let reset = register.reset_value & register.reset_mask & full;
+    let reset_mask = register.reset_mask & full;
+    if reset != 0 || reset_mask != full {
+        let reset = hex(reset);
+        let reset_mask = hex(reset_mask);
+        tokens.extend(quote!(.with_reset(#reset, #reset_mask)));
+    }
+    if let Some(action) = register.read_action {
+        let action = read_action(action);
+        tokens.extend(quote!(.with_read_action(#action)));
+    }
+    tokens
 }
 
 /// One `ClusterMeta` pointing at the cluster block's module-level meta.

@@ -11,123 +11,25 @@ pub mod timer {
         name: "TIMER",
         size: 0x40,
         registers: &[
-            ::mmreg::meta::RegisterMeta {
-                name: "STATUS",
-                offset: 0x0,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x100,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Status::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "DATA",
-                offset: 0x4,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadOnly,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: Some(::mmreg::meta::ReadAction::Clear),
-                fields: regs::Data::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "FLAGS",
-                offset: 0x8,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Flags::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "KEY",
-                offset: 0xc,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::WriteOnce,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Key::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "LOCK",
-                offset: 0x10,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWriteOnce,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Lock::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "ID",
-                offset: 0x14,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadOnly,
-                reset: 0x1234_5678,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Id::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "TRIGGER",
-                offset: 0x18,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::WriteOnly,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Trigger::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "WIDE",
-                offset: 0x20,
-                width: 64,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Wide::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "BYTE",
-                offset: 0x28,
-                width: 8,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x5a,
-                reset_mask: 0xff,
-                read_action: None,
-                fields: regs::Byte::FIELDS,
-            },
+            ::mmreg::meta::RegisterMeta::new("STATUS", 0x0, 32, regs::Status::FIELDS)
+                .with_reset(0x100, 0xffff_ffff),
+            ::mmreg::meta::RegisterMeta::new("DATA", 0x4, 32, regs::Data::FIELDS)
+                .with_access(::mmreg::meta::Access::ReadOnly)
+                .with_read_action(::mmreg::meta::ReadAction::Clear),
+            ::mmreg::meta::RegisterMeta::new("FLAGS", 0x8, 32, regs::Flags::FIELDS),
+            ::mmreg::meta::RegisterMeta::new("KEY", 0xc, 32, regs::Key::FIELDS)
+                .with_access(::mmreg::meta::Access::WriteOnce),
+            ::mmreg::meta::RegisterMeta::new("LOCK", 0x10, 32, regs::Lock::FIELDS)
+                .with_access(::mmreg::meta::Access::ReadWriteOnce),
+            ::mmreg::meta::RegisterMeta::new("ID", 0x14, 32, regs::Id::FIELDS)
+                .with_access(::mmreg::meta::Access::ReadOnly)
+                .with_reset(0x1234_5678, 0xffff_ffff),
+            ::mmreg::meta::RegisterMeta::new("TRIGGER", 0x18, 32, regs::Trigger::FIELDS)
+                .with_access(::mmreg::meta::Access::WriteOnly),
+            ::mmreg::meta::RegisterMeta::new("WIDE", 0x20, 64, regs::Wide::FIELDS)
+                .with_reset(0x0, 0xffff_ffff),
+            ::mmreg::meta::RegisterMeta::new("BYTE", 0x28, 8, regs::Byte::FIELDS)
+                .with_reset(0x5a, 0xff),
         ],
         clusters: &[],
     };
@@ -264,54 +166,13 @@ pub mod timer {
             pub const RESET: Self = Self(0x100);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "ERR",
-                    lsb: 0,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::OneToClear,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "DONE",
-                    lsb: 1,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::OneToClear,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "ARM",
-                    lsb: 2,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::ZeroToClear,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "PRESCALE",
-                    lsb: 8,
-                    width: 4,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("ERR", 0, 1)
+                    .with_write_action(::mmreg::meta::WriteAction::OneToClear),
+                ::mmreg::meta::FieldMeta::new("DONE", 1, 1)
+                    .with_write_action(::mmreg::meta::WriteAction::OneToClear),
+                ::mmreg::meta::FieldMeta::new("ARM", 2, 1)
+                    .with_write_action(::mmreg::meta::WriteAction::ZeroToClear),
+                ::mmreg::meta::FieldMeta::new("PRESCALE", 8, 4),
             ];
             /// Error; write 1 to clear
             #[inline(always)]
@@ -422,30 +283,9 @@ pub mod timer {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "PENDING",
-                    lsb: 0,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: Some(::mmreg::meta::ReadAction::Clear),
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "MASK",
-                    lsb: 4,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("PENDING", 0, 1)
+                    .with_read_action(::mmreg::meta::ReadAction::Clear),
+                ::mmreg::meta::FieldMeta::new("MASK", 4, 1),
             ];
             /// `PENDING`, bit 0.
             #[inline(always)]
@@ -536,30 +376,10 @@ pub mod timer {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "START",
-                    lsb: 0,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::WriteOnly,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "BUSY",
-                    lsb: 1,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadOnly,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("START", 0, 1)
+                    .with_access(::mmreg::meta::Access::WriteOnly),
+                ::mmreg::meta::FieldMeta::new("BUSY", 1, 1)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
             ];
             /// `START`, bit 0.
             #[inline(always)]
@@ -608,30 +428,8 @@ pub mod timer {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "LOW",
-                    lsb: 0,
-                    width: 32,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "TOP",
-                    lsb: 60,
-                    width: 4,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("LOW", 0, 32),
+                ::mmreg::meta::FieldMeta::new("TOP", 60, 4),
             ];
             /// `LOW`, bits 0..=31.
             #[inline(always)]

@@ -11,32 +11,8 @@ pub mod dma {
         name: "LIMITS",
         size: 0x8,
         registers: &[
-            ::mmreg::meta::RegisterMeta {
-                name: "LOW",
-                offset: 0x0,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Low::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "HIGH",
-                offset: 0x4,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::High::FIELDS,
-            },
+            ::mmreg::meta::RegisterMeta::new("LOW", 0x0, 32, regs::Low::FIELDS),
+            ::mmreg::meta::RegisterMeta::new("HIGH", 0x4, 32, regs::High::FIELDS),
         ],
         clusters: &[],
     };
@@ -113,32 +89,8 @@ pub mod dma {
         name: "CH",
         size: 0x18,
         registers: &[
-            ::mmreg::meta::RegisterMeta {
-                name: "SRC",
-                offset: 0x0,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Src::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "COUNT",
-                offset: 0x4,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Count::FIELDS,
-            },
+            ::mmreg::meta::RegisterMeta::new("SRC", 0x0, 32, regs::Src::FIELDS),
+            ::mmreg::meta::RegisterMeta::new("COUNT", 0x4, 32, regs::Count::FIELDS),
         ],
         clusters: &[
             ::mmreg::meta::ClusterMeta {
@@ -238,32 +190,10 @@ pub mod dma {
         name: "DMA",
         size: 0x200,
         registers: &[
-            ::mmreg::meta::RegisterMeta {
-                name: "CTRL",
-                offset: 0x0,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x1,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Ctrl::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "IRQ_%s",
-                offset: 0x4,
-                width: 16,
-                count: 3,
-                stride: 0x4,
-                index_names: &["1", "3", "7"],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff,
-                read_action: None,
-                fields: regs::Irq::FIELDS,
-            },
+            ::mmreg::meta::RegisterMeta::new("CTRL", 0x0, 32, regs::Ctrl::FIELDS)
+                .with_reset(0x1, 0xffff_ffff),
+            ::mmreg::meta::RegisterMeta::new("IRQ_%s", 0x4, 16, regs::Irq::FIELDS)
+                .with_array(3, 0x4, &["1", "3", "7"]),
         ],
         clusters: &[
             ::mmreg::meta::ClusterMeta {
@@ -392,30 +322,8 @@ pub mod dma {
             pub const RESET: Self = Self(0x1);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "EN",
-                    lsb: 0,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "PRIORITY",
-                    lsb: 4,
-                    width: 4,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("EN", 0, 1),
+                ::mmreg::meta::FieldMeta::new("PRIORITY", 4, 4),
             ];
             /// Enable
             #[inline(always)]
@@ -533,30 +441,9 @@ pub mod dma {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "N",
-                    lsb: 0,
-                    width: 16,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "BUSY",
-                    lsb: 31,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadOnly,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("N", 0, 16),
+                ::mmreg::meta::FieldMeta::new("BUSY", 31, 1)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
             ];
             /// Words left
             #[inline(always)]

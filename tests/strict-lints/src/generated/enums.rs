@@ -11,32 +11,8 @@ pub mod uart0 {
         name: "UART0",
         size: 0x10,
         registers: &[
-            ::mmreg::meta::RegisterMeta {
-                name: "CR",
-                offset: 0x0,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Cr::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "CR2",
-                offset: 0x4,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Cr2::FIELDS,
-            },
+            ::mmreg::meta::RegisterMeta::new("CR", 0x0, 32, regs::Cr::FIELDS),
+            ::mmreg::meta::RegisterMeta::new("CR2", 0x4, 32, regs::Cr2::FIELDS),
         ],
         clusters: &[],
     };
@@ -123,102 +99,37 @@ pub mod uart0 {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "MODE",
-                    lsb: 0,
-                    width: 2,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "OFF",
-                            value: 0x0,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "RX",
-                            value: 0x1,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "TX",
-                            value: 0x2,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "BOTH",
-                            value: 0x3,
-                        },
-                    ],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "SPEED",
-                    lsb: 4,
-                    width: 3,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "9600",
-                            value: 0x0,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "115200",
-                            value: 0x4,
-                        },
-                    ],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "STATE",
-                    lsb: 8,
-                    width: 2,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "IDLE",
-                            value: 0x0,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "ACTIVE",
-                            value: 0x1,
-                        },
-                    ],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "LEVEL",
-                    lsb: 12,
-                    width: 2,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "LOW",
-                            value: 0x0,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "HIGH",
-                            value: 0x1,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "high",
-                            value: 0x2,
-                        },
-                    ],
-                },
+                ::mmreg::meta::FieldMeta::new("MODE", 0, 2)
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("OFF", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("RX", 0x1),
+                            ::mmreg::meta::EnumValueMeta::new("TX", 0x2),
+                            ::mmreg::meta::EnumValueMeta::new("BOTH", 0x3),
+                        ],
+                    ),
+                ::mmreg::meta::FieldMeta::new("SPEED", 4, 3)
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("9600", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("115200", 0x4),
+                        ],
+                    ),
+                ::mmreg::meta::FieldMeta::new("STATE", 8, 2)
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("IDLE", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("ACTIVE", 0x1),
+                        ],
+                    ),
+                ::mmreg::meta::FieldMeta::new("LEVEL", 12, 2)
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("LOW", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("HIGH", 0x1),
+                            ::mmreg::meta::EnumValueMeta::new("high", 0x2),
+                        ],
+                    ),
             ];
             /// Operating mode
             #[inline(always)]
@@ -297,35 +208,15 @@ pub mod uart0 {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "MODE",
-                    lsb: 0,
-                    width: 2,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "OFF",
-                            value: 0x0,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "RX",
-                            value: 0x1,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "TX",
-                            value: 0x2,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "BOTH",
-                            value: 0x3,
-                        },
-                    ],
-                },
+                ::mmreg::meta::FieldMeta::new("MODE", 0, 2)
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("OFF", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("RX", 0x1),
+                            ::mmreg::meta::EnumValueMeta::new("TX", 0x2),
+                            ::mmreg::meta::EnumValueMeta::new("BOTH", 0x3),
+                        ],
+                    ),
             ];
             /// `MODE`, bits 0..=1.
             #[inline(always)]

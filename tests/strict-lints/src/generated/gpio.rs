@@ -11,71 +11,19 @@ pub mod gpio {
         name: "GPIO",
         size: 0x100,
         registers: &[
-            ::mmreg::meta::RegisterMeta {
-                name: "GPFSEL%s",
-                offset: 0x0,
-                width: 32,
-                count: 6,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpfsel::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPSET%s",
-                offset: 0x1c,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::WriteOnly,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpset::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPCLR%s",
-                offset: 0x28,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::WriteOnly,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpclr::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPLEV%s",
-                offset: 0x34,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadOnly,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gplev::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPEDS%s",
-                offset: 0x40,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpeds::FIELDS,
-            },
+            ::mmreg::meta::RegisterMeta::new("GPFSEL%s", 0x0, 32, regs::Gpfsel::FIELDS)
+                .with_array(6, 0x4, &[]),
+            ::mmreg::meta::RegisterMeta::new("GPSET%s", 0x1c, 32, regs::Gpset::FIELDS)
+                .with_array(2, 0x4, &[])
+                .with_access(::mmreg::meta::Access::WriteOnly),
+            ::mmreg::meta::RegisterMeta::new("GPCLR%s", 0x28, 32, regs::Gpclr::FIELDS)
+                .with_array(2, 0x4, &[])
+                .with_access(::mmreg::meta::Access::WriteOnly),
+            ::mmreg::meta::RegisterMeta::new("GPLEV%s", 0x34, 32, regs::Gplev::FIELDS)
+                .with_array(2, 0x4, &[])
+                .with_access(::mmreg::meta::Access::ReadOnly),
+            ::mmreg::meta::RegisterMeta::new("GPEDS%s", 0x40, 32, regs::Gpeds::FIELDS)
+                .with_array(2, 0x4, &[]),
         ],
         clusters: &[],
     };
@@ -251,39 +199,17 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "FSEL%s",
-                    lsb: 0,
-                    width: 3,
-                    count: 10,
-                    stride: 3,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "INPUT",
-                            value: 0x0,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "OUTPUT",
-                            value: 0x1,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "ALT0",
-                            value: 0x4,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "ALT1",
-                            value: 0x5,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "ALT5",
-                            value: 0x2,
-                        },
-                    ],
-                },
+                ::mmreg::meta::FieldMeta::new("FSEL%s", 0, 3)
+                    .with_array(10, 3, &[])
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("INPUT", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("OUTPUT", 0x1),
+                            ::mmreg::meta::EnumValueMeta::new("ALT0", 0x4),
+                            ::mmreg::meta::EnumValueMeta::new("ALT1", 0x5),
+                            ::mmreg::meta::EnumValueMeta::new("ALT5", 0x2),
+                        ],
+                    ),
             ];
             /// Function of one pin
             ///
@@ -350,18 +276,9 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "SET%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::WriteOnly,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("SET%s", 0, 1)
+                    .with_array(32, 1, &[])
+                    .with_access(::mmreg::meta::Access::WriteOnly),
             ];
             /// `SET%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -425,18 +342,9 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "CLR%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::WriteOnly,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("CLR%s", 0, 1)
+                    .with_array(32, 1, &[])
+                    .with_access(::mmreg::meta::Access::WriteOnly),
             ];
             /// `CLR%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -500,18 +408,9 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "LEV%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadOnly,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("LEV%s", 0, 1)
+                    .with_array(32, 1, &[])
+                    .with_access(::mmreg::meta::Access::ReadOnly),
             ];
             /// `LEV%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -561,18 +460,9 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "EDS%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::OneToClear,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("EDS%s", 0, 1)
+                    .with_array(32, 1, &[])
+                    .with_write_action(::mmreg::meta::WriteAction::OneToClear),
             ];
             /// `EDS%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///

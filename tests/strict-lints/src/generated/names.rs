@@ -11,58 +11,10 @@ pub mod v1wire {
         name: "1WIRE",
         size: 0x20,
         registers: &[
-            ::mmreg::meta::RegisterMeta {
-                name: "type",
-                offset: 0x0,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Type::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "new",
-                offset: 0x4,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::New::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "Result",
-                offset: 0x8,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Result1::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "gen",
-                offset: 0xc,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gen::FIELDS,
-            },
+            ::mmreg::meta::RegisterMeta::new("type", 0x0, 32, regs::Type::FIELDS),
+            ::mmreg::meta::RegisterMeta::new("new", 0x4, 32, regs::New::FIELDS),
+            ::mmreg::meta::RegisterMeta::new("Result", 0x8, 32, regs::Result1::FIELDS),
+            ::mmreg::meta::RegisterMeta::new("gen", 0xc, 32, regs::Gen::FIELDS),
         ],
         clusters: &[],
     };
@@ -157,90 +109,13 @@ pub mod v1wire {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "self",
-                    lsb: 0,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "en",
-                    lsb: 1,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "EN_",
-                    lsb: 2,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "mode",
-                    lsb: 3,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "set_mode",
-                    lsb: 4,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "bits",
-                    lsb: 5,
-                    width: 2,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "1st",
-                    lsb: 8,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("self", 0, 1),
+                ::mmreg::meta::FieldMeta::new("en", 1, 1),
+                ::mmreg::meta::FieldMeta::new("EN_", 2, 1),
+                ::mmreg::meta::FieldMeta::new("mode", 3, 1),
+                ::mmreg::meta::FieldMeta::new("set_mode", 4, 1),
+                ::mmreg::meta::FieldMeta::new("bits", 5, 2),
+                ::mmreg::meta::FieldMeta::new("1st", 8, 1),
             ];
             /// `self`, bit 0.
             #[inline(always)]
@@ -378,18 +253,7 @@ pub mod v1wire {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "V",
-                    lsb: 0,
-                    width: 4,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("V", 0, 4),
             ];
             /// `V`, bits 0..=3.
             #[inline(always)]
@@ -430,18 +294,7 @@ pub mod v1wire {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "A",
-                    lsb: 0,
-                    width: 4,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("A", 0, 4),
             ];
             /// `A`, bits 0..=3.
             #[inline(always)]
@@ -485,21 +338,7 @@ pub mod one_wire {
     pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
         name: "one-wire",
         size: 0x4,
-        registers: &[
-            ::mmreg::meta::RegisterMeta {
-                name: "CR",
-                offset: 0x0,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Cr::FIELDS,
-            },
-        ],
+        registers: &[::mmreg::meta::RegisterMeta::new("CR", 0x0, 32, regs::Cr::FIELDS)],
         clusters: &[],
     };
     /// The `one-wire` registers.
@@ -575,18 +414,7 @@ pub mod one_wire {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "GO",
-                    lsb: 0,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("GO", 0, 1),
             ];
             /// `GO`, bit 0.
             #[inline(always)]
