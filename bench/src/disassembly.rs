@@ -1,0 +1,599 @@
+//! Parsing and normalising disassembly, for the instruction-level check.
+//!
+//! Two sources: `objdump -t` plus `objdump -d` of an x86_64 object file, and
+//! the `--emit asm` text rustc writes for aarch64. Both become [`Function`]s
+//! whose instructions have registers renamed in order of first use (keeping
+//! their width), so two functions that differ only in register allocation
+//! compare equal, while mnemonics, operand widths and displacements must match.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// An instruction set the check understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arch {
+    /// AT&T syntax from `objdump -d`.
+    X86_64,
+    /// rustc's `--emit asm` output.
+    Aarch64,
+}
+
+/// One function's code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    /// The symbol whose code this is: differs from the name looked up when
+    /// the compiler merged two identical functions into one body.
+    pub body: String,
+    /// Instructions as printed, without addresses.
+    pub raw: Vec<String>,
+}
+
+impl Function {
+    /// The instructions with registers and local labels normalised.
+    pub fn normalised(&self, arch: Arch) -> Vec<String> {
+        let mut names = RegisterNames::default();
+        self.raw
+            .iter()
+            .map(|line| normalise(arch, line, &mut names))
+            .collect()
+    }
+}
+
+/// Parses `objdump -t` (`symbols`) and `objdump -d --no-show-raw-insn`
+/// (`disassembly`) of one object file into functions by symbol name.
+///
+/// Rustc puts every function in its own section, all at address 0, so a
+/// symbol is found by its section; an alias the compiler made by merging two
+/// functions names the other function's section.
+pub fn parse_objdump(symbols: &str, disassembly: &str) -> BTreeMap<String, Function> {
+    // Code of each section's first label, by section name.
+    let mut sections: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in disassembly.lines() {
+        if let Some(rest) = line.strip_prefix("Disassembly of section ") {
+            let section = rest.trim_end_matches(':').to_string();
+            current = Some(section);
+        } else if let Some(label) = label_of_objdump_line(line) {
+            if let Some(section) = &current {
+                sections
+                    .entry(section.clone())
+                    .or_insert_with(|| (label.to_string(), Vec::new()));
+            }
+        } else if let Some(instruction) = objdump_instruction(line)
+            && let Some(section) = &current
+            && let Some((_, code)) = sections.get_mut(section)
+        {
+            code.push(instruction);
+        }
+    }
+    let mut functions = BTreeMap::new();
+    for line in symbols.lines() {
+        // `0000000000000000 g     F .text.hand_read	000000000000000a ours_read`
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.len() < 5 || !fields.contains(&"F") {
+            continue;
+        }
+        let name = fields[fields.len() - 1];
+        let section = fields[fields.len() - 3];
+        if let Some((body, code)) = sections.get(section) {
+            functions.insert(
+                name.to_string(),
+                Function {
+                    body: body.clone(),
+                    raw: code.clone(),
+                },
+            );
+        }
+    }
+    functions
+}
+
+/// `0000000000000000 <name>:` gives `name`.
+fn label_of_objdump_line(line: &str) -> Option<&str> {
+    let (address, rest) = line.split_once(' ')?;
+    if address.is_empty() || !address.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    rest.strip_prefix('<')?.strip_suffix(">:")
+}
+
+/// `   4:\tshr    $0x3,%al` gives `shr $0x3,%al`; other lines give nothing.
+fn objdump_instruction(line: &str) -> Option<String> {
+    let (address, instruction) = line.split_once(':')?;
+    let address = address.trim();
+    if address.is_empty() || !address.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    // Drop the `# 0x...` comments objdump adds for RIP-relative operands.
+    let instruction = instruction.split('#').next().unwrap_or("").trim();
+    (!instruction.is_empty()).then(|| squeeze(instruction))
+}
+
+/// Parses rustc's `--emit asm` output into functions by symbol name,
+/// following `alias = target` lines the compiler writes for merged functions.
+pub fn parse_asm(text: &str) -> BTreeMap<String, Function> {
+    let mut functions: BTreeMap<String, Function> = BTreeMap::new();
+    let mut aliases = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("").trim_end();
+        if let Some((alias, target)) = code.split_once(" = ")
+            && !code.starts_with(['\t', ' '])
+        {
+            aliases.push((alias.trim().to_string(), target.trim().to_string()));
+            continue;
+        }
+        if !code.starts_with(['\t', ' ']) && code.ends_with(':') {
+            let label = &code[..code.len() - 1];
+            if label.starts_with(".Lfunc_end") {
+                current = None;
+            } else if !label.starts_with('.') {
+                current = Some(label.to_string());
+                functions.insert(
+                    label.to_string(),
+                    Function {
+                        body: label.to_string(),
+                        raw: Vec::new(),
+                    },
+                );
+            } else if let Some(name) = &current {
+                // A local label inside the function (a branch target).
+                if let Some(function) = functions.get_mut(name) {
+                    function.raw.push(format!("{label}:"));
+                }
+            }
+            continue;
+        }
+        let instruction = code.trim();
+        if instruction.is_empty() || instruction.starts_with('.') {
+            continue;
+        }
+        if let Some(name) = &current
+            && let Some(function) = functions.get_mut(name)
+        {
+            function.raw.push(squeeze(instruction));
+        }
+    }
+    for (alias, target) in aliases {
+        if let Some(function) = functions.get(&target).cloned() {
+            functions.insert(alias, function);
+        }
+    }
+    functions
+}
+
+/// Collapses runs of whitespace to one space.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Register families in order of first use within one function.
+#[derive(Default)]
+struct RegisterNames {
+    families: Vec<String>,
+}
+
+impl RegisterNames {
+    fn index(&mut self, family: &str) -> usize {
+        match self.families.iter().position(|known| known == family) {
+            Some(index) => index,
+            None => {
+                self.families.push(family.to_string());
+                self.families.len() - 1
+            }
+        }
+    }
+}
+
+/// Renames registers (keeping width) and local labels in one instruction.
+fn normalise(arch: Arch, line: &str, names: &mut RegisterNames) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        let word_start = match arch {
+            Arch::X86_64 => c == '%',
+            Arch::Aarch64 => c.is_ascii_alphabetic() || c == '.',
+        };
+        let after_word_boundary = start == 0
+            || !line[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_ascii_alphanumeric() || p == '_' || p == '.');
+        if !(word_start && after_word_boundary) {
+            out.push(c);
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(index, next)) = chars.peek() {
+            if next.is_ascii_alphanumeric() || next == '_' || next == '.' {
+                end = index + next.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let word = &line[start..end];
+        out.push_str(&rename(arch, word, start == 0, names));
+    }
+    out
+}
+
+fn rename(arch: Arch, word: &str, is_mnemonic: bool, names: &mut RegisterNames) -> String {
+    if word.starts_with(".L") {
+        return ".L".to_string();
+    }
+    if is_mnemonic {
+        return word.to_string();
+    }
+    match arch {
+        Arch::X86_64 => match x86_register(&word[1..]) {
+            Some((family, width)) => format!("%r{}.{width}", names.index(&family)),
+            None => word.to_string(),
+        },
+        Arch::Aarch64 => {
+            let (kind, number) = word.split_at(1);
+            if (kind == "w" || kind == "x")
+                && !number.is_empty()
+                && number.chars().all(|c| c.is_ascii_digit())
+            {
+                format!("{kind}{}", names.index(number))
+            } else {
+                word.to_string()
+            }
+        }
+    }
+}
+
+/// The family and width in bits of an x86_64 general-purpose register.
+fn x86_register(name: &str) -> Option<(String, u32)> {
+    const LEGACY: [(&str, &str, &str, &str, &str); 8] = [
+        ("a", "rax", "eax", "ax", "al"),
+        ("b", "rbx", "ebx", "bx", "bl"),
+        ("c", "rcx", "ecx", "cx", "cl"),
+        ("d", "rdx", "edx", "dx", "dl"),
+        ("si", "rsi", "esi", "si", "sil"),
+        ("di", "rdi", "edi", "di", "dil"),
+        ("bp", "rbp", "ebp", "bp", "bpl"),
+        ("sp", "rsp", "esp", "sp", "spl"),
+    ];
+    for (family, r64, r32, r16, r8) in LEGACY {
+        let width = if name == r64 {
+            64
+        } else if name == r32 {
+            32
+        } else if name == r16 {
+            16
+        } else if name == r8 || (name.len() == 2 && name == format!("{family}h")) {
+            8
+        } else {
+            continue;
+        };
+        return Some((family.to_string(), width));
+    }
+    let number = name.strip_prefix('r')?;
+    let digits: String = number.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let width = match &number[digits.len()..] {
+        "" => 64,
+        "d" => 32,
+        "w" => 16,
+        "b" => 8,
+        _ => return None,
+    };
+    Some((format!("r{digits}"), width))
+}
+
+/// Whether a memory access reads or writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// A load.
+    Load,
+    /// A store.
+    Store,
+}
+
+/// One instruction that touches memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryAccess {
+    /// Load or store.
+    pub direction: Direction,
+    /// Width in bytes, where the instruction shows it.
+    pub width: Option<u32>,
+    /// A single access with no pairing, write-back or sign extension (on
+    /// aarch64: `ldr`, `ldrh`, `ldrb`, `str`, `strh` or `strb` with a plain
+    /// base-plus-immediate address).
+    pub plain: bool,
+    /// The instruction.
+    pub instruction: String,
+}
+
+/// The instructions of `code` that access memory.
+pub fn memory_accesses(arch: Arch, code: &[String]) -> Vec<MemoryAccess> {
+    code.iter()
+        .filter_map(|instruction| memory_access(arch, instruction))
+        .collect()
+}
+
+fn memory_access(arch: Arch, instruction: &str) -> Option<MemoryAccess> {
+    let (mnemonic, operands) = instruction.split_once(' ').unwrap_or((instruction, ""));
+    match arch {
+        Arch::X86_64 => {
+            if !operands.contains('(') || mnemonic.starts_with("lea") || mnemonic.starts_with("nop")
+            {
+                return None;
+            }
+            // AT&T: the destination is the last operand.
+            let destination = operands.rsplit(',').next().unwrap_or("");
+            let direction = if destination.contains('(') {
+                Direction::Store
+            } else {
+                Direction::Load
+            };
+            Some(MemoryAccess {
+                direction,
+                width: None,
+                plain: !mnemonic.starts_with("lock") && !mnemonic.starts_with("rep"),
+                instruction: instruction.to_string(),
+            })
+        }
+        Arch::Aarch64 => {
+            let direction = if mnemonic.starts_with("ld") {
+                Direction::Load
+            } else if mnemonic.starts_with("st") {
+                Direction::Store
+            } else {
+                return None;
+            };
+            let first = operands.split(',').next().unwrap_or("").trim();
+            let width = match mnemonic {
+                "ldrb" | "strb" => Some(1),
+                "ldrh" | "strh" => Some(2),
+                "ldr" | "str" if first.starts_with('w') => Some(4),
+                "ldr" | "str" if first.starts_with('x') || first == "xzr" => Some(8),
+                _ => None,
+            };
+            let address = operands.split_once('[').map(|(_, rest)| rest).unwrap_or("");
+            let plain_address =
+                address.ends_with(']') && !address.contains(", x") && !address.contains(", w");
+            Some(MemoryAccess {
+                direction,
+                width,
+                plain: width.is_some() && plain_address,
+                instruction: instruction.to_string(),
+            })
+        }
+    }
+}
+
+/// Why a generated function does not match its hand-written twin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mismatch {
+    /// A symbol is missing from the disassembly.
+    Missing(String),
+    /// The normalised instructions differ.
+    Instructions {
+        /// The generated function's symbol.
+        ours: String,
+        /// The hand-written function's symbol.
+        hand: String,
+        /// Its normalised instructions.
+        ours_code: Vec<String>,
+        /// The hand-written normalised instructions.
+        hand_code: Vec<String>,
+    },
+    /// The loads and stores are not what the register needs.
+    Accesses {
+        /// The symbol.
+        symbol: String,
+        /// What was expected.
+        expected: String,
+        /// The memory accesses found.
+        found: Vec<MemoryAccess>,
+    },
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Mismatch::Missing(symbol) => write!(f, "`{symbol}` is not in the disassembly"),
+            Mismatch::Instructions {
+                ours,
+                hand,
+                ours_code,
+                hand_code,
+            } => {
+                writeln!(f, "`{ours}` and `{hand}` differ (registers normalised):")?;
+                writeln!(f, "  {:<40} | {hand}", ours)?;
+                for index in 0..ours_code.len().max(hand_code.len()) {
+                    let left = ours_code.get(index).map_or("", String::as_str);
+                    let right = hand_code.get(index).map_or("", String::as_str);
+                    let marker = if left == right { ' ' } else { '!' };
+                    writeln!(f, "{marker} {left:<40} | {right}")?;
+                }
+                Ok(())
+            }
+            Mismatch::Accesses {
+                symbol,
+                expected,
+                found,
+            } => {
+                writeln!(f, "`{symbol}` should do {expected}, but does:")?;
+                for access in found {
+                    writeln!(
+                        f,
+                        "  {:?} width {:?} plain {}: {}",
+                        access.direction, access.width, access.plain, access.instruction
+                    )?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Compares one pair: identical normalised instructions (or one body merged
+/// by the compiler), and exactly `loads` loads and `stores` stores, each plain
+/// and, where the instruction shows it, `width` bytes wide.
+pub fn check_pair(
+    arch: Arch,
+    functions: &BTreeMap<String, Function>,
+    pair: &crate::access::Pair,
+) -> Result<Vec<String>, Mismatch> {
+    let lookup = |symbol: &str| {
+        functions
+            .get(symbol)
+            .ok_or_else(|| Mismatch::Missing(symbol.to_string()))
+    };
+    let ours = lookup(pair.ours)?;
+    let hand = lookup(pair.hand)?;
+    let ours_code = ours.normalised(arch);
+    let hand_code = hand.normalised(arch);
+    if ours_code != hand_code {
+        return Err(Mismatch::Instructions {
+            ours: pair.ours.to_string(),
+            hand: pair.hand.to_string(),
+            ours_code,
+            hand_code,
+        });
+    }
+    for (symbol, function) in [(pair.ours, ours), (pair.hand, hand)] {
+        let found = memory_accesses(arch, &function.raw);
+        let count = |direction| found.iter().filter(|a| a.direction == direction).count();
+        let well_formed = found
+            .iter()
+            .all(|access| access.plain && access.width.is_none_or(|width| width == pair.width));
+        if count(Direction::Load) != pair.loads
+            || count(Direction::Store) != pair.stores
+            || !well_formed
+        {
+            return Err(Mismatch::Accesses {
+                symbol: symbol.to_string(),
+                expected: format!(
+                    "{} plain load(s) and {} plain store(s) of {} byte(s)",
+                    pair.loads, pair.stores, pair.width
+                ),
+                found,
+            });
+        }
+    }
+    Ok(ours.raw.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x86_registers_are_renamed_by_first_use_keeping_width() {
+        let function = Function {
+            body: "f".into(),
+            raw: vec![
+                "movzbl 0x1(%rdi),%eax".into(),
+                "shr $0x3,%al".into(),
+                "ret".into(),
+            ],
+        };
+        assert_eq!(
+            function.normalised(Arch::X86_64),
+            ["movzbl 0x1(%r0.64),%r1.32", "shr $0x3,%r1.8", "ret"]
+        );
+    }
+
+    #[test]
+    fn aarch64_registers_are_renamed_but_displacements_kept() {
+        let function = Function {
+            body: "f".into(),
+            raw: vec!["ldr w9, [x0, #52]".into(), "ubfx w0, w9, #17, #1".into()],
+        };
+        assert_eq!(
+            function.normalised(Arch::Aarch64),
+            ["ldr w0, [x1, #52]", "ubfx w1, w0, #17, #1"]
+        );
+    }
+
+    #[test]
+    fn asm_aliases_share_the_body() {
+        let text = "\t.globl\thand\nhand:\n\t.cfi_startproc\n\tldrb\tw8, [x0, #1]\n\tret\n.Lfunc_end0:\n\t.globl\tours\nours = hand\n";
+        let functions = parse_asm(text);
+        assert_eq!(functions["ours"].body, "hand");
+        assert_eq!(functions["ours"].raw, ["ldrb w8, [x0, #1]", "ret"]);
+    }
+
+    #[test]
+    fn objdump_aliases_are_found_by_section() {
+        let symbols = "0000000000000000 g     F .text.hand\t000000000000000a hand\n\
+                       0000000000000000 g     F .text.hand\t000000000000000a ours\n";
+        let disassembly = "Disassembly of section .text.hand:\n\n0000000000000000 <hand>:\n   0:\tmov    0x34(%rdi),%eax\n   3:\tret\n";
+        let functions = parse_objdump(symbols, disassembly);
+        assert_eq!(functions["ours"].raw, ["mov 0x34(%rdi),%eax", "ret"]);
+        assert_eq!(functions["ours"].body, "hand");
+    }
+
+    #[test]
+    fn paired_and_write_back_accesses_are_not_plain() {
+        let code: Vec<String> = ["ldp w8, w9, [x0]", "str w8, [x0, #4]!", "ldrh w8, [x0, #2]"]
+            .map(String::from)
+            .into();
+        let accesses = memory_accesses(Arch::Aarch64, &code);
+        assert_eq!(
+            accesses
+                .iter()
+                .map(|a| (a.plain, a.width))
+                .collect::<Vec<_>>(),
+            [(false, None), (false, Some(4)), (true, Some(2))]
+        );
+    }
+
+    #[test]
+    fn an_extra_address_add_is_a_readable_mismatch() {
+        let function = |body: &str, raw: &[&str]| Function {
+            body: body.into(),
+            raw: raw.iter().map(|line| line.to_string()).collect(),
+        };
+        let functions = BTreeMap::from([
+            (
+                "ours".to_string(),
+                function("ours", &["add x8, x0, #52", "ldr w9, [x8]", "ret"]),
+            ),
+            (
+                "hand".to_string(),
+                function("hand", &["ldr w8, [x0, #52]", "ret"]),
+            ),
+        ]);
+        let pair = crate::access::Pair {
+            ours: "ours",
+            hand: "hand",
+            width: 4,
+            loads: 1,
+            stores: 0,
+        };
+        let mismatch = check_pair(Arch::Aarch64, &functions, &pair).unwrap_err();
+        let text = mismatch.to_string();
+        assert!(text.starts_with("`ours` and `hand` differ"), "{text}");
+        assert!(text.contains("! add x0, x1, #52"), "{text}");
+    }
+
+    #[test]
+    fn a_load_of_the_wrong_width_fails() {
+        let functions = BTreeMap::from([(
+            "f".to_string(),
+            Function {
+                body: "f".into(),
+                raw: vec!["ldrh w8, [x0, #4]".into(), "ret".into()],
+            },
+        )]);
+        let pair = crate::access::Pair {
+            ours: "f",
+            hand: "f",
+            width: 4,
+            loads: 1,
+            stores: 0,
+        };
+        assert!(matches!(
+            check_pair(Arch::Aarch64, &functions, &pair),
+            Err(Mismatch::Accesses { .. })
+        ));
+    }
+}

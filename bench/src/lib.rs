@@ -1,0 +1,29 @@
+//! Benchmarks of the code `mmreg-codegen` generates, for `cargo xtask bench`.
+//!
+//! Start reading here:
+//! - [`raw_io::RawIo`] is the runtime's mapping access code over a raw base
+//!   pointer, so generated blocks can be built over any memory.
+//! - [`access`] pairs `#[inline(never)]` functions: a field `read`, `write`
+//!   and `modify` through the generated API, and the same operation written by
+//!   hand with `read_volatile`/`write_volatile`. The instruction check
+//!   (`tests/instructions.rs`) disassembles each pair and requires identical
+//!   instructions; the microbenchmark (`benches/access.rs`) times them.
+//! - [`disassembly`] parses and normalises `objdump` and `--emit asm` output.
+//! - the `mmreg-generate` binary (feature `generator`) is the generator as a
+//!   process, timed against svd2rust and svd2pac.
+
+pub mod access;
+pub mod disassembly;
+pub mod raw_io;
+
+/// Generated from `svd/bcm2711-gpio.yaml` by `build.rs`.
+#[allow(missing_docs)]
+pub mod bcm2711 {
+    include!(concat!(env!("OUT_DIR"), "/gpio.rs"));
+}
+
+/// Generated from `bench/widths.yaml` by `build.rs`: one register per width.
+#[allow(missing_docs)]
+pub mod widths {
+    include!(concat!(env!("OUT_DIR"), "/widths.rs"));
+}

@@ -1,0 +1,107 @@
+//! The instruction-level check: every generated field access in
+//! `mmreg_bench::access` compiles (release) to the same instructions as its
+//! hand-written twin, on x86_64 (`objdump` of the object file) and on aarch64
+//! (`--emit asm`, no linker needed), and on aarch64 each access is one plain
+//! `ldr`/`str` of the register's width.
+//!
+//! The crate is compiled into its own target directory (`target/asm-check`),
+//! because the `cargo test` that runs this holds the lock of the default one.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use mmreg_bench::access::PAIRS;
+use mmreg_bench::disassembly::{self, Arch, Function};
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the bench crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// Compiles the library in release with one codegen unit (so there is one
+/// output file) and returns the file rustc wrote for `emit` (`obj` or `asm`).
+fn compile(target: Option<&str>, emit: &str, extension: &str) -> PathBuf {
+    let target_dir = workspace_root().join("target").join("asm-check");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(workspace_root())
+        .args([
+            "rustc",
+            "--release",
+            "-p",
+            "mmreg-bench",
+            "--lib",
+            "--target-dir",
+        ])
+        .arg(&target_dir);
+    if let Some(target) = target {
+        command.args(["--target", target]);
+    }
+    command.args(["--", "--emit", emit, "-C", "codegen-units=1"]);
+    let output = command.output().expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "building for {target:?} failed (is the target installed? `rustup target add aarch64-unknown-linux-gnu`):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let deps = match target {
+        Some(target) => target_dir.join(target).join("release").join("deps"),
+        None => target_dir.join("release").join("deps"),
+    };
+    // Several hashes may exist; the newest is the one just written.
+    std::fs::read_dir(&deps)
+        .expect("the deps directory exists")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension().is_some_and(|e| e == extension)
+                && path
+                    .file_name()
+                    .is_some_and(|name| name.to_string_lossy().starts_with("mmreg_bench-"))
+        })
+        .max_by_key(|path| path.metadata().and_then(|m| m.modified()).ok())
+        .unwrap_or_else(|| panic!("no mmreg_bench-*.{extension} in {}", deps.display()))
+}
+
+fn check_all(arch: Arch, functions: &std::collections::BTreeMap<String, Function>) {
+    let mut failures = Vec::new();
+    for pair in PAIRS {
+        match disassembly::check_pair(arch, functions, pair) {
+            Ok(code) => println!("{:<20} = {:<20} {}", pair.ours, pair.hand, code.join("; ")),
+            Err(mismatch) => failures.push(mismatch.to_string()),
+        }
+    }
+    assert!(failures.is_empty(), "{arch:?}:\n{}", failures.join("\n"));
+}
+
+fn objdump(arguments: &[&str], file: &Path) -> String {
+    let output = Command::new("objdump")
+        .args(arguments)
+        .arg(file)
+        .output()
+        .expect("objdump (binutils) is installed");
+    assert!(output.status.success(), "objdump failed");
+    String::from_utf8(output.stdout).expect("objdump prints text")
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "runs cargo and objdump")]
+#[cfg(target_arch = "x86_64")]
+fn x86_64_generated_accesses_match_hand_written() {
+    let object = compile(None, "obj", "o");
+    let symbols = objdump(&["-t"], &object);
+    let code = objdump(&["-d", "--no-show-raw-insn"], &object);
+    let functions = disassembly::parse_objdump(&symbols, &code);
+    check_all(Arch::X86_64, &functions);
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "runs cargo")]
+fn aarch64_generated_accesses_match_hand_written_with_plain_loads_and_stores() {
+    let assembly = compile(Some("aarch64-unknown-linux-gnu"), "asm", "s");
+    let text = std::fs::read_to_string(&assembly).expect("the assembly is readable");
+    check_all(Arch::Aarch64, &disassembly::parse_asm(&text));
+}
