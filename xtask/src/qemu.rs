@@ -52,10 +52,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
     packages::ensure()?;
     let kernel = kernel::ensure(&cache.join("kernel"))?;
+    println!("qemu-test: building the guest program (pci-edu, statically linked)");
     let guest = guest::build(&cache.join("guest-target"))?;
     let image = cache.join("initramfs.cpio");
     initramfs::build(&image, &guest, &kernel)?;
 
+    println!(
+        "qemu-test: booting {} with the edu device (timeout {} s)",
+        kernel.vmlinuz.display(),
+        args.timeout
+    );
     let outcome = boot::run(&boot::Boot {
         kernel: &kernel.vmlinuz,
         initramfs: &image,
