@@ -427,7 +427,6 @@ fn plain_is_safe(text: &str, flow: bool) -> bool {
                     | ')'
                     | '\''
                     | '+'
-                    | ' '
                     | '='
                     | '<'
                     | '>'
@@ -436,7 +435,9 @@ fn plain_is_safe(text: &str, flow: bool) -> bool {
                     | '&'
                     | '!'
             )
-            || (!flow && matches!(c, '[' | ']' | ','))
+            // In flow context (`[a, b]`, `{ k: v }`) words stay single: a
+            // space before `-` or `,` confuses readers there.
+            || (!flow && matches!(c, '[' | ']' | ',' | ' '))
     })
 }
 
@@ -452,6 +453,8 @@ mod tests {
         assert_eq!(quote("Reset value: 0", false), "\"Reset value: 0\"");
         assert_eq!(quote("1", false), "\"1\"");
         assert_eq!(quote("off", true), "\"off\"");
+        assert_eq!(quote("a -", true), "\"a -\"");
+        assert_eq!(quote("Any other value", false), "Any other value");
         assert_eq!(quote("a\"b\\\nc\u{1}", false), "\"a\\\"b\\\\\\nc\\u0001\"");
         assert_eq!(quote("", false), "\"\"");
     }
