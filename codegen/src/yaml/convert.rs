@@ -1,19 +1,18 @@
-//! From the node tree to the IR: schema checks, defaults, `derived_from`.
+//! From the node tree to the IR, entity by entity: defaults flow down,
+//! positions and value sets are read in every form the schema allows.
 //!
 //! Every problem becomes a [`Diagnostic`] with the file, line and column of
 //! the offending key or value and the entity path; conversion carries on past
 //! errors so one run reports them all.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
-use std::sync::Arc;
-
+use super::derive::{has_key, name_of};
 use super::node::{Node, Value};
+use super::read::{Converter, Entries, join};
 use super::schema::{self, nearest};
-use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::diagnostic::DiagnosticKind;
 use crate::ir::{
-    Access, Cluster, Device, Dim, EnumeratedValue, EnumeratedValues, Field, Item, Location,
-    Peripheral, ReadAction, Register, Usage, WriteAction, WriteConstraint,
+    Access, Cluster, Device, Dim, EnumeratedValue, EnumeratedValues, Field, Item, Peripheral,
+    ReadAction, Register, Usage, WriteAction, WriteConstraint,
 };
 
 /// Register properties inherited from the device, peripheral and cluster
@@ -26,343 +25,7 @@ struct Defaults {
     reset_mask: Option<u64>,
 }
 
-/// A mapping whose keys have been checked against the schema.
-struct Entries<'n> {
-    node: &'n Node,
-    entries: Vec<(&'n str, &'n Node)>,
-}
-
-impl<'n> Entries<'n> {
-    /// The value of `key`; `None` when absent or null (so `key: ~` in a
-    /// derived entity clears what it inherited).
-    fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map(|(_, value)| *value)
-            .filter(|value| !value.is_null())
-    }
-
-    fn has(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-}
-
-/// One list of sibling entities, for resolving `derived_from` among them.
-struct Siblings<'n, 'p> {
-    list: &'n [Node],
-    /// Each sibling's name, when it has one.
-    names: Vec<Option<&'n str>>,
-    /// Effective mappings of the derived siblings resolved so far.
-    resolved: Vec<Option<Node>>,
-    /// Path of the parent, for diagnostics.
-    parent: &'p str,
-    /// What the siblings are ("peripheral", "field"), for diagnostics.
-    what: &'p str,
-}
-
-/// The conversion state: the file name and the diagnostics so far.
-pub(crate) struct Converter {
-    file: Arc<str>,
-    diagnostics: Vec<Diagnostic>,
-}
-
 impl Converter {
-    /// A converter for `file`.
-    pub(crate) fn new(file: &str) -> Self {
-        Converter {
-            file: Arc::from(file),
-            diagnostics: Vec::new(),
-        }
-    }
-
-    /// The diagnostics, each reported once (an entity derived from a faulty
-    /// one would otherwise repeat its errors).
-    pub(crate) fn finish(self) -> Vec<Diagnostic> {
-        let mut seen = HashSet::new();
-        self.diagnostics
-            .into_iter()
-            .filter(|diagnostic| {
-                seen.insert((diagnostic.location.clone(), diagnostic.message.clone()))
-            })
-            .collect()
-    }
-
-    /// Where `node` starts.
-    pub(crate) fn location(&self, node: &Node) -> Option<Location> {
-        self.location_at(node.line, node.column)
-    }
-
-    /// A location in this file.
-    pub(crate) fn location_at(&self, line: u32, column: u32) -> Option<Location> {
-        Some(Location {
-            file: Arc::clone(&self.file),
-            line,
-            column,
-        })
-    }
-
-    fn error(&mut self, kind: DiagnosticKind, path: &str, node: &Node, message: String) {
-        let location = self.location(node);
-        self.diagnostics
-            .push(Diagnostic::error(kind, path, message).at(location));
-    }
-
-    /// Checks that `node` is a mapping with only `keys`, each once.
-    fn entries<'n>(
-        &mut self,
-        node: &'n Node,
-        path: &str,
-        keys: &[&str],
-        what: &str,
-    ) -> Option<Entries<'n>> {
-        let Value::Mapping(pairs) = &node.value else {
-            self.error(
-                DiagnosticKind::Syntax,
-                path,
-                node,
-                format!("expected a mapping for {what}, found {}", node.kind_name()),
-            );
-            return None;
-        };
-        let mut entries: Vec<(&'n str, &'n Node)> = Vec::with_capacity(pairs.len());
-        for (key, value) in pairs {
-            let Some(name) = key.scalar().filter(|_| !key.is_null()) else {
-                self.error(
-                    DiagnosticKind::Syntax,
-                    path,
-                    key,
-                    format!("keys must be words, found {}", key.kind_name()),
-                );
-                continue;
-            };
-            if !keys.contains(&name) {
-                let hint = match nearest(name, keys.iter().copied()) {
-                    Some(suggestion) => format!("; did you mean `{suggestion}`?"),
-                    None => format!(
-                        " (known keys: {})",
-                        keys.iter()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                };
-                self.error(
-                    DiagnosticKind::UnknownKey,
-                    path,
-                    key,
-                    format!("unknown key `{name}` in {what}{hint}"),
-                );
-                continue;
-            }
-            if entries.iter().any(|(seen, _)| *seen == name) {
-                self.error(
-                    DiagnosticKind::Syntax,
-                    path,
-                    key,
-                    format!("duplicate key `{name}` in {what}"),
-                );
-                continue;
-            }
-            entries.push((name, value));
-        }
-        Some(Entries { node, entries })
-    }
-
-    fn text(&mut self, entries: &Entries<'_>, key: &str, path: &str) -> Option<String> {
-        let node = entries.get(key)?;
-        match node.scalar() {
-            Some(text) => Some(text.to_string()),
-            None => {
-                self.error(
-                    DiagnosticKind::Syntax,
-                    path,
-                    node,
-                    format!("`{key}` must be text, found {}", node.kind_name()),
-                );
-                None
-            }
-        }
-    }
-
-    fn required_text(
-        &mut self,
-        entries: &Entries<'_>,
-        key: &str,
-        path: &str,
-        what: &str,
-    ) -> Option<String> {
-        if !entries.has(key) {
-            self.error(
-                DiagnosticKind::MissingElement,
-                path,
-                entries.node,
-                format!("{what} has no `{key}`"),
-            );
-            return None;
-        }
-        self.text(entries, key, path)
-    }
-
-    fn number(&mut self, entries: &Entries<'_>, key: &str, path: &str) -> Option<u64> {
-        let node = entries.get(key)?;
-        let parsed = node.scalar().and_then(schema::parse_number);
-        if parsed.is_none() {
-            let found = node
-                .scalar()
-                .map_or_else(|| node.kind_name().to_string(), |text| format!("`{text}`"));
-            self.error(
-                DiagnosticKind::Syntax,
-                path,
-                node,
-                format!("`{key}` must be a number (decimal, `0x` hex or `0b` binary, below 2^64), found {found}"),
-            );
-        }
-        parsed
-    }
-
-    fn small_number(&mut self, entries: &Entries<'_>, key: &str, path: &str) -> Option<u32> {
-        let value = self.number(entries, key, path)?;
-        match u32::try_from(value) {
-            Ok(small) => Some(small),
-            Err(_) => {
-                let node = entries.get(key)?;
-                self.error(
-                    DiagnosticKind::Syntax,
-                    path,
-                    node,
-                    format!("`{key}` is too large: `{value}`"),
-                );
-                None
-            }
-        }
-    }
-
-    fn required_number(
-        &mut self,
-        entries: &Entries<'_>,
-        key: &str,
-        path: &str,
-        what: &str,
-    ) -> Option<u64> {
-        if !entries.has(key) {
-            self.error(
-                DiagnosticKind::MissingElement,
-                path,
-                entries.node,
-                format!("{what} has no `{key}`"),
-            );
-            return None;
-        }
-        self.number(entries, key, path)
-    }
-
-    fn word<T: Copy>(
-        &mut self,
-        entries: &Entries<'_>,
-        key: &str,
-        words: &[(&'static str, T)],
-        path: &str,
-    ) -> Option<T> {
-        let node = entries.get(key)?;
-        let text = node.scalar().unwrap_or_default();
-        if let Some(value) = schema::value_of(words, text) {
-            return Some(value);
-        }
-        let hint = match nearest(text, words.iter().map(|(word, _)| *word)) {
-            Some(suggestion) => format!("; did you mean `{suggestion}`?"),
-            None => format!(
-                " (expected one of {})",
-                words
-                    .iter()
-                    .map(|(w, _)| format!("`{w}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        let found = node
-            .scalar()
-            .map_or_else(|| node.kind_name().to_string(), |text| format!("`{text}`"));
-        self.error(
-            DiagnosticKind::Syntax,
-            path,
-            node,
-            format!("unknown `{key}` value {found}{hint}"),
-        );
-        None
-    }
-
-    fn boolean(&mut self, entries: &Entries<'_>, key: &str, path: &str) -> Option<bool> {
-        let node = entries.get(key)?;
-        match node.scalar() {
-            Some("true" | "True" | "TRUE") => Some(true),
-            Some("false" | "False" | "FALSE") => Some(false),
-            _ => {
-                self.error(
-                    DiagnosticKind::Syntax,
-                    path,
-                    node,
-                    format!("`{key}` must be `true` or `false`"),
-                );
-                None
-            }
-        }
-    }
-
-    /// `index_names`: a list of words, or one comma-separated text as in SVD.
-    fn names(&mut self, entries: &Entries<'_>, key: &str, path: &str) -> Option<Vec<String>> {
-        let node = entries.get(key)?;
-        match &node.value {
-            Value::Scalar { text, .. } => Some(
-                text.split(',')
-                    .map(|name| name.trim().to_string())
-                    .collect(),
-            ),
-            Value::Sequence(items) => {
-                let mut names = Vec::with_capacity(items.len());
-                for item in items {
-                    match item.scalar() {
-                        Some(text) => names.push(text.to_string()),
-                        None => self.error(
-                            DiagnosticKind::Syntax,
-                            path,
-                            item,
-                            format!("`{key}` items must be words, found {}", item.kind_name()),
-                        ),
-                    }
-                }
-                Some(names)
-            }
-            Value::Mapping(_) => {
-                self.error(
-                    DiagnosticKind::Syntax,
-                    path,
-                    node,
-                    format!("`{key}` must be a list of words"),
-                );
-                None
-            }
-        }
-    }
-
-    fn list<'n>(&mut self, entries: &Entries<'n>, key: &str, path: &str) -> &'n [Node] {
-        let Some(node) = entries.get(key) else {
-            return &[];
-        };
-        match &node.value {
-            Value::Sequence(items) => items,
-            _ => {
-                self.error(
-                    DiagnosticKind::Syntax,
-                    path,
-                    node,
-                    format!("`{key}` must be a list, found {}", node.kind_name()),
-                );
-                &[]
-            }
-        }
-    }
-
     /// The document.
     pub(crate) fn device(&mut self, root: &Node) -> Device {
         let mut device = Device {
@@ -387,6 +50,7 @@ impl Converter {
         device
     }
 
+    /// The register properties in force here: `inherited`, overridden by this mapping's `defaults`.
     fn defaults(&mut self, entries: &Entries<'_>, inherited: Defaults, path: &str) -> Defaults {
         let Some(node) = entries.get("defaults") else {
             return inherited;
@@ -405,83 +69,7 @@ impl Converter {
                 .or(inherited.reset_mask),
         }
     }
-
-    /// Resolves `derived_from` among the siblings in `list`: a derived entity
-    /// is its base's keys overridden by its own. Returns each entity's
-    /// effective mapping and the name it was derived from.
-    fn derive<'n>(
-        &mut self,
-        list: &'n [Node],
-        name_keys: &[&str],
-        parent: &str,
-        what: &str,
-    ) -> Vec<(Cow<'n, Node>, Option<&'n str>)> {
-        let mut siblings = Siblings {
-            list,
-            names: list.iter().map(|node| name_of(node, name_keys)).collect(),
-            resolved: vec![None; list.len()],
-            parent,
-            what,
-        };
-        (0..list.len())
-            .map(|index| {
-                let node = self.resolve(&mut siblings, index, &mut Vec::new());
-                (node, derived_from_of(&list[index]))
-            })
-            .collect()
-    }
-
-    /// The effective mapping of sibling `index`; `visiting` holds the
-    /// siblings whose derivation is being resolved, to catch cycles.
-    fn resolve<'n>(
-        &mut self,
-        siblings: &mut Siblings<'n, '_>,
-        index: usize,
-        visiting: &mut Vec<usize>,
-    ) -> Cow<'n, Node> {
-        let own = &siblings.list[index];
-        let Some(base_name) = derived_from_of(own) else {
-            return Cow::Borrowed(own);
-        };
-        if let Some(node) = &siblings.resolved[index] {
-            return Cow::Owned(node.clone());
-        }
-        let path = join(siblings.parent, siblings.names[index].unwrap_or("?"));
-        let value_node = derived_from_node(own).unwrap_or(own);
-        let Some(base_index) = siblings
-            .names
-            .iter()
-            .position(|name| *name == Some(base_name))
-        else {
-            let hint = nearest(base_name, siblings.names.iter().flatten().copied())
-                .map(|suggestion| format!("; did you mean `{suggestion}`?"))
-                .unwrap_or_default();
-            let what = siblings.what;
-            self.error(
-                DiagnosticKind::UnresolvedDerivation,
-                &path,
-                value_node,
-                format!("`derived_from` names `{base_name}`, which is not a {what} here{hint}"),
-            );
-            return Cow::Borrowed(own);
-        };
-        if base_index == index || visiting.contains(&base_index) {
-            self.error(
-                DiagnosticKind::UnresolvedDerivation,
-                &path,
-                value_node,
-                format!("`derived_from: {base_name}` makes a cycle"),
-            );
-            return Cow::Borrowed(own);
-        }
-        visiting.push(index);
-        let base = self.resolve(siblings, base_index, visiting);
-        visiting.pop();
-        let merged = merge(&base, own);
-        siblings.resolved[index] = Some(merged.clone());
-        Cow::Owned(merged)
-    }
-
+    /// One peripheral (its mapping already merged with its base's).
     fn peripheral(
         &mut self,
         node: &Node,
@@ -507,6 +95,7 @@ impl Converter {
         })
     }
 
+    /// A `registers` list: registers and clusters.
     fn items(&mut self, list: &[Node], defaults: Defaults, parent: &str) -> Vec<Item> {
         let mut items = Vec::with_capacity(list.len());
         for (node, _) in self.derive(list, &["name", "cluster"], parent, "register or cluster") {
@@ -520,6 +109,7 @@ impl Converter {
         items
     }
 
+    /// One cluster and its items.
     fn cluster(&mut self, node: &Node, inherited: Defaults, parent: &str) -> Option<Cluster> {
         let path = join(parent, name_of(node, &["cluster"]).unwrap_or("?"));
         let entries = self.entries(node, &path, schema::CLUSTER_KEYS, "a cluster")?;
@@ -542,6 +132,7 @@ impl Converter {
         })
     }
 
+    /// One register and its fields.
     fn register(&mut self, node: &Node, defaults: Defaults, parent: &str) -> Option<Register> {
         let path = join(parent, name_of(node, &["name"]).unwrap_or("?"));
         let entries = self.entries(node, &path, schema::REGISTER_KEYS, "a register")?;
@@ -633,6 +224,7 @@ impl Converter {
         })
     }
 
+    /// One field; its access defaults to the register's.
     fn field(&mut self, node: &Node, register_access: Access, parent: &str) -> Option<Field> {
         let path = join(parent, name_of(node, &["name"]).unwrap_or("?"));
         let entries = self.entries(node, &path, schema::FIELD_KEYS, "a field")?;
@@ -780,6 +372,7 @@ impl Converter {
         }
     }
 
+    /// `writeAsRead`, `useEnumeratedValues` or `{ min, max }`.
     fn write_constraint(&mut self, entries: &Entries<'_>, path: &str) -> Option<WriteConstraint> {
         let node = entries.get("write_constraint")?;
         match &node.value {
@@ -875,6 +468,7 @@ impl Converter {
         vec![self.value_set(entries, "enum", path)]
     }
 
+    /// One set of named values; its name is under `name_key`.
     fn value_set(&mut self, entries: &Entries<'_>, name_key: &str, path: &str) -> EnumeratedValues {
         let name = self.text(entries, name_key, path);
         let usage = self
@@ -922,6 +516,7 @@ impl Converter {
         }
     }
 
+    /// One named value written as a mapping.
     fn enumerated_value(&mut self, node: &Node, parent: &str) -> Option<EnumeratedValue> {
         let entries = self.entries(node, parent, schema::VALUE_KEYS, "an enumerated value")?;
         let name = self.required_text(&entries, "name", parent, "an enumerated value")?;
@@ -949,70 +544,5 @@ impl Converter {
             description: self.text(&entries, "description", &path),
             value,
         })
-    }
-}
-
-/// `parent.name`, or `name` at the top.
-fn join(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
-        name.to_string()
-    } else {
-        format!("{parent}.{name}")
-    }
-}
-
-fn pairs(node: &Node) -> &[(Node, Node)] {
-    match &node.value {
-        Value::Mapping(pairs) => pairs,
-        _ => &[],
-    }
-}
-
-fn entry<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
-    pairs(node)
-        .iter()
-        .find(|(name, _)| name.scalar() == Some(key))
-        .map(|(_, value)| value)
-}
-
-fn has_key(node: &Node, key: &str) -> bool {
-    entry(node, key).is_some()
-}
-
-/// The first of `keys` that names the entity.
-fn name_of<'n>(node: &'n Node, keys: &[&str]) -> Option<&'n str> {
-    keys.iter()
-        .find_map(|key| entry(node, key).and_then(Node::scalar))
-}
-
-fn derived_from_node(node: &Node) -> Option<&Node> {
-    entry(node, "derived_from").filter(|value| !value.is_null())
-}
-
-fn derived_from_of(node: &Node) -> Option<&str> {
-    derived_from_node(node).and_then(Node::scalar)
-}
-
-/// `base` overridden by `own`: the base's keys that `own` does not give
-/// (but not its `derived_from`), then all of `own`'s entries, duplicates
-/// included so they are still reported. Positions are `own`'s.
-fn merge(base: &Node, own: &Node) -> Node {
-    let own_pairs = pairs(own);
-    let mut merged: Vec<(Node, Node)> = pairs(base)
-        .iter()
-        .filter(|(key, _)| {
-            let name = key.scalar();
-            name != Some("derived_from")
-                && !own_pairs
-                    .iter()
-                    .any(|(own_key, _)| name.is_some() && own_key.scalar() == name)
-        })
-        .cloned()
-        .collect();
-    merged.extend(own_pairs.iter().cloned());
-    Node {
-        value: Value::Mapping(merged),
-        line: own.line,
-        column: own.column,
     }
 }

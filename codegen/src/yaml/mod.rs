@@ -1,14 +1,21 @@
 //! The YAML front end, and the export back to YAML.
 //!
 //! The schema is documented with a worked example in `docs/yaml.md`. Reading
-//! goes in two steps: [`node`] parses the text into a tree whose nodes keep
-//! their line and column, then [`convert`] checks it against the
-//! [`schema`] and builds the IR, so every error points at a key or value and
-//! names the entity path. [`export`] writes an IR back in the same schema.
+//! goes in steps, one file each:
+//! - `node`: the text becomes a tree whose nodes keep their line and column;
+//! - `read`: values are read out of mappings whose keys are checked against
+//!   `schema` (the key lists and words, shared with the export);
+//! - `derive`: `derived_from` is resolved among siblings on the tree;
+//! - `convert`: the tree becomes the IR, entity by entity.
+//!
+//! So every error points at a key or value and names the entity path.
+//! `export` writes an IR back in the same schema.
 
 mod convert;
+mod derive;
 mod export;
 mod node;
+mod read;
 mod schema;
 
 pub use export::export;
@@ -19,7 +26,7 @@ use crate::ir::Device;
 /// Parses YAML text into the IR. `file` names the input in diagnostics.
 /// Returns the device and its warnings, or every diagnostic when it has errors.
 pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), crate::Diagnostics> {
-    let converter = convert::Converter::new(file);
+    let converter = read::Converter::new(file);
     let root = match node::load(text) {
         Ok(Some(root)) => root,
         Ok(None) => {
