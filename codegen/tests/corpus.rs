@@ -105,10 +105,28 @@ fn write_crate(name: &str, lib_rs: &str) -> PathBuf {
         runtime.display()
     );
     std::fs::create_dir_all(directory.join("src")).expect("create crate directory");
-    std::fs::write(directory.join("Cargo.toml"), manifest).expect("write Cargo.toml");
-    std::fs::write(directory.join("src/lib.rs"), lib_rs).expect("write lib.rs");
-    std::fs::copy(WORKSPACE_LOCK, directory.join("Cargo.lock")).expect("copy Cargo.lock");
+    write_if_changed(&directory.join("Cargo.toml"), &manifest);
+    write_if_changed(&directory.join("src/lib.rs"), lib_rs);
+    // Cargo prunes the copy to what the crate uses; copied once so a later
+    // run does not undo that while another run's Cargo reads it.
+    if !directory.join("Cargo.lock").exists() {
+        std::fs::copy(WORKSPACE_LOCK, directory.join("Cargo.lock")).expect("copy Cargo.lock");
+    }
     directory
+}
+
+/// Writes `contents` unless the file already holds them, through a rename so
+/// a concurrent run of this test (CI and a developer sharing a checkout) never
+/// checks a half-written file.
+fn write_if_changed(path: &Path, contents: &str) {
+    if std::fs::read(path).is_ok_and(|bytes| bytes == contents.as_bytes()) {
+        return;
+    }
+    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&temporary, contents)
+        .unwrap_or_else(|error| panic!("cannot write `{}`: {error}", temporary.display()));
+    std::fs::rename(&temporary, path)
+        .unwrap_or_else(|error| panic!("cannot write `{}`: {error}", path.display()));
 }
 
 /// Runs `cargo <subcommand>` in `directory` with warnings denied and
