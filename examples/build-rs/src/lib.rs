@@ -15,6 +15,7 @@
 //! assert_eq!(fake.log_named().last().unwrap(), "UART0.DATA <- 0x00000069 {DATA=0x69}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+#![warn(missing_docs, missing_debug_implementations)]
 
 use core::fmt;
 

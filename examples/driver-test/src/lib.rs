@@ -30,6 +30,7 @@
 //! assert_eq!(fake.log(), [Access::write32(0x04, 0xffff_fff0)]);
 //! # Ok::<(), mmreg::BlockError>(())
 //! ```
+#![warn(missing_docs, missing_debug_implementations)]
 
 use core::cell::Cell;
 use core::fmt;

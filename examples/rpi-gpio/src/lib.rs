@@ -8,6 +8,23 @@
 //! - [`fake`]: a fake board whose hooks model what the GPIO block does with
 //!   set, clear, level and event registers, and a button;
 //! - [`demo`]: the blink-and-button program the binary runs.
+//!
+//! ```
+//! use rpi_gpio::fake::FakeBoard;
+//! use rpi_gpio::pins::{Function, Pin, Pins};
+//! let board = FakeBoard::new();
+//! let pins = Pins::new(board.memory())?;
+//! let led = Pin::new(17).unwrap();
+//! pins.set_function(led, Function::Output);
+//! pins.write(led, true);
+//! assert!(board.is_lit(led));
+//! assert_eq!(
+//!     board.take_decoded_log().last().unwrap(),
+//!     "GPIO.GPSET0 <- 0x00020000 {SET17}"
+//! );
+//! # Ok::<(), mmreg::BlockError>(())
+//! ```
+#![warn(missing_docs, missing_debug_implementations)]
 
 pub mod demo;
 pub mod fake;
