@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
-use mmreg::map::{PciResource, Uio};
-use mmreg::{DevMem, Io};
+use mmreg::map::{Mode, PciResource, Uio};
+use mmreg::{DevMem, Io, MapError, Mapping};
 
 use crate::edu::{self, Edu};
 use crate::hpet::{self, Hpet};
@@ -93,6 +93,20 @@ fn through_pci_resource(report: &mut Report, device: &PciDevice) {
         Ok(mapping) => edu_checks(report, "resource0", &mapping),
         Err(error) => report.check("resource0: map edu BAR0", Err(error.into())),
     }
+    report.check("refusal: past the end of BAR0", {
+        let mapping = PciResource::open(&device.address, 0).and_then(|resource| {
+            // SAFETY: the runtime is expected to refuse the range before mapping it.
+            unsafe { resource.map(0x8_0000, edu::SIZE) }
+        });
+        expect_refusal(
+            mapping,
+            &[
+                "0x100000 bytes at offset 0x80000",
+                "BAR 0",
+                "only 0x100000 bytes long",
+            ],
+        )
+    });
 }
 
 /// What `pci-edu` prints when run without arguments, as a user would.
@@ -137,6 +151,20 @@ fn through_uio(report: &mut Report, device: &PciDevice) {
         Ok(mapping) => edu_checks(report, "uio", &mapping),
         Err(error) => report.check("uio: map 0", Err(error.into())),
     }
+    report.check("refusal: past the end of UIO map 0", {
+        let mapping = Uio::open(index).and_then(|uio| {
+            // SAFETY: the runtime is expected to refuse the range before mapping it.
+            unsafe { uio.map_range(0, 0, 2 * edu::SIZE) }
+        });
+        expect_refusal(
+            mapping,
+            &[
+                "0x200000 bytes at offset 0x0",
+                "UIO map 0",
+                "only 0x100000 bytes long",
+            ],
+        )
+    });
 }
 
 /// The edu device's documented behaviour, through one mapping.
@@ -285,13 +313,15 @@ fn widths<I: Io + ?Sized>(edu: &Edu<'_, I>, mapping: &I) -> anyhow::Result<Strin
 /// The HPET: capabilities, and a main counter that advances at the rate its
 /// period implies.
 fn check_hpet(report: &mut Report) {
-    let mapping = DevMem::open().and_then(|memory| {
-        // SAFETY: the HPET's registers; the checks only read them.
+    // The checks only read, so a read-only mapping is enough.
+    let mapping = DevMem::open_read_only().and_then(|memory| {
+        // SAFETY: the HPET's registers, only read; the kernel's use of the
+        // HPET is not disturbed by reads.
         unsafe { memory.map(hpet::BASE_ADDRESS, hpet::SIZE) }
     });
     let mapping = match mapping {
         Ok(mapping) => mapping,
-        Err(error) => return report.check("hpet: map", Err(error.into())),
+        Err(error) => return report.check("hpet: map read-only", Err(error.into())),
     };
     let hpet = match Hpet::new(&mapping) {
         Ok(hpet) => hpet,
@@ -381,8 +411,21 @@ fn refused(address: u64, expected: &[&str]) -> anyhow::Result<String> {
     let memory = DevMem::open().context("cannot open /dev/mem")?;
     // SAFETY: the kernel is expected to refuse this range; if it does not, the
     // mapping is dropped without being accessed.
-    let message = match unsafe { memory.map(address, 0x1000) } {
-        Ok(_) => bail!("the kernel mapped {address:#x}"),
+    expect_refusal(unsafe { memory.map(address, 0x1000) }, expected)
+}
+
+/// Passes when `mapping` failed with a message containing every one of
+/// `expected`, and returns the message.
+fn expect_refusal<M: Mode>(
+    mapping: Result<Mapping<M>, MapError>,
+    expected: &[&str],
+) -> anyhow::Result<String> {
+    let message = match mapping {
+        Ok(mapping) => bail!(
+            "mapped {:#x} bytes at {:#x}",
+            mapping.len(),
+            mapping.phys_address()
+        ),
         Err(error) => error.to_string(),
     };
     let missing: Vec<&str> = expected
