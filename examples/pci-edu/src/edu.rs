@@ -83,6 +83,14 @@ impl<'a, I: Io + ?Sized> Edu<'a, I> {
         self.registers.interrupt_status().read().0
     }
 
+    /// Writes the 64-bit DMA source address register and reads it back
+    /// (setting it starts nothing: only the DMA command register does).
+    pub fn dma_source_round_trip(&self, address: u64) -> u64 {
+        let source = self.registers.dma_source();
+        source.write(|value| value.0 = address);
+        source.read().0
+    }
+
     /// Clears `bits` of the interrupt status (the line drops when none remain).
     pub fn acknowledge_interrupt(&self, bits: u32) {
         self.registers

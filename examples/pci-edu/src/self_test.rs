@@ -195,6 +195,7 @@ fn edu_checks<I: Io + ?Sized>(report: &mut Report, source: &str, mapping: &I) {
         completion_interrupt(&edu),
     );
     report.check(&format!("{source}: access widths"), widths(&edu, mapping));
+    report.check(&format!("{source}: 64-bit DMA address"), dma_address(&edu));
 }
 
 /// Liveness answers the bitwise inverse of what was written.
@@ -308,6 +309,16 @@ fn widths<I: Io + ?Sized>(edu: &Edu<'_, I>, mapping: &I) -> anyhow::Result<Strin
     Ok(format!(
         "32-bit {id:#010x}; 8-bit {byte:#x}, 16-bit {half:#x}, 64-bit {double:#x}"
     ))
+}
+
+/// The DMA registers take 8-byte accesses: a 64-bit address survives a
+/// round trip through the generated 64-bit register.
+fn dma_address<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+    let address = 0x1234_5678_9abc_def0;
+    let read = edu.dma_source_round_trip(address);
+    ensure!(read == address, "wrote {address:#x}, read {read:#x}");
+    edu.dma_source_round_trip(0);
+    Ok(format!("{read:#x}"))
 }
 
 /// The HPET: capabilities, and a main counter that advances at the rate its
