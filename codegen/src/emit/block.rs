@@ -89,7 +89,7 @@ pub fn emit_peripheral(
     shared: &mut Shared,
     module: &str,
     peripheral: &Peripheral,
-) -> Result<TokenStream, crate::Error> {
+) -> Result<syn::Item, crate::Error> {
     let size = block_size(&peripheral.items).max(peripheral.size.unwrap_or(0));
     let module_ident = names::ident(module);
     let base_address = hex(peripheral.base_address);
@@ -135,7 +135,7 @@ pub fn emit_peripheral(
             "Description of the `{name}` block: the registers of `{}`, under this instance's name.",
             owner.type_name
         ));
-        return Ok(quote! {
+        return parse_item(quote! {
             #module_doc
             pub mod #module_ident {
                 pub use super::#owner_module::{#(#uses),*};
@@ -195,31 +195,60 @@ pub fn emit_peripheral(
             has_regs: !regs_items.is_empty(),
         },
     );
-    let regs = (!regs_items.is_empty()).then(|| {
-        quote! {
-            /// Register values: one fieldset per register.
-            pub mod regs {
-                #(#regs_items)*
-            }
-        }
-    });
-    let vals = (!vals_items.is_empty()).then(|| {
-        quote! {
-            /// Enumerated field values.
-            pub mod vals {
-                #(#vals_items)*
-            }
-        }
-    });
-    Ok(quote! {
-        #module_doc
-        pub mod #module_ident {
-            #constants
-            #(#blocks)*
-            #regs
-            #vals
-        }
-    })
+    // Each piece is parsed on its own and the modules are assembled as syntax
+    // trees: one huge token stream would be copied at every nesting level.
+    let mut items = parse_items(constants)?;
+    for block in blocks {
+        items.extend(parse_items(block)?);
+    }
+    if !regs_items.is_empty() {
+        items.push(module_item(
+            quote! { /// Register values: one fieldset per register.
+            pub mod regs {} },
+            regs_items,
+        )?);
+    }
+    if !vals_items.is_empty() {
+        items.push(module_item(
+            quote! { /// Enumerated field values.
+            pub mod vals {} },
+            vals_items,
+        )?);
+    }
+    let mut module = parse_item(quote! { #module_doc pub mod #module_ident {} })?;
+    if let syn::Item::Mod(item) = &mut module
+        && let Some((_, content)) = &mut item.content
+    {
+        *content = items;
+    }
+    Ok(module)
+}
+
+/// Parses generated tokens holding any number of items.
+fn parse_items(tokens: TokenStream) -> Result<Vec<syn::Item>, crate::Error> {
+    syn::parse2::<syn::File>(tokens)
+        .map(|file| file.items)
+        .map_err(|error| crate::Error::Emit(error.to_string()))
+}
+
+/// Parses generated tokens holding one item.
+fn parse_item(tokens: TokenStream) -> Result<syn::Item, crate::Error> {
+    syn::parse2::<syn::Item>(tokens).map_err(|error| crate::Error::Emit(error.to_string()))
+}
+
+/// An empty `mod` item (`header`) filled with the items of `pieces`.
+fn module_item(header: TokenStream, pieces: Vec<TokenStream>) -> Result<syn::Item, crate::Error> {
+    let mut module = parse_item(header)?;
+    let mut items = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        items.extend(parse_items(piece)?);
+    }
+    if let syn::Item::Mod(item) = &mut module
+        && let Some((_, content)) = &mut item.content
+    {
+        *content = items;
+    }
+    Ok(module)
 }
 
 /// Bytes from a block's start to the end of its last register.
