@@ -18,6 +18,7 @@ use super::{Context, join};
 
 /// Reads the `<device>` element.
 pub(super) fn device(root: Node, context: &mut Context) -> RawDevice {
+    let root = &Element::new(root);
     let location = context.location(root.range().start);
     let name = child_text(root, "name").unwrap_or_else(|| {
         let message = "the device has no `<name>`; using `device`".to_string();
@@ -25,21 +26,21 @@ pub(super) fn device(root: Node, context: &mut Context) -> RawDevice {
         "device".to_string()
     });
     for required in ["version", "description", "addressUnitBits", "width"] {
-        if child(root, required).is_none() {
+        if root.child(required).is_none() {
             let message = format!(
                 "the device has no `<{required}>` (required by the schema; not needed here)"
             );
             context.warn(DiagnosticKind::MissingElement, "", &location, message);
         }
     }
-    if let Some(cpu) = child(root, "cpu") {
+    if let Some(cpu) = root.child("cpu") {
         check_cpu(cpu, context);
     }
     let properties = properties(root, "", context);
     let mut peripherals = Vec::new();
-    match child(root, "peripherals") {
+    match root.child("peripherals") {
         Some(list) => {
-            for node in elements(list).filter(|node| node.tag_name().name() == "peripheral") {
+            for node in Element::new(list).all("peripheral") {
                 peripherals.extend(peripheral(node, context));
             }
         }
@@ -59,6 +60,7 @@ pub(super) fn device(root: Node, context: &mut Context) -> RawDevice {
 /// The `<cpu>` block is not used by the generator, but its schema defects are
 /// reported (as warnings only) so the report matches what stricter tools say.
 fn check_cpu(cpu: Node, context: &mut Context) {
+    let cpu = &Element::new(cpu);
     let location = context.location(cpu.range().start);
     let required = [
         "name",
@@ -70,7 +72,7 @@ fn check_cpu(cpu: Node, context: &mut Context) {
         "vendorSystickConfig",
     ];
     for name in required {
-        if child(cpu, name).is_none() {
+        if cpu.child(name).is_none() {
             let message =
                 format!("`<cpu>` has no `<{name}>` (required by the schema; not needed here)");
             context.warn(DiagnosticKind::MissingElement, "", &location, message);
@@ -84,7 +86,7 @@ fn check_cpu(cpu: Node, context: &mut Context) {
         "icachePresent",
         "dcachePresent",
     ] {
-        if let Some(node) = child(cpu, name) {
+        if let Some(node) = cpu.child(name) {
             let node_location = context.location(node.range().start);
             match values::boolean(&text(node)) {
                 Ok((_, None)) => {}
@@ -106,11 +108,13 @@ fn check_cpu(cpu: Node, context: &mut Context) {
 }
 
 fn peripheral(node: Node, context: &mut Context) -> Option<RawPeripheral> {
+    let node = &Element::new(node);
     let location = context.location(node.range().start);
     let name = required_name(node, "", "peripheral", &location, context)?;
     let path = name.clone();
     let mut address_blocks = Vec::new();
-    for block in elements(node).filter(|child| child.tag_name().name() == "addressBlock") {
+    for block in node.all("addressBlock") {
+        let block = &Element::new(block);
         let offset = child_value(block, "offset", &path, values::number, context);
         let size = child_value(block, "size", &path, values::number, context);
         match (offset, size) {
@@ -135,7 +139,8 @@ fn peripheral(node: Node, context: &mut Context) -> Option<RawPeripheral> {
         base_address: child_value(node, "baseAddress", &path, values::number, context),
         properties: properties(node, &path, context),
         address_blocks,
-        items: child(node, "registers")
+        items: node
+            .child("registers")
             .map(|list| items(list, &path, context))
             .unwrap_or_default(),
         dim: dim(node, &path, context),
@@ -160,6 +165,7 @@ fn items(container: Node, parent_path: &str, context: &mut Context) -> Vec<RawIt
 }
 
 fn cluster(node: Node, parent_path: &str, context: &mut Context) -> Option<RawCluster> {
+    let node = &Element::new(node);
     let location = context.location(node.range().start);
     let name = required_name(node, parent_path, "cluster", &location, context)?;
     let path = join(parent_path, &name);
@@ -168,7 +174,7 @@ fn cluster(node: Node, parent_path: &str, context: &mut Context) -> Option<RawCl
         offset: child_value(node, "addressOffset", &path, values::number, context),
         properties: properties(node, &path, context),
         dim: dim(node, &path, context),
-        items: items(node, &path, context),
+        items: items(node.node, &path, context),
         derived_from: derivation(node, &path, &location, context),
         location,
         name,
@@ -176,12 +182,13 @@ fn cluster(node: Node, parent_path: &str, context: &mut Context) -> Option<RawCl
 }
 
 fn register(node: Node, parent_path: &str, context: &mut Context) -> Option<RawRegister> {
+    let node = &Element::new(node);
     let location = context.location(node.range().start);
     let name = required_name(node, parent_path, "register", &location, context)?;
     let path = join(parent_path, &name);
     let mut fields = Vec::new();
-    if let Some(list) = child(node, "fields") {
-        for field_node in elements(list).filter(|child| child.tag_name().name() == "field") {
+    if let Some(list) = node.child("fields") {
+        for field_node in Element::new(list).all("field") {
             fields.extend(field(field_node, &path, context));
         }
     }
@@ -208,11 +215,12 @@ fn register(node: Node, parent_path: &str, context: &mut Context) -> Option<RawR
 }
 
 fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawField> {
+    let node = &Element::new(node);
     let location = context.location(node.range().start);
     let name = required_name(node, parent_path, "field", &location, context)?;
     let path = join(parent_path, &name);
     let errors_before = context.error_count();
-    let (lsb, width) = if child(node, "bitOffset").is_some() || child(node, "bitWidth").is_some() {
+    let (lsb, width) = if node.child("bitOffset").is_some() || node.child("bitWidth").is_some() {
         // The schema makes `bitWidth` optional next to `bitOffset`: one bit,
         // unless `derivedFrom` supplies it (see `convert`).
         let lsb = child_value(node, "bitOffset", &path, values::number_u32, context);
@@ -220,7 +228,7 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
             lsb,
             child_value(node, "bitWidth", &path, values::number_u32, context),
         )
-    } else if child(node, "lsb").is_some() || child(node, "msb").is_some() {
+    } else if node.child("lsb").is_some() || node.child("msb").is_some() {
         let lsb = child_value(node, "lsb", &path, values::number_u32, context);
         let msb = child_value(node, "msb", &path, values::number_u32, context);
         match (lsb, msb) {
@@ -242,7 +250,7 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
         return None;
     }
     let mut enums = Vec::new();
-    for set_node in elements(node).filter(|child| child.tag_name().name() == "enumeratedValues") {
+    for set_node in node.all("enumeratedValues") {
         enums.push(enum_set(set_node, &path, context));
     }
     Some(RawField {
@@ -258,8 +266,9 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
             context,
         ),
         read_action: child_value(node, "readAction", &path, values::read_action, context),
-        write_constraint: child(node, "writeConstraint")
-            .and_then(|constraint| write_constraint(constraint, &path, context)),
+        write_constraint: node
+            .child("writeConstraint")
+            .and_then(|constraint| write_constraint(&Element::new(constraint), &path, context)),
         enums,
         dim: dim(node, &path, context),
         derived_from: derivation(node, &path, &location, context),
@@ -268,14 +277,14 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
     })
 }
 
-fn write_constraint(node: Node, path: &str, context: &mut Context) -> Option<WriteConstraint> {
+fn write_constraint(node: &Element, path: &str, context: &mut Context) -> Option<WriteConstraint> {
     if child_value(node, "writeAsRead", path, values::boolean, context) == Some(true) {
         return Some(WriteConstraint::WriteAsRead);
     }
     if child_value(node, "useEnumeratedValues", path, values::boolean, context) == Some(true) {
         return Some(WriteConstraint::UseEnumeratedValues);
     }
-    let range = child(node, "range")?;
+    let range = &Element::new(node.child("range")?);
     let min = child_value(range, "minimum", path, values::number, context);
     let max = child_value(range, "maximum", path, values::number, context);
     match (min, max) {
@@ -295,9 +304,11 @@ fn write_constraint(node: Node, path: &str, context: &mut Context) -> Option<Wri
 }
 
 fn enum_set(node: Node, path: &str, context: &mut Context) -> RawEnumSet {
+    let node = &Element::new(node);
     let location = context.location(node.range().start);
     let mut values = Vec::new();
-    for value_node in elements(node).filter(|child| child.tag_name().name() == "enumeratedValue") {
+    for value_node in node.all("enumeratedValue") {
+        let value_node = &Element::new(value_node);
         let value_location = context.location(value_node.range().start);
         let Some(name) = child_text(value_node, "name") else {
             let message = "`<enumeratedValue>` has no `<name>`; ignored".to_string();
@@ -309,7 +320,7 @@ fn enum_set(node: Node, path: &str, context: &mut Context) -> RawEnumSet {
             );
             continue;
         };
-        let value = if child(value_node, "value").is_some() {
+        let value = if value_node.child("value").is_some() {
             match child_value(value_node, "value", path, values::number, context) {
                 Some(number) => Some(number),
                 None => continue,
@@ -345,7 +356,7 @@ fn enum_set(node: Node, path: &str, context: &mut Context) -> RawEnumSet {
 }
 
 /// `size`, `access`, `resetValue` and `resetMask` declared on `node`.
-fn properties(node: Node, path: &str, context: &mut Context) -> Properties {
+fn properties(node: &Element, path: &str, context: &mut Context) -> Properties {
     Properties {
         size: child_value(node, "size", path, values::number_u32, context),
         access: child_value(node, "access", path, values::access, context),
@@ -354,18 +365,18 @@ fn properties(node: Node, path: &str, context: &mut Context) -> Properties {
     }
 }
 
-fn dim(node: Node, path: &str, context: &mut Context) -> Option<RawDim> {
-    let dim_node = child(node, "dim")?;
+fn dim(node: &Element, path: &str, context: &mut Context) -> Option<RawDim> {
+    let dim_node = node.child("dim")?;
     let location = context.location(dim_node.range().start);
     let count = value(dim_node, path, values::number_u32, context)?;
-    let Some(increment_node) = child(node, "dimIncrement") else {
+    let Some(increment_node) = node.child("dimIncrement") else {
         let message =
             "`<dim>` without `<dimIncrement>`: the element spacing is unknown".to_string();
         context.error(DiagnosticKind::BadArray, path, &location, message);
         return None;
     };
     let increment = value(increment_node, path, values::number, context)?;
-    let index = match child(node, "dimIndex") {
+    let index = match node.child("dimIndex") {
         Some(index_node) => Some(value(index_node, path, values::dim_index, context)?),
         None => None,
     };
@@ -378,7 +389,7 @@ fn dim(node: Node, path: &str, context: &mut Context) -> Option<RawDim> {
 }
 
 fn derivation(
-    node: Node,
+    node: &Element,
     path: &str,
     location: &Location,
     context: &mut Context,
@@ -399,7 +410,7 @@ fn derivation(
 }
 
 fn required_name(
-    node: Node,
+    node: &Element,
     parent_path: &str,
     what: &str,
     location: &Location,
@@ -452,21 +463,59 @@ fn value<T>(
 }
 
 fn child_value<T>(
-    node: Node,
+    node: &Element,
     name: &str,
     path: &str,
     parse: fn(&str) -> Lenient<T>,
     context: &mut Context,
 ) -> Option<T> {
-    child(node, name).and_then(|child| value(child, path, parse, context))
+    node.child(name)
+        .and_then(|child| value(child, path, parse, context))
+}
+
+/// An element with its child elements listed once, by tag name: each SVD
+/// element is asked for some twenty known children, and walking the XML
+/// siblings (whitespace included) for each was most of the reading time.
+struct Element<'a, 'input> {
+    node: Node<'a, 'input>,
+    children: Vec<(&'input str, Node<'a, 'input>)>,
+}
+
+impl<'a, 'input> Element<'a, 'input> {
+    fn new(node: Node<'a, 'input>) -> Self {
+        let children = elements(node)
+            .map(|child| (child.tag_name().name(), child))
+            .collect();
+        Element { node, children }
+    }
+
+    /// The first child element called `name`.
+    fn child(&self, name: &str) -> Option<Node<'a, 'input>> {
+        self.children
+            .iter()
+            .find(|(tag, _)| *tag == name)
+            .map(|&(_, child)| child)
+    }
+
+    /// Every child element called `name`, in order.
+    fn all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Node<'a, 'input>> + 's {
+        self.children
+            .iter()
+            .filter(move |(tag, _)| *tag == name)
+            .map(|&(_, child)| child)
+    }
+
+    fn range(&self) -> std::ops::Range<usize> {
+        self.node.range()
+    }
+
+    fn attribute(&self, name: &str) -> Option<&'a str> {
+        self.node.attribute(name)
+    }
 }
 
 fn elements<'a, 'input>(node: Node<'a, 'input>) -> impl Iterator<Item = Node<'a, 'input>> {
     node.children().filter(Node::is_element)
-}
-
-fn child<'a, 'input>(node: Node<'a, 'input>, name: &str) -> Option<Node<'a, 'input>> {
-    elements(node).find(|child| child.tag_name().name() == name)
 }
 
 /// All text inside `node` (CDATA included), untrimmed.
@@ -484,16 +533,16 @@ fn text(node: Node) -> String {
 }
 
 /// A child's text, trimmed; `None` when absent or blank.
-fn child_text(node: Node, name: &str) -> Option<String> {
-    let text = text(child(node, name)?);
+fn child_text(node: &Element, name: &str) -> Option<String> {
+    let text = text(node.child(name)?);
     let trimmed = text.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
 /// A `<description>`, with each line trimmed and blank lines dropped (vendor
 /// files indent continuation lines to the XML's depth).
-fn description(node: Node) -> Option<String> {
-    let text = text(child(node, "description")?);
+fn description(node: &Element) -> Option<String> {
+    let text = text(node.child("description")?);
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
