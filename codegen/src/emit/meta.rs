@@ -60,7 +60,9 @@ pub fn field(field: &Field, array: Option<(u32, u32)>, values: &[(String, u64)])
     let lsb = number(u64::from(field.lsb));
     let width = number(u64::from(field.width));
     let mut tokens = quote!(::mmreg::meta::FieldMeta::new(#name, #lsb, #width));
-    if let Some((count, stride)) = array {
+    // A one-element "array" has no meaningful stride (and it may not fit the
+    // metadata's `u8`).
+    if let Some((count, stride)) = array.filter(|(count, _)| *count > 1) {
         let count = number(u64::from(count));
         let stride = number(u64::from(stride));
         let index_names = index_names(field.dim.as_ref());
