@@ -28,7 +28,7 @@
     clippy::undocumented_unsafe_blocks,
     clippy::missing_safety_doc,
     clippy::missing_panics_doc,
-    clippy::missing_errors_doc,
+    clippy::missing_errors_doc
 )]
 
 /// `gpio.svd`: register and field arrays, an open enum, a derived instance.
