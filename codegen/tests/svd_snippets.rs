@@ -234,7 +234,7 @@ fn numbers_in_every_form() {
   <name>Q</name>
   <baseAddress> 0x10 </baseAddress>
   <registers>
-    <register><name>R</name><addressOffset>#1000</addressOffset><resetValue>255</resetValue>
+    <register><name>R</name><addressOffset>#1000</addressOffset><resetValue>255</resetValue><resetMask>FF</resetMask>
       <fields>
         <field><name>F</name><lsb>4</lsb><msb>7</msb>
           <enumeratedValues>
@@ -270,9 +270,32 @@ fn numbers_in_every_form() {
         .map(|v| (v.name.as_str(), v.value))
         .collect();
     assert_eq!(values, [("A", Some(10)), ("B", Some(5)), ("OTHER", None)]);
-    // Only the whitespace around ` 0x10 ` is worth a warning.
+    assert_eq!(r.reset_mask, 0xFF);
+    // Whitespace around ` 0x10 ` is fine; hexadecimal without `0x` is worth a warning.
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert_eq!(warnings[0].path, "Q");
+    assert_eq!(warnings[0].path, "Q.R");
+    assert!(
+        warnings[0].message.contains("`FF`"),
+        "{}",
+        warnings[0].message
+    );
+}
+
+#[test]
+fn a_byte_order_mark_namespaces_and_comments_are_fine() {
+    let text = format!(
+        "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!-- vendor header -->\n\
+         <svd:device xmlns:svd=\"http://example.com/svd\" schemaVersion=\"1.3\">\n\
+         <name>D</name><version>1</version><description>d</description>\n\
+         <addressUnitBits>8</addressUnitBits><width>32</width>\n\
+         <peripherals>{}</peripherals></svd:device>",
+        UART.replace("<name>DR</name>", "<name><!-- data -->DR</name>")
+            .replace("[7:0]", "<![CDATA[[7:0]]]>")
+    );
+    let (device, warnings) = parse_ok(&text);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let data = field(register(&peripheral(&device, "UART0").items, "DR"), "DATA");
+    assert_eq!((data.lsb, data.width), (0, 8));
 }
 
 #[test]

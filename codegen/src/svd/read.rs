@@ -232,12 +232,14 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
         let lsb = child_value(node, "lsb", &path, values::number_u32, context);
         let msb = child_value(node, "msb", &path, values::number_u32, context);
         match (lsb, msb) {
-            (Some(lsb), Some(msb)) if lsb <= msb => (Some(lsb), Some(msb - lsb + 1)),
+            (Some(lsb), Some(msb)) if lsb <= msb => {
+                (Some(lsb), Some((msb - lsb).saturating_add(1)))
+            }
             (Some(lsb), Some(msb)) => {
                 let message =
                     format!("`<lsb>` {lsb} is above `<msb>` {msb}; read as bits {msb} to {lsb}");
                 context.warn(DiagnosticKind::NonStandardValue, &path, &location, message);
-                (Some(msb), Some(lsb - msb + 1))
+                (Some(msb), Some((lsb - msb).saturating_add(1)))
             }
             _ => (None, None),
         }
