@@ -9,6 +9,27 @@
 //!
 //! Tokens are built with `quote`, parsed into a `syn::File` and printed with
 //! `prettyplease`, so the output is formatted and the same on every machine.
+//!
+//! # The generated shape
+//! ```text
+//! pub mod uart0 {                        // one module per peripheral (snake_case)
+//!     pub const BASE_ADDRESS: u64;       // physical base
+//!     pub const SIZE: usize;             // address block, or end of the last register
+//!     pub const META: &BlockMeta;        // registers, fields, actions (::mmreg::meta)
+//!     pub struct Uart0<'a, I: ?Sized>;   // SIZE, META, new(io), at(io, offset), io(), base()
+//!                                        // cr(&self) -> Reg<'a, I, regs::Cr, ReadWrite>
+//!                                        // arrays: gpfsel(&self, index) + GPFSEL_COUNT
+//!                                        // clusters: ch(&self, index) -> Ch<'a, I>
+//!                                        // read side effects: data(&mut self) -> ...SideEffect
+//!     pub struct Ch<'a, I: ?Sized>;      // cluster blocks, same shape (+ CH_META)
+//!     pub mod regs { pub struct Cr(pub u32); }  // RESET, FIELDS, getters, set_*
+//!     pub mod vals { pub enum Mode {..} pub struct Speed(pub u8); }
+//! }
+//! pub mod uart1 { pub use super::uart0::{regs, vals, Uart0 as Uart1}; BASE_ADDRESS, SIZE, META }
+//! ```
+//! A register whose only field spans all its bits (with plain values and
+//! plain writes) is a raw value: `.0`, shared by every such register of its
+//! width and reset value.
 
 mod block;
 mod enums;
