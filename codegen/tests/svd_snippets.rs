@@ -205,6 +205,38 @@ fn access_words_in_any_case_and_synonyms_are_repaired() {
 }
 
 #[test]
+fn known_element_names_in_the_wrong_case_are_repaired() {
+    let text = device_with(
+        "",
+        &UART.replace(
+            "<bitRange>[7:0]</bitRange>",
+            "<BitOffset>4</BitOffset><BITWIDTH>2</BITWIDTH>",
+        ),
+    );
+    let (device, warnings) = parse_ok(&text);
+    let data = field(register(&peripheral(&device, "UART0").items, "DR"), "DATA");
+    assert_eq!((data.lsb, data.width), (4, 2));
+    let found: Vec<(&str, u32, bool)> = warnings
+        .iter()
+        .map(|w| {
+            (
+                w.path.as_str(),
+                w.location.as_ref().unwrap().line,
+                w.message.contains("`<bitOffset>`"),
+            )
+        })
+        .collect();
+    let line = line_of(&text, "BitOffset");
+    assert_eq!(
+        found,
+        [
+            ("UART0.DR.DATA", line, true),
+            ("UART0.DR.DATA", line, false)
+        ]
+    );
+}
+
+#[test]
 fn an_unknown_access_word_is_an_error_at_its_line() {
     let text = device_with(
         "",

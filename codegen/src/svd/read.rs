@@ -19,6 +19,7 @@ use super::{Context, join};
 /// Reads the `<device>` element.
 pub(super) fn device(root: Node, context: &mut Context) -> RawDevice {
     let root = &Element::new(root);
+    root.report("", context);
     let location = context.location(root.range().start);
     let name = child_text(root, "name").unwrap_or_else(|| {
         let message = "the device has no `<name>`; using `device`".to_string();
@@ -40,7 +41,9 @@ pub(super) fn device(root: Node, context: &mut Context) -> RawDevice {
     let mut peripherals = Vec::new();
     match root.child("peripherals") {
         Some(list) => {
-            for node in Element::new(list).all("peripheral") {
+            let list = Element::new(list);
+            list.report("", context);
+            for node in list.all("peripheral") {
                 peripherals.extend(peripheral(node, context));
             }
         }
@@ -61,6 +64,7 @@ pub(super) fn device(root: Node, context: &mut Context) -> RawDevice {
 /// reported (as warnings only) so the report matches what stricter tools say.
 fn check_cpu(cpu: Node, context: &mut Context) {
     let cpu = &Element::new(cpu);
+    cpu.report("", context);
     let location = context.location(cpu.range().start);
     let required = [
         "name",
@@ -112,9 +116,11 @@ fn peripheral(node: Node, context: &mut Context) -> Option<RawPeripheral> {
     let location = context.location(node.range().start);
     let name = required_name(node, "", "peripheral", &location, context)?;
     let path = name.clone();
+    node.report(&path, context);
     let mut address_blocks = Vec::new();
     for block in node.all("addressBlock") {
         let block = &Element::new(block);
+        block.report(&path, context);
         let offset = child_value(block, "offset", &path, values::number, context);
         let size = child_value(block, "size", &path, values::number, context);
         match (offset, size) {
@@ -141,7 +147,11 @@ fn peripheral(node: Node, context: &mut Context) -> Option<RawPeripheral> {
         address_blocks,
         items: node
             .child("registers")
-            .map(|list| items(list, &path, context))
+            .map(|list| {
+                let list = Element::new(list);
+                list.report(&path, context);
+                items(&list, &path, context)
+            })
             .unwrap_or_default(),
         dim: dim(node, &path, context),
         derived_from: derivation(node, &path, &location, context),
@@ -152,10 +162,10 @@ fn peripheral(node: Node, context: &mut Context) -> Option<RawPeripheral> {
 }
 
 /// The registers and clusters inside `container`.
-fn items(container: Node, parent_path: &str, context: &mut Context) -> Vec<RawItem> {
+fn items(container: &Element, parent_path: &str, context: &mut Context) -> Vec<RawItem> {
     let mut out = Vec::new();
-    for node in elements(container) {
-        match node.tag_name().name() {
+    for &(tag, node) in &container.children {
+        match tag {
             "register" => out.extend(register(node, parent_path, context).map(RawItem::Register)),
             "cluster" => out.extend(cluster(node, parent_path, context).map(RawItem::Cluster)),
             _ => {}
@@ -169,12 +179,13 @@ fn cluster(node: Node, parent_path: &str, context: &mut Context) -> Option<RawCl
     let location = context.location(node.range().start);
     let name = required_name(node, parent_path, "cluster", &location, context)?;
     let path = join(parent_path, &name);
+    node.report(&path, context);
     Some(RawCluster {
         description: description(node),
         offset: child_value(node, "addressOffset", &path, values::number, context),
         properties: properties(node, &path, context),
         dim: dim(node, &path, context),
-        items: items(node.node, &path, context),
+        items: items(node, &path, context),
         derived_from: derivation(node, &path, &location, context),
         location,
         name,
@@ -186,9 +197,12 @@ fn register(node: Node, parent_path: &str, context: &mut Context) -> Option<RawR
     let location = context.location(node.range().start);
     let name = required_name(node, parent_path, "register", &location, context)?;
     let path = join(parent_path, &name);
+    node.report(&path, context);
     let mut fields = Vec::new();
     if let Some(list) = node.child("fields") {
-        for field_node in Element::new(list).all("field") {
+        let list = Element::new(list);
+        list.report(&path, context);
+        for field_node in list.all("field") {
             fields.extend(field(field_node, &path, context));
         }
     }
@@ -219,6 +233,7 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
     let location = context.location(node.range().start);
     let name = required_name(node, parent_path, "field", &location, context)?;
     let path = join(parent_path, &name);
+    node.report(&path, context);
     let errors_before = context.error_count();
     let (lsb, width) = if node.child("bitOffset").is_some() || node.child("bitWidth").is_some() {
         // The schema makes `bitWidth` optional next to `bitOffset`: one bit,
@@ -280,6 +295,7 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
 }
 
 fn write_constraint(node: &Element, path: &str, context: &mut Context) -> Option<WriteConstraint> {
+    node.report(path, context);
     if child_value(node, "writeAsRead", path, values::boolean, context) == Some(true) {
         return Some(WriteConstraint::WriteAsRead);
     }
@@ -287,6 +303,7 @@ fn write_constraint(node: &Element, path: &str, context: &mut Context) -> Option
         return Some(WriteConstraint::UseEnumeratedValues);
     }
     let range = &Element::new(node.child("range")?);
+    range.report(path, context);
     let min = child_value(range, "minimum", path, values::number, context);
     let max = child_value(range, "maximum", path, values::number, context);
     match (min, max) {
@@ -307,10 +324,12 @@ fn write_constraint(node: &Element, path: &str, context: &mut Context) -> Option
 
 fn enum_set(node: Node, path: &str, context: &mut Context) -> RawEnumSet {
     let node = &Element::new(node);
+    node.report(path, context);
     let location = context.location(node.range().start);
     let mut values = Vec::new();
     for value_node in node.all("enumeratedValue") {
         let value_node = &Element::new(value_node);
+        value_node.report(path, context);
         let value_location = context.location(value_node.range().start);
         let Some(name) = child_text(value_node, "name") else {
             let message = "`<enumeratedValue>` has no `<name>`; ignored".to_string();
@@ -480,15 +499,50 @@ fn child_value<T>(
 /// siblings (whitespace included) for each was most of the reading time.
 struct Element<'a, 'input> {
     node: Node<'a, 'input>,
+    /// Child elements with their tag names, known names in canonical case.
     children: Vec<(&'input str, Node<'a, 'input>)>,
+    /// Children whose tag was a known name in the wrong case.
+    case_repairs: Vec<(Node<'a, 'input>, &'static str)>,
 }
 
 impl<'a, 'input> Element<'a, 'input> {
     fn new(node: Node<'a, 'input>) -> Self {
+        let mut case_repairs = Vec::new();
         let children = elements(node)
-            .map(|child| (child.tag_name().name(), child))
+            .map(|child| {
+                let tag = child.tag_name().name();
+                if KNOWN_ELEMENTS.binary_search(&tag).is_ok() {
+                    return (tag, child);
+                }
+                match KNOWN_ELEMENTS
+                    .iter()
+                    .find(|known| known.eq_ignore_ascii_case(tag))
+                {
+                    Some(known) => {
+                        case_repairs.push((child, *known));
+                        (*known, child)
+                    }
+                    None => (tag, child),
+                }
+            })
             .collect();
-        Element { node, children }
+        Element {
+            node,
+            children,
+            case_repairs,
+        }
+    }
+
+    /// Reports the children whose tag names were repaired, as `path`'s.
+    fn report(&self, path: &str, context: &mut Context) {
+        for &(child, known) in &self.case_repairs {
+            let location = context.location(child.range().start);
+            let message = format!(
+                "element `<{}>` read as `<{known}>`",
+                child.tag_name().name()
+            );
+            context.warn(DiagnosticKind::NonStandardValue, path, &location, message);
+        }
     }
 
     /// The first child element called `name`.
@@ -515,6 +569,92 @@ impl<'a, 'input> Element<'a, 'input> {
         self.node.attribute(name)
     }
 }
+
+/// Every element name of the SVD schema (1.3), sorted (binary search).
+const KNOWN_ELEMENTS: &[&str] = &[
+    "access",
+    "addressBlock",
+    "addressOffset",
+    "addressUnitBits",
+    "alternateCluster",
+    "alternateGroup",
+    "alternatePeripheral",
+    "alternateRegister",
+    "appendToName",
+    "baseAddress",
+    "bitOffset",
+    "bitRange",
+    "bitWidth",
+    "cluster",
+    "cpu",
+    "dataType",
+    "dcachePresent",
+    "derivedFrom",
+    "description",
+    "deviceNumInterrupts",
+    "dim",
+    "dimArrayIndex",
+    "dimIncrement",
+    "dimIndex",
+    "dimName",
+    "disableCondition",
+    "displayName",
+    "dspPresent",
+    "dtcmPresent",
+    "endian",
+    "enumeratedValue",
+    "enumeratedValues",
+    "field",
+    "fields",
+    "fpuDP",
+    "fpuPresent",
+    "groupName",
+    "headerDefinitionsPrefix",
+    "headerEnumName",
+    "headerStructName",
+    "headerSystemFilename",
+    "icachePresent",
+    "interrupt",
+    "isDefault",
+    "itcmPresent",
+    "licenseText",
+    "lsb",
+    "maximum",
+    "minimum",
+    "modifiedWriteValues",
+    "mpuPresent",
+    "msb",
+    "name",
+    "nvicPrioBits",
+    "offset",
+    "peripheral",
+    "peripherals",
+    "prependToName",
+    "protection",
+    "range",
+    "readAction",
+    "register",
+    "registers",
+    "resetMask",
+    "resetValue",
+    "revision",
+    "sauNumRegions",
+    "sauRegionsConfig",
+    "series",
+    "size",
+    "usage",
+    "useEnumeratedValues",
+    "value",
+    "vendor",
+    "vendorExtensions",
+    "vendorID",
+    "vendorSystickConfig",
+    "version",
+    "vtorPresent",
+    "width",
+    "writeAsRead",
+    "writeConstraint",
+];
 
 fn elements<'a, 'input>(node: Node<'a, 'input>) -> impl Iterator<Item = Node<'a, 'input>> {
     node.children().filter(Node::is_element)
@@ -551,4 +691,14 @@ fn description(node: &Element) -> Option<String> {
         .filter(|line| !line.is_empty())
         .collect();
     (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KNOWN_ELEMENTS;
+
+    #[test]
+    fn known_elements_are_sorted_for_binary_search() {
+        assert!(KNOWN_ELEMENTS.windows(2).all(|pair| pair[0] < pair[1]));
+    }
 }
