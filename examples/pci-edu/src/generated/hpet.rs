@@ -6,6 +6,28 @@ pub mod hpet {
     pub const BASE_ADDRESS: u64 = 0xfed0_0000;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x400;
+    /// Description of the `TIMER` block: registers, fields, reset values and actions.
+    pub const TIMER_META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "TIMER",
+        size: 0x18,
+        registers: &[
+            ::mmreg::meta::RegisterMeta::new("CONF_CAP", 0x0, 64, regs::ConfCap::FIELDS)
+                .with_reset(0x0, 0x0),
+            ::mmreg::meta::RegisterMeta::new(
+                "COMPARATOR",
+                0x8,
+                64,
+                regs::Comparator::FIELDS,
+            ),
+            ::mmreg::meta::RegisterMeta::new(
+                "FSB_ROUTE",
+                0x10,
+                64,
+                regs::FsbRoute::FIELDS,
+            ),
+        ],
+        clusters: &[],
+    };
     /// Timer configuration, comparator and FSB route
     pub struct Timer<'a, I: ?Sized> {
         io: &'a I,
@@ -14,6 +36,9 @@ pub mod hpet {
     impl<'a, I: ::mmreg::Io + ?Sized> Timer<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x18;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = TIMER_META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -89,6 +114,39 @@ pub mod hpet {
     const _: () = assert!(size_of::<regs::ConfCap>() <= 0x18);
     const _: () = assert!(0x8 + size_of::<regs::Comparator>() <= 0x18);
     const _: () = assert!(0x10 + size_of::<regs::FsbRoute>() <= 0x18);
+    /// Description of the `HPET` block: registers, fields, reset values and actions.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "HPET",
+        size: 0x400,
+        registers: &[
+            ::mmreg::meta::RegisterMeta::new("GCAP_ID", 0x0, 64, regs::GcapId::FIELDS)
+                .with_access(::mmreg::meta::Access::ReadOnly)
+                .with_reset(0x0, 0x0),
+            ::mmreg::meta::RegisterMeta::new(
+                "GEN_CONF",
+                0x10,
+                64,
+                regs::GenConf::FIELDS,
+            ),
+            ::mmreg::meta::RegisterMeta::new(
+                "GINTR_STA",
+                0x20,
+                64,
+                regs::GintrSta::FIELDS,
+            ),
+            ::mmreg::meta::RegisterMeta::new("MAIN_CNT", 0xf0, 64, regs::MainCnt::FIELDS),
+        ],
+        clusters: &[
+            ::mmreg::meta::ClusterMeta {
+                name: "TIMER%s",
+                offset: 0x100,
+                count: 3,
+                stride: 0x20,
+                index_names: &[],
+                block: TIMER_META,
+            },
+        ],
+    };
     /// HPET timer block 0
     pub struct Hpet<'a, I: ?Sized> {
         io: &'a I,
@@ -97,6 +155,9 @@ pub mod hpet {
     impl<'a, I: ::mmreg::Io + ?Sized> Hpet<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x400;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -209,6 +270,27 @@ pub mod hpet {
         impl GcapId {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta::new("REV_ID", 0, 8)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+                ::mmreg::meta::FieldMeta::new("NUM_TIM_CAP", 8, 5)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+                ::mmreg::meta::FieldMeta::new("COUNT_SIZE_CAP", 13, 1)
+                    .with_access(::mmreg::meta::Access::ReadOnly)
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("BITS_32", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("BITS_64", 0x1),
+                        ],
+                    ),
+                ::mmreg::meta::FieldMeta::new("LEG_RT_CAP", 15, 1)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+                ::mmreg::meta::FieldMeta::new("VENDOR_ID", 16, 16)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+                ::mmreg::meta::FieldMeta::new("COUNTER_CLK_PERIOD", 32, 32)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+            ];
             /// Revision of the implemented function (not zero)
             #[inline(always)]
             pub const fn rev_id(&self) -> u8 {
@@ -273,6 +355,11 @@ pub mod hpet {
         impl GenConf {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta::new("ENABLE_CNF", 0, 1),
+                ::mmreg::meta::FieldMeta::new("LEG_RT_CNF", 1, 1),
+            ];
             /// Run the main counter and allow timer interrupts
             #[inline(always)]
             pub const fn enable_cnf(&self) -> bool {
@@ -323,6 +410,12 @@ pub mod hpet {
         impl GintrSta {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta::new("T%s_INT_STS", 0, 1)
+                    .with_array(32, 1, &[])
+                    .with_write_action(::mmreg::meta::WriteAction::OneToClear),
+            ];
             /// Timer interrupt active (level-triggered mode)
             ///
             /// `T%s_INT_STS`: 32 fields of 1 bit from bit 0, every 1 bit.
@@ -389,6 +482,8 @@ pub mod hpet {
         impl MainCnt {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for MainCnt {
             type Int = u64;
@@ -416,6 +511,42 @@ pub mod hpet {
         impl ConfCap {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta::new("INT_TYPE_CNF", 1, 1)
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("EDGE", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("LEVEL", 0x1),
+                        ],
+                    ),
+                ::mmreg::meta::FieldMeta::new("INT_ENB_CNF", 2, 1),
+                ::mmreg::meta::FieldMeta::new("TYPE_CNF", 3, 1)
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("ONE_SHOT", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("PERIODIC", 0x1),
+                        ],
+                    ),
+                ::mmreg::meta::FieldMeta::new("PER_INT_CAP", 4, 1)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+                ::mmreg::meta::FieldMeta::new("SIZE_CAP", 5, 1)
+                    .with_access(::mmreg::meta::Access::ReadOnly)
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("BITS_32", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("BITS_64", 0x1),
+                        ],
+                    ),
+                ::mmreg::meta::FieldMeta::new("VAL_SET_CNF", 6, 1),
+                ::mmreg::meta::FieldMeta::new("MODE32_CNF", 8, 1),
+                ::mmreg::meta::FieldMeta::new("INT_ROUTE_CNF", 9, 5),
+                ::mmreg::meta::FieldMeta::new("FSB_EN_CNF", 14, 1),
+                ::mmreg::meta::FieldMeta::new("FSB_INT_DEL_CAP", 15, 1)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+                ::mmreg::meta::FieldMeta::new("INT_ROUTE_CAP", 32, 32)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+            ];
             /// How the timer signals its interrupt
             #[inline(always)]
             pub const fn int_type_cnf(&self) -> super::vals::IntTypeCnf {
@@ -549,6 +680,11 @@ pub mod hpet {
         impl FsbRoute {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta::new("FSB_INT_VAL", 0, 32),
+                ::mmreg::meta::FieldMeta::new("FSB_INT_ADDR", 32, 32),
+            ];
             /// Data of the message
             #[inline(always)]
             pub const fn fsb_int_val(&self) -> u32 {

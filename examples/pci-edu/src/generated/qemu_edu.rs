@@ -6,6 +6,75 @@ pub mod edu {
     pub const BASE_ADDRESS: u64 = 0x0;
     /// Size of the register block in bytes.
     pub const SIZE: usize = 0x10_0000;
+    /// Description of the `EDU` block: registers, fields, reset values and actions.
+    pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
+        name: "EDU",
+        size: 0x10_0000,
+        registers: &[
+            ::mmreg::meta::RegisterMeta::new("ID", 0x0, 32, regs::Id::FIELDS)
+                .with_access(::mmreg::meta::Access::ReadOnly)
+                .with_reset(0x100_00ed, 0xffff_ffff),
+            ::mmreg::meta::RegisterMeta::new(
+                "LIVENESS",
+                0x4,
+                32,
+                regs::Liveness::FIELDS,
+            ),
+            ::mmreg::meta::RegisterMeta::new(
+                "FACTORIAL",
+                0x8,
+                32,
+                regs::Factorial::FIELDS,
+            ),
+            ::mmreg::meta::RegisterMeta::new("STATUS", 0x20, 32, regs::Status::FIELDS),
+            ::mmreg::meta::RegisterMeta::new(
+                    "INTERRUPT_STATUS",
+                    0x24,
+                    32,
+                    regs::InterruptStatus::FIELDS,
+                )
+                .with_access(::mmreg::meta::Access::ReadOnly),
+            ::mmreg::meta::RegisterMeta::new(
+                    "INTERRUPT_RAISE",
+                    0x60,
+                    32,
+                    regs::InterruptRaise::FIELDS,
+                )
+                .with_access(::mmreg::meta::Access::WriteOnly),
+            ::mmreg::meta::RegisterMeta::new(
+                    "INTERRUPT_ACKNOWLEDGE",
+                    0x64,
+                    32,
+                    regs::InterruptAcknowledge::FIELDS,
+                )
+                .with_access(::mmreg::meta::Access::WriteOnly),
+            ::mmreg::meta::RegisterMeta::new(
+                "DMA_SOURCE",
+                0x80,
+                64,
+                regs::DmaSource::FIELDS,
+            ),
+            ::mmreg::meta::RegisterMeta::new(
+                "DMA_DESTINATION",
+                0x88,
+                64,
+                regs::DmaDestination::FIELDS,
+            ),
+            ::mmreg::meta::RegisterMeta::new(
+                "DMA_COUNT",
+                0x90,
+                64,
+                regs::DmaCount::FIELDS,
+            ),
+            ::mmreg::meta::RegisterMeta::new(
+                "DMA_COMMAND",
+                0x98,
+                64,
+                regs::DmaCommand::FIELDS,
+            ),
+        ],
+        clusters: &[],
+    };
     /// Registers in BAR0 of the edu device
     pub struct Edu<'a, I: ?Sized> {
         io: &'a I,
@@ -14,6 +83,9 @@ pub mod edu {
     impl<'a, I: ::mmreg::Io + ?Sized> Edu<'a, I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x10_0000;
+        /// Description of the block (registers, fields, actions), for fake
+        /// memory and decoded logs.
+        pub const META: &'static ::mmreg::meta::BlockMeta = META;
         /// The block at offset 0 of `io`.
         ///
         /// # Errors
@@ -174,6 +246,15 @@ pub mod edu {
         impl Id {
             /// The value after reset.
             pub const RESET: Self = Self(0x100_00ed);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta::new("SIGNATURE", 0, 16)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+                ::mmreg::meta::FieldMeta::new("MINOR", 16, 8)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+                ::mmreg::meta::FieldMeta::new("MAJOR", 24, 8)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+            ];
             /// Always 0x00ed
             #[inline(always)]
             pub const fn signature(&self) -> u16 {
@@ -226,6 +307,8 @@ pub mod edu {
         impl Liveness {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for Liveness {
             type Int = u32;
@@ -254,6 +337,12 @@ pub mod edu {
         impl Status {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta::new("COMPUTING", 0, 1)
+                    .with_access(::mmreg::meta::Access::ReadOnly),
+                ::mmreg::meta::FieldMeta::new("INTERRUPT_ON_FACTORIAL", 7, 1),
+            ];
             /// A factorial computation is in progress
             #[inline(always)]
             pub const fn computing(&self) -> bool {
@@ -302,6 +391,8 @@ pub mod edu {
         impl DmaSource {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
         impl ::mmreg::RegisterValue for DmaSource {
             type Int = u64;
@@ -331,6 +422,18 @@ pub mod edu {
         impl DmaCommand {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
+            /// Description of the fields, lowest bit first.
+            pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
+                ::mmreg::meta::FieldMeta::new("START", 0, 1),
+                ::mmreg::meta::FieldMeta::new("DIRECTION", 1, 1)
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("TO_DEVICE", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("FROM_DEVICE", 0x1),
+                        ],
+                    ),
+                ::mmreg::meta::FieldMeta::new("INTERRUPT_ON_DONE", 2, 1),
+            ];
             /// Start the transfer; clears when it is done
             #[inline(always)]
             pub const fn start(&self) -> bool {
