@@ -39,24 +39,30 @@ pub fn run_echoing_stdout(command: &mut Command) -> anyhow::Result<String> {
         .spawn()
         .with_context(|| format!("cannot start {rendered}"))?;
     let stdout = child.stdout.take().expect("stdout was piped");
-    let mut captured = String::new();
-    let mut terminal = std::io::stdout().lock();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.with_context(|| format!("cannot read the output of {rendered}"))?;
-        // Flushed per line so the output interleaves sensibly with the child's stderr.
-        writeln!(terminal, "{line}")
-            .and_then(|()| terminal.flush())
-            .context("cannot write to stdout")?;
-        captured.push_str(&line);
-        captured.push('\n');
-    }
+    let echoed = echo_and_capture(BufReader::new(stdout), std::io::stdout().lock());
+    // Reaped even when echoing failed, so no zombie is left behind.
     let status = child
         .wait()
         .with_context(|| format!("cannot wait for {rendered}"))?;
+    let captured = echoed.with_context(|| format!("cannot relay the output of {rendered}"))?;
     if !status.success() {
         bail!("{rendered} failed with {status}");
     }
     Ok(captured)
+}
+
+/// Copies `reader` to `terminal` line by line and returns it as text (lossily:
+/// a tool's stray non-UTF-8 byte must not fail the step).
+fn echo_and_capture(mut reader: impl BufRead, mut terminal: impl Write) -> std::io::Result<String> {
+    let mut captured = Vec::new();
+    let mut line = Vec::new();
+    while reader.read_until(b'\n', &mut line)? > 0 {
+        // Flushed per line so the output interleaves sensibly with the child's stderr.
+        terminal.write_all(&line)?;
+        terminal.flush()?;
+        captured.append(&mut line);
+    }
+    Ok(String::from_utf8_lossy(&captured).into_owned())
 }
 
 /// A `cargo` command for the toolchain running xtask, in the workspace root,
@@ -185,11 +191,20 @@ pub fn format_duration(duration: Duration) -> String {
 mod tests {
     use std::time::Duration;
 
-    use super::format_duration;
+    use super::{echo_and_capture, format_duration};
 
     #[test]
     fn durations_read_as_seconds_then_minutes() {
         assert_eq!(format_duration(Duration::from_millis(12_345)), "12.3s");
         assert_eq!(format_duration(Duration::from_secs(245)), "4m05s");
+    }
+
+    #[test]
+    fn captured_output_keeps_every_line_and_survives_stray_bytes() {
+        let output: &[u8] = b"line one\nbad \xff byte\nno final newline";
+        let mut terminal = Vec::new();
+        let captured = echo_and_capture(output, &mut terminal).unwrap();
+        assert_eq!(captured, "line one\nbad \u{fffd} byte\nno final newline");
+        assert_eq!(terminal, output, "the terminal gets the bytes unchanged");
     }
 }
