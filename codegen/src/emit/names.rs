@@ -247,6 +247,52 @@ mod tests {
     }
 
     #[test]
+    fn any_name_becomes_a_plain_identifier() {
+        let hostile = [
+            "",
+            "_",
+            "__x",
+            "%s",
+            "[%s]",
+            "1",
+            "9lives",
+            "self",
+            "Self",
+            "super",
+            "crate",
+            "gen",
+            "async",
+            "type",
+            "r#type",
+            "a-b.c d",
+            "ÄÖÜ",
+            "µA",
+            "x__y",
+            "X_1_2",
+            "CH%s_CTRL",
+            "ALT-5",
+            "__init__",
+            "SET_",
+            "Result",
+        ];
+        for name in hostile {
+            for converted in [snake(name), camel(name), screaming(name)] {
+                let parsed: syn::Ident = syn::parse_str(&converted)
+                    .unwrap_or_else(|error| panic!("`{name}` -> `{converted}`: {error}"));
+                assert_eq!(parsed, converted);
+                assert!(
+                    !converted.contains("__"),
+                    "`{name}` -> `{converted}` has `__`"
+                );
+                assert!(
+                    !is_keyword(&converted),
+                    "`{name}` -> `{converted}` is a keyword"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn collisions_get_suffixes_in_order() {
         let mut names = Namespace::new(Case::Underscored, &["new"]);
         assert_eq!(names.claim("new"), "new_1");
