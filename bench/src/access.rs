@@ -16,7 +16,7 @@ use core::ptr::{read_volatile, write_volatile};
 
 use crate::bcm2711::gpio::{self, Gpio};
 use crate::raw_io::RawIo;
-use crate::widths::widths::{self, Widths};
+use crate::all_widths::widths::{self, Widths};
 
 /// Bytes of the BCM2711 GPIO block.
 pub const GPIO_SIZE: usize = gpio::SIZE;
