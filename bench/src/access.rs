@@ -14,9 +14,9 @@
 
 use core::ptr::{read_volatile, write_volatile};
 
+use crate::all_widths::widths::{self, Widths};
 use crate::bcm2711::gpio::{self, Gpio};
 use crate::raw_io::RawIo;
-use crate::all_widths::widths::{self, Widths};
 
 /// Bytes of the BCM2711 GPIO block.
 pub const GPIO_SIZE: usize = gpio::SIZE;
