@@ -152,3 +152,90 @@ fn every_register_access_kind_maps_to_its_marker() {
         );
     }
 }
+
+/// A register for the IR-level tests below, which skip the front ends and the
+/// validator to show that the emitter itself never panics on bad input.
+fn register(
+    name: &str,
+    offset: u64,
+    size: u32,
+    fields: Vec<mmreg_codegen::ir::Field>,
+) -> mmreg_codegen::ir::Item {
+    mmreg_codegen::ir::Item::Register(mmreg_codegen::ir::Register {
+        name: name.to_string(),
+        description: None,
+        offset,
+        size,
+        access: mmreg_codegen::ir::Access::ReadWrite,
+        reset_value: 0,
+        reset_mask: u64::MAX,
+        dim: None,
+        read_action: None,
+        alternate_register: None,
+        alternate_group: None,
+        fields,
+        location: None,
+    })
+}
+
+fn field(name: &str, lsb: u32, width: u32) -> mmreg_codegen::ir::Field {
+    mmreg_codegen::ir::Field {
+        name: name.to_string(),
+        description: None,
+        lsb,
+        width,
+        access: mmreg_codegen::ir::Access::ReadWrite,
+        write_action: mmreg_codegen::ir::WriteAction::Normal,
+        read_action: None,
+        write_constraint: None,
+        enums: Vec::new(),
+        dim: None,
+        location: None,
+    }
+}
+
+fn device(items: Vec<mmreg_codegen::ir::Item>) -> mmreg_codegen::Device {
+    mmreg_codegen::Device {
+        name: "bad".to_string(),
+        description: None,
+        peripherals: vec![mmreg_codegen::ir::Peripheral {
+            name: "P".to_string(),
+            description: None,
+            group: None,
+            base_address: 0,
+            size: None,
+            derived_from: None,
+            items,
+            location: None,
+        }],
+    }
+}
+
+#[test]
+fn a_misaligned_register_is_an_error_not_broken_code() {
+    let error =
+        mmreg_codegen::emit::emit(&device(vec![register("R", 2, 32, Vec::new())]), "bad.svd")
+            .expect_err("a 32-bit register at offset 2 cannot be accessed");
+    assert!(error.to_string().contains("not aligned"), "{error}");
+}
+
+#[test]
+fn fields_outside_their_register_are_left_out() {
+    let code = mmreg_codegen::emit::emit(
+        &device(vec![register(
+            "R",
+            0,
+            16,
+            vec![
+                field("OK", 0, 4),
+                field("PAST", 12, 8),
+                field("EMPTY", 3, 0),
+            ],
+        )]),
+        "bad.svd",
+    )
+    .expect("emits");
+    assert!(code.contains("pub const fn ok(&self)"));
+    assert!(!code.contains("fn past("));
+    assert!(!code.contains("fn empty("));
+}
