@@ -301,7 +301,7 @@ fn every_corpus_file_generates_a_crate_that_checks() {
         }
     });
     let mut report = format!(
-        "{} corpus files, {workers} parallel worker(s); times are wall clock\n\
+        "{} corpus files, {workers} parallel worker(s); wall-clock times, generator built in the test profile\n\
          file                  generate   lines     warnings  check     clippy\n",
         files.len()
     );
