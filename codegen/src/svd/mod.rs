@@ -3,19 +3,25 @@
 //! Vendor SVD files are often slightly off the schema, so this front end reads
 //! the XML itself (with `roxmltree`, which keeps positions) instead of handing
 //! it to a strict parser:
-//! 1. [`read`] walks the XML into the [`raw`] model, normalising values on the
-//!    way ([`values`]): a defect whose meaning is plain (`read-writeonce`,
+//! 1. `read` walks the XML into the `raw` model, normalising values on the
+//!    way (`values`): a defect whose meaning is plain (`read-writeonce`,
 //!    `<access>write</access>`, a missing `<version>`) becomes a warning with
 //!    its line and column; a value that cannot be understood is an error;
-//! 2. [`derive`] resolves `derivedFrom` on peripherals, clusters, registers,
+//! 2. `derive` resolves `derivedFrom` on peripherals, clusters, registers,
 //!    fields and enumerated values (sibling names, dotted paths, forward
 //!    references, chains; cycles are reported);
-//! 3. [`convert`] inherits register properties down the tree, checks arrays,
+//! 3. `convert` inherits register properties down the tree, checks arrays,
 //!    expands peripheral arrays and builds the IR.
 //!
 //! Every element keeps the location of the XML element it came from, so an
 //! element copied by `derivedFrom` points at its source, and a diagnostic on
-//! any element can name a line.
+//! any element can name a line. Diagnostics come back in file order.
+//!
+//! Choices where the format is loose: a derived element's child lists merge
+//! by name (the base's order, the derived element's own children replacing
+//! or adding); don't-care bits in `#1x0` values read as 0; `bitOffset`
+//! without `bitWidth` is one bit. `tests/svd_crosscheck.rs` checks the result
+//! against `svd-parser`'s expansion on every corpus file.
 
 mod convert;
 mod derive;

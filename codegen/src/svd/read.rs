@@ -82,6 +82,24 @@ fn check_cpu(cpu: Node, context: &mut Context) {
             context.warn(DiagnosticKind::MissingElement, "", &location, message);
         }
     }
+    if let Some(node) = cpu.child("endian") {
+        let node_location = context.location(node.range().start);
+        match values::endian(&text(node)) {
+            Ok((_, None)) => {}
+            Ok((_, Some(note))) => {
+                context.warn(DiagnosticKind::NonStandardValue, "", &node_location, note);
+            }
+            Err(message) => {
+                let message = format!("`<cpu><endian>`: {message} (ignored)");
+                context.warn(
+                    DiagnosticKind::NonStandardValue,
+                    "",
+                    &node_location,
+                    message,
+                );
+            }
+        }
+    }
     for name in [
         "mpuPresent",
         "fpuPresent",

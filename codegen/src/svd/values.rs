@@ -219,6 +219,20 @@ pub(super) fn read_action(text: &str) -> Lenient<ReadAction> {
     )
 }
 
+/// Reads a `<cpu>` `endian` value (checked only: the generator does not use it).
+pub(super) fn endian(text: &str) -> Lenient<&'static str> {
+    keyword(
+        text,
+        "endian",
+        &[
+            ("little", &["le", "littleendian"], "little"),
+            ("big", &["be", "bigendian"], "big"),
+            ("selectable", &[], "selectable"),
+            ("other", &[], "other"),
+        ],
+    )
+}
+
 /// Reads a `bitRange` `[msb:lsb]` into (lsb, width). A reversed range is
 /// repaired with a note.
 pub(super) fn bit_range(text: &str) -> Lenient<(u32, u32)> {
