@@ -78,27 +78,24 @@ fn parse_divan(output: &str) -> BTreeMap<(String, String), BTreeMap<String, (f64
     let mut result: BTreeMap<(String, String), BTreeMap<String, (f64, f64)>> = BTreeMap::new();
     let mut path: Vec<String> = Vec::new();
     for line in output.lines() {
-        let columns: Vec<&str> = line.split('│').collect();
-        if columns.len() < 4 {
-            continue;
-        }
-        // The first column is the tree drawing, the name, then the fastest time.
-        let head = columns[0];
-        let Some(name_start) = head.find(|c: char| c.is_ascii_alphanumeric() || c == '_') else {
+        // The tree drawing uses `│` too, so find the name first and split
+        // only what follows it into columns.
+        let Some(name_start) = line.find(|c: char| c.is_ascii_alphanumeric() || c == '_') else {
             continue;
         };
-        let depth = head[..name_start].chars().count() / 3;
-        let mut words = head[name_start..].split_whitespace();
-        let Some(name) = words.next() else { continue };
-        if depth == 0 {
-            // The root line (`access  fastest ...`).
+        let depth = line[..name_start].chars().count() / 3;
+        let rest = &line[name_start..];
+        let name_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let name = &rest[..name_end];
+        let columns: Vec<&str> = rest[name_end..].split('│').collect();
+        if depth == 0 || columns.len() < 4 {
+            // The header line, or not part of the table.
             continue;
         }
         path.truncate(depth - 1);
         path.push(name.to_string());
-        let fastest = words.collect::<Vec<_>>().join(" ");
         if let (Some(fastest), Some(median), [form, access, side]) = (
-            nanoseconds(&fastest),
+            nanoseconds(columns[0]),
             nanoseconds(columns[2]),
             path.as_slice(),
         ) {
