@@ -30,11 +30,13 @@ pub struct Kernel {
 /// Returns the cached kernel of the version Debian currently ships,
 /// downloading and extracting it first when it is not cached.
 pub fn ensure(cache: &Path) -> anyhow::Result<Kernel> {
+    let mut lists_updated = false;
     let package = match versioned_package() {
         Ok(package) => package,
         Err(_) => {
             // A fresh machine may have no package lists yet.
             apt_get(&["update"])?;
+            lists_updated = true;
             versioned_package()?
         }
     };
@@ -42,25 +44,35 @@ pub fn ensure(cache: &Path) -> anyhow::Result<Kernel> {
     if kernel.is_complete() {
         return Ok(kernel);
     }
-    println!("qemu-test: downloading {package}");
-    match fetch(&package, &cache.join(&package)) {
-        Ok(()) => {
-            remove_other_versions(cache, &package);
-            Ok(kernel)
-        }
-        // The package lists may name a version the mirror no longer has;
-        // an older cached kernel tests the runtime just as well.
-        Err(error) => match cached_versions(cache).into_iter().find(Kernel::is_complete) {
-            Some(older) => {
-                eprintln!(
-                    "qemu-test: {error:#}; using the cached `{}`",
-                    older.vmlinuz.display()
-                );
-                Ok(older)
-            }
-            None => Err(error),
-        },
+    let error = match download(cache, &package) {
+        Ok(kernel) => return Ok(kernel),
+        Err(error) => error,
+    };
+    // The package lists may name a version the mirror no longer has: an
+    // older cached kernel tests the runtime just as well, or fresher lists
+    // name one it has.
+    if let Some(older) = cached_versions(cache).into_iter().find(Kernel::is_complete) {
+        eprintln!(
+            "qemu-test: {error:#}; using the cached `{}`",
+            older.vmlinuz.display()
+        );
+        return Ok(older);
     }
+    if lists_updated {
+        return Err(error);
+    }
+    eprintln!("qemu-test: {error:#}; updating the package lists and retrying");
+    apt_get(&["update"])?;
+    download(cache, &versioned_package()?)
+}
+
+/// Downloads `package` into the cache, removing other cached versions.
+fn download(cache: &Path, package: &str) -> anyhow::Result<Kernel> {
+    println!("qemu-test: downloading {package}");
+    let directory = cache.join(package);
+    fetch(package, &directory)?;
+    remove_other_versions(cache, package);
+    Ok(Kernel::cached_in(&directory))
 }
 
 impl Kernel {
