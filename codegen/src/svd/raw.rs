@@ -222,21 +222,62 @@ pub(super) fn name_matches(declared: &str, dim: Option<&RawDim>, wanted: &str) -
     }
     let Some(dim) = dim else { return false };
     let (prefix, suffix) = declared.split_once("%s").unwrap_or((declared, ""));
-    let (prefix, suffix) = match (prefix.strip_suffix('['), suffix.strip_prefix(']')) {
-        (Some(prefix), Some(suffix)) => (prefix, suffix),
-        _ => (prefix, suffix),
+    // `CH[%s]` is called `CH[0]` or, as expanded elements are named, `CH0`.
+    let bare = match (prefix.strip_suffix('['), suffix.strip_prefix(']')) {
+        (Some(prefix), Some(suffix)) => Some((prefix, suffix)),
+        _ => None,
     };
-    let Some(index) = wanted
-        .strip_prefix(prefix)
-        .and_then(|rest| rest.strip_suffix(suffix))
-    else {
-        return false;
-    };
-    match &dim.index {
+    let is_index = |index: &str| match &dim.index {
         Some(DimIndex::Names(names)) => names.iter().any(|name| name == index),
         Some(DimIndex::NumberRange(first, last)) => index
             .parse::<u64>()
             .is_ok_and(|n| (*first..=*last).contains(&n)),
         None => index.parse::<u64>().is_ok_and(|n| n < u64::from(dim.count)),
+    };
+    std::iter::once((prefix, suffix))
+        .chain(bare)
+        .any(|(prefix, suffix)| {
+            wanted
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix))
+                .is_some_and(is_index)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dim(count: u32, index: Option<DimIndex>) -> RawDim {
+        let location = Location {
+            file: "x".into(),
+            line: 1,
+            column: 1,
+        };
+        RawDim {
+            count,
+            increment: 4,
+            index,
+            location,
+        }
+    }
+
+    #[test]
+    fn derived_from_names_match_arrays_and_their_elements() {
+        let four = dim(4, None);
+        assert!(name_matches("CTRL", None, "CTRL"));
+        assert!(!name_matches("CTRL", None, "CTRL0"));
+        assert!(name_matches("CH[%s]", Some(&four), "CH[%s]"));
+        assert!(name_matches("CH[%s]", Some(&four), "CH"));
+        assert!(name_matches("CH[%s]", Some(&four), "CH[2]"));
+        assert!(name_matches("CH[%s]", Some(&four), "CH3"));
+        assert!(!name_matches("CH[%s]", Some(&four), "CH4"));
+        assert!(name_matches("PIN%s_CFG", Some(&four), "PIN1_CFG"));
+        let letters = dim(2, Some(DimIndex::Names(vec!["A".into(), "B".into()])));
+        assert!(name_matches("PORT%s", Some(&letters), "PORTB"));
+        assert!(!name_matches("PORT%s", Some(&letters), "PORTC"));
+        let numbers = dim(2, Some(DimIndex::NumberRange(1, 2)));
+        assert!(name_matches("T%s", Some(&numbers), "T2"));
+        assert!(!name_matches("T%s", Some(&numbers), "T0"));
     }
 }
