@@ -100,14 +100,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut outcomes = Vec::with_capacity(STEPS.len());
     let mut stopped = false;
     for step in STEPS {
-        let outcome = if stopped {
-            Outcome::Skipped("an earlier step failed")
-        } else if args.skip.iter().any(|name| name == step.name) {
+        let outcome = if args.skip.iter().any(|name| name == step.name) {
             Outcome::Skipped("--skip")
         } else if !args.only.is_empty() && !args.only.iter().any(|name| name == step.name) {
             Outcome::Skipped("not in --only")
         } else if args.only.is_empty() && PENDING.contains(&step.name) {
             Outcome::Skipped("pending")
+        } else if stopped {
+            Outcome::Skipped("an earlier step failed")
         } else {
             run_step(step)
         };
