@@ -75,7 +75,8 @@ fn timeval(value: libc::timeval) -> Duration {
 }
 
 /// The first line that looks like an error, else the last non-empty line,
-/// without terminal colours.
+/// without terminal colours; for an `anyhow` report (svd2rust), the error
+/// line and its innermost cause.
 pub fn failure_summary(text: &str) -> String {
     let plain = strip_ansi(text);
     let lines: Vec<&str> = plain
@@ -83,6 +84,16 @@ pub fn failure_summary(text: &str) -> String {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
+    if let Some(start) = lines.iter().position(|line| *line == "Caused by:") {
+        let causes = lines[start + 1..]
+            .iter()
+            .take_while(|line| !line.starts_with("Stack backtrace"))
+            .filter_map(|line| line.split_once(": ").map(|(_, cause)| cause));
+        if let (Some(cause), Some(error)) = (causes.last(), start.checked_sub(1)) {
+            let text = format!("{}: {cause}", lines[error]);
+            return text.chars().take(200).collect();
+        }
+    }
     let chosen = lines
         .iter()
         .find(|line| {
@@ -199,6 +210,15 @@ mod tests {
         .unwrap();
         assert!(!failed.success);
         assert_eq!(failed.stderr_tail, "error: nope");
+    }
+
+    #[test]
+    fn failure_summary_names_the_innermost_cause_of_an_anyhow_report() {
+        let text = "[ERROR svd2rust] Error parsing SVD XML file\n    \n    Caused by:\n        0: In device `x`\n        1: unknown access variant 'writeonce' found\n    \n    Stack backtrace:\n       0: main\n";
+        assert_eq!(
+            failure_summary(text),
+            "[ERROR svd2rust] Error parsing SVD XML file: unknown access variant 'writeonce' found"
+        );
     }
 
     #[test]
