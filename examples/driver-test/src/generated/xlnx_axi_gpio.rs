@@ -11,97 +11,30 @@ pub mod axi_gpio {
         name: "AXI_GPIO",
         size: 0x200,
         registers: &[
-            ::mmreg::meta::RegisterMeta {
-                name: "GPIO_DATA",
-                offset: 0x0,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::GpioData::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPIO_TRI",
-                offset: 0x4,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0xffff_ffff,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::GpioTri::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPIO2_DATA",
-                offset: 0x8,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpio2Data::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPIO2_TRI",
-                offset: 0xc,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0xffff_ffff,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpio2Tri::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GIER",
-                offset: 0x11c,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gier::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "IP_ISR",
-                offset: 0x120,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::IpIsr::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "IP_IER",
-                offset: 0x128,
-                width: 32,
-                count: 1,
-                stride: 0x0,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::IpIer::FIELDS,
-            },
+            ::mmreg::meta::RegisterMeta::new(
+                "GPIO_DATA",
+                0x0,
+                32,
+                regs::GpioData::FIELDS,
+            ),
+            ::mmreg::meta::RegisterMeta::new("GPIO_TRI", 0x4, 32, regs::GpioTri::FIELDS)
+                .with_reset(0xffff_ffff, 0xffff_ffff),
+            ::mmreg::meta::RegisterMeta::new(
+                "GPIO2_DATA",
+                0x8,
+                32,
+                regs::Gpio2Data::FIELDS,
+            ),
+            ::mmreg::meta::RegisterMeta::new(
+                    "GPIO2_TRI",
+                    0xc,
+                    32,
+                    regs::Gpio2Tri::FIELDS,
+                )
+                .with_reset(0xffff_ffff, 0xffff_ffff),
+            ::mmreg::meta::RegisterMeta::new("GIER", 0x11c, 32, regs::Gier::FIELDS),
+            ::mmreg::meta::RegisterMeta::new("IP_ISR", 0x120, 32, regs::IpIsr::FIELDS),
+            ::mmreg::meta::RegisterMeta::new("IP_IER", 0x128, 32, regs::IpIer::FIELDS),
         ],
         clusters: &[],
     };
@@ -302,18 +235,7 @@ pub mod axi_gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "GLOBAL_INTERRUPT_ENABLE",
-                    lsb: 31,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("GLOBAL_INTERRUPT_ENABLE", 31, 1),
             ];
             /// Lets enabled channel interrupts reach the interrupt output
             #[inline(always)]
@@ -356,30 +278,10 @@ pub mod axi_gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "CHANNEL1",
-                    lsb: 0,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::OneToToggle,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "CHANNEL2",
-                    lsb: 1,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::OneToToggle,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("CHANNEL1", 0, 1)
+                    .with_write_action(::mmreg::meta::WriteAction::OneToToggle),
+                ::mmreg::meta::FieldMeta::new("CHANNEL2", 1, 1)
+                    .with_write_action(::mmreg::meta::WriteAction::OneToToggle),
             ];
             /// An input of channel 1 changed
             #[inline(always)]
@@ -433,30 +335,8 @@ pub mod axi_gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "CHANNEL1",
-                    lsb: 0,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
-                ::mmreg::meta::FieldMeta {
-                    name: "CHANNEL2",
-                    lsb: 1,
-                    width: 1,
-                    count: 1,
-                    stride: 0,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("CHANNEL1", 0, 1),
+                ::mmreg::meta::FieldMeta::new("CHANNEL2", 1, 1),
             ];
             /// Enable the channel 1 interrupt
             #[inline(always)]

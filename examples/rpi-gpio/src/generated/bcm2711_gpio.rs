@@ -11,162 +11,39 @@ pub mod gpio {
         name: "GPIO",
         size: 0x100,
         registers: &[
-            ::mmreg::meta::RegisterMeta {
-                name: "GPFSEL%s",
-                offset: 0x0,
-                width: 32,
-                count: 6,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpfsel::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPSET%s",
-                offset: 0x1c,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::WriteOnly,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpset::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPCLR%s",
-                offset: 0x28,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::WriteOnly,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpclr::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPLEV%s",
-                offset: 0x34,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadOnly,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gplev::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPEDS%s",
-                offset: 0x40,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpeds::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPREN%s",
-                offset: 0x4c,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpren::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPFEN%s",
-                offset: 0x58,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpfen::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPHEN%s",
-                offset: 0x64,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gphen::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPLEN%s",
-                offset: 0x70,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gplen::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPAREN%s",
-                offset: 0x7c,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gparen::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPAFEN%s",
-                offset: 0x88,
-                width: 32,
-                count: 2,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0xffff_ffff,
-                read_action: None,
-                fields: regs::Gpafen::FIELDS,
-            },
-            ::mmreg::meta::RegisterMeta {
-                name: "GPIO_PUP_PDN_CNTRL_REG%s",
-                offset: 0xe4,
-                width: 32,
-                count: 4,
-                stride: 0x4,
-                index_names: &[],
-                access: ::mmreg::meta::Access::ReadWrite,
-                reset: 0x0,
-                reset_mask: 0x0,
-                read_action: None,
-                fields: regs::GpioPupPdnCntrlReg::FIELDS,
-            },
+            ::mmreg::meta::RegisterMeta::new("GPFSEL%s", 0x0, 32, regs::Gpfsel::FIELDS)
+                .with_array(6, 0x4, &[]),
+            ::mmreg::meta::RegisterMeta::new("GPSET%s", 0x1c, 32, regs::Gpset::FIELDS)
+                .with_array(2, 0x4, &[])
+                .with_access(::mmreg::meta::Access::WriteOnly),
+            ::mmreg::meta::RegisterMeta::new("GPCLR%s", 0x28, 32, regs::Gpclr::FIELDS)
+                .with_array(2, 0x4, &[])
+                .with_access(::mmreg::meta::Access::WriteOnly),
+            ::mmreg::meta::RegisterMeta::new("GPLEV%s", 0x34, 32, regs::Gplev::FIELDS)
+                .with_array(2, 0x4, &[])
+                .with_access(::mmreg::meta::Access::ReadOnly),
+            ::mmreg::meta::RegisterMeta::new("GPEDS%s", 0x40, 32, regs::Gpeds::FIELDS)
+                .with_array(2, 0x4, &[]),
+            ::mmreg::meta::RegisterMeta::new("GPREN%s", 0x4c, 32, regs::Gpren::FIELDS)
+                .with_array(2, 0x4, &[]),
+            ::mmreg::meta::RegisterMeta::new("GPFEN%s", 0x58, 32, regs::Gpfen::FIELDS)
+                .with_array(2, 0x4, &[]),
+            ::mmreg::meta::RegisterMeta::new("GPHEN%s", 0x64, 32, regs::Gphen::FIELDS)
+                .with_array(2, 0x4, &[]),
+            ::mmreg::meta::RegisterMeta::new("GPLEN%s", 0x70, 32, regs::Gplen::FIELDS)
+                .with_array(2, 0x4, &[]),
+            ::mmreg::meta::RegisterMeta::new("GPAREN%s", 0x7c, 32, regs::Gparen::FIELDS)
+                .with_array(2, 0x4, &[]),
+            ::mmreg::meta::RegisterMeta::new("GPAFEN%s", 0x88, 32, regs::Gpafen::FIELDS)
+                .with_array(2, 0x4, &[]),
+            ::mmreg::meta::RegisterMeta::new(
+                    "GPIO_PUP_PDN_CNTRL_REG%s",
+                    0xe4,
+                    32,
+                    regs::GpioPupPdnCntrlReg::FIELDS,
+                )
+                .with_array(4, 0x4, &[])
+                .with_reset(0x0, 0x0),
         ],
         clusters: &[],
     };
@@ -489,51 +366,20 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "FSEL%s",
-                    lsb: 0,
-                    width: 3,
-                    count: 10,
-                    stride: 3,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "INPUT",
-                            value: 0x0,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "OUTPUT",
-                            value: 0x1,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "ALT5",
-                            value: 0x2,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "ALT4",
-                            value: 0x3,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "ALT0",
-                            value: 0x4,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "ALT1",
-                            value: 0x5,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "ALT2",
-                            value: 0x6,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "ALT3",
-                            value: 0x7,
-                        },
-                    ],
-                },
+                ::mmreg::meta::FieldMeta::new("FSEL%s", 0, 3)
+                    .with_array(10, 3, &[])
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("INPUT", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("OUTPUT", 0x1),
+                            ::mmreg::meta::EnumValueMeta::new("ALT5", 0x2),
+                            ::mmreg::meta::EnumValueMeta::new("ALT4", 0x3),
+                            ::mmreg::meta::EnumValueMeta::new("ALT0", 0x4),
+                            ::mmreg::meta::EnumValueMeta::new("ALT1", 0x5),
+                            ::mmreg::meta::EnumValueMeta::new("ALT2", 0x6),
+                            ::mmreg::meta::EnumValueMeta::new("ALT3", 0x7),
+                        ],
+                    ),
             ];
             /// Function of pin 10n+i
             ///
@@ -600,18 +446,9 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "SET%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::WriteOnly,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("SET%s", 0, 1)
+                    .with_array(32, 1, &[])
+                    .with_access(::mmreg::meta::Access::WriteOnly),
             ];
             /// `SET%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -675,18 +512,9 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "CLR%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::WriteOnly,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("CLR%s", 0, 1)
+                    .with_array(32, 1, &[])
+                    .with_access(::mmreg::meta::Access::WriteOnly),
             ];
             /// `CLR%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -750,18 +578,9 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "LEV%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadOnly,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("LEV%s", 0, 1)
+                    .with_array(32, 1, &[])
+                    .with_access(::mmreg::meta::Access::ReadOnly),
             ];
             /// `LEV%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -811,18 +630,9 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "EDS%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::OneToClear,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("EDS%s", 0, 1)
+                    .with_array(32, 1, &[])
+                    .with_write_action(::mmreg::meta::WriteAction::OneToClear),
             ];
             /// `EDS%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -886,18 +696,7 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "REN%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("REN%s", 0, 1).with_array(32, 1, &[]),
             ];
             /// `REN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -961,18 +760,7 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "FEN%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("FEN%s", 0, 1).with_array(32, 1, &[]),
             ];
             /// `FEN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -1036,18 +824,7 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "HEN%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("HEN%s", 0, 1).with_array(32, 1, &[]),
             ];
             /// `HEN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -1111,18 +888,7 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "LEN%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("LEN%s", 0, 1).with_array(32, 1, &[]),
             ];
             /// `LEN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -1186,18 +952,7 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "AREN%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("AREN%s", 0, 1).with_array(32, 1, &[]),
             ];
             /// `AREN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -1261,18 +1016,7 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "AFEN%s",
-                    lsb: 0,
-                    width: 1,
-                    count: 32,
-                    stride: 1,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[],
-                },
+                ::mmreg::meta::FieldMeta::new("AFEN%s", 0, 1).with_array(32, 1, &[]),
             ];
             /// `AFEN%s`: 32 fields of 1 bit from bit 0, every 1 bit.
             ///
@@ -1336,35 +1080,16 @@ pub mod gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta {
-                    name: "PULL%s",
-                    lsb: 0,
-                    width: 2,
-                    count: 16,
-                    stride: 2,
-                    index_names: &[],
-                    access: ::mmreg::meta::Access::ReadWrite,
-                    write_action: ::mmreg::meta::WriteAction::Normal,
-                    read_action: None,
-                    values: &[
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "NONE",
-                            value: 0x0,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "UP",
-                            value: 0x1,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "DOWN",
-                            value: 0x2,
-                        },
-                        ::mmreg::meta::EnumValueMeta {
-                            name: "RESERVED",
-                            value: 0x3,
-                        },
-                    ],
-                },
+                ::mmreg::meta::FieldMeta::new("PULL%s", 0, 2)
+                    .with_array(16, 2, &[])
+                    .with_values(
+                        &[
+                            ::mmreg::meta::EnumValueMeta::new("NONE", 0x0),
+                            ::mmreg::meta::EnumValueMeta::new("UP", 0x1),
+                            ::mmreg::meta::EnumValueMeta::new("DOWN", 0x2),
+                            ::mmreg::meta::EnumValueMeta::new("RESERVED", 0x3),
+                        ],
+                    ),
             ];
             /// Resistor on pin 16n+i
             ///
