@@ -545,17 +545,13 @@ fn emit_block(
     Ok(())
 }
 
-/// `const _: () = assert!(last + size_of::<regs::X>() <= size);`: the
+/// `const _: () = assert!(size_of::<regs::X>() <= size - last);`: the
 /// register (the last element of an array) ends inside the block, with the
-/// fieldset's real size.
+/// fieldset's real size. (Written as the room left, because clippy rewrites
+/// `1 + x <= y` as `x < y`.)
 fn end_assert(last: u64, fieldset: &proc_macro2::Ident, size: u64) -> TokenStream {
-    let size = hex(size);
-    if last == 0 {
-        quote! { const _: () = assert!(size_of::<regs::#fieldset>() <= #size); }
-    } else {
-        let last = hex(last);
-        quote! { const _: () = assert!(#last + size_of::<regs::#fieldset>() <= #size); }
-    }
+    let room = hex(size.saturating_sub(last));
+    quote! { const _: () = assert!(size_of::<regs::#fieldset>() <= #room); }
 }
 
 /// Turns `+ a + b` (an offset expression with an empty start) into `a + b`.

@@ -147,14 +147,14 @@ pub mod timer {
         }
     }
     const _: () = assert!(size_of::<regs::Status>() <= 0x40);
-    const _: () = assert!(0x4 + size_of::<regs::Data>() <= 0x40);
-    const _: () = assert!(0x8 + size_of::<regs::Flags>() <= 0x40);
-    const _: () = assert!(0xc + size_of::<regs::Key>() <= 0x40);
-    const _: () = assert!(0x10 + size_of::<regs::Lock>() <= 0x40);
-    const _: () = assert!(0x14 + size_of::<regs::Id>() <= 0x40);
-    const _: () = assert!(0x18 + size_of::<regs::Trigger>() <= 0x40);
-    const _: () = assert!(0x20 + size_of::<regs::Wide>() <= 0x40);
-    const _: () = assert!(0x28 + size_of::<regs::Byte>() <= 0x40);
+    const _: () = assert!(size_of::<regs::Data>() <= 0x3c);
+    const _: () = assert!(size_of::<regs::Flags>() <= 0x38);
+    const _: () = assert!(size_of::<regs::Key>() <= 0x34);
+    const _: () = assert!(size_of::<regs::Lock>() <= 0x30);
+    const _: () = assert!(size_of::<regs::Id>() <= 0x2c);
+    const _: () = assert!(size_of::<regs::Trigger>() <= 0x28);
+    const _: () = assert!(size_of::<regs::Wide>() <= 0x20);
+    const _: () = assert!(size_of::<regs::Byte>() <= 0x18);
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Status flags

@@ -83,7 +83,7 @@ pub mod dma {
         }
     }
     const _: () = assert!(size_of::<regs::Low>() <= 0x8);
-    const _: () = assert!(0x4 + size_of::<regs::High>() <= 0x8);
+    const _: () = assert!(size_of::<regs::High>() <= 0x4);
     /// Description of the `CH` block: registers, fields, reset values and actions.
     pub const CH_META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
         name: "CH",
@@ -184,7 +184,7 @@ pub mod dma {
         }
     }
     const _: () = assert!(size_of::<regs::Src>() <= 0x18);
-    const _: () = assert!(0x4 + size_of::<regs::Count>() <= 0x18);
+    const _: () = assert!(size_of::<regs::Count>() <= 0x14);
     /// Description of the `DMA` block: registers, fields, reset values and actions.
     pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
         name: "DMA",
@@ -310,7 +310,7 @@ pub mod dma {
         }
     }
     const _: () = assert!(size_of::<regs::Ctrl>() <= 0x200);
-    const _: () = assert!(0xc + size_of::<regs::Irq>() <= 0x200);
+    const _: () = assert!(size_of::<regs::Irq>() <= 0x1f4);
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Global control

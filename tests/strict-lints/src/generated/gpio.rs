@@ -183,11 +183,11 @@ pub mod gpio {
             f.debug_struct("Gpio").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(0x14 + size_of::<regs::Gpfsel>() <= 0x100);
-    const _: () = assert!(0x20 + size_of::<regs::Gpset>() <= 0x100);
-    const _: () = assert!(0x2c + size_of::<regs::Gpclr>() <= 0x100);
-    const _: () = assert!(0x38 + size_of::<regs::Gplev>() <= 0x100);
-    const _: () = assert!(0x44 + size_of::<regs::Gpeds>() <= 0x100);
+    const _: () = assert!(size_of::<regs::Gpfsel>() <= 0xec);
+    const _: () = assert!(size_of::<regs::Gpset>() <= 0xe0);
+    const _: () = assert!(size_of::<regs::Gpclr>() <= 0xd4);
+    const _: () = assert!(size_of::<regs::Gplev>() <= 0xc8);
+    const _: () = assert!(size_of::<regs::Gpeds>() <= 0xbc);
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Function select for ten pins

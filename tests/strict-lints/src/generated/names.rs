@@ -95,9 +95,9 @@ pub mod v1wire {
         }
     }
     const _: () = assert!(size_of::<regs::Type>() <= 0x20);
-    const _: () = assert!(0x4 + size_of::<regs::New>() <= 0x20);
-    const _: () = assert!(0x8 + size_of::<regs::Result1>() <= 0x20);
-    const _: () = assert!(0xc + size_of::<regs::Gen>() <= 0x20);
+    const _: () = assert!(size_of::<regs::New>() <= 0x1c);
+    const _: () = assert!(size_of::<regs::Result1>() <= 0x18);
+    const _: () = assert!(size_of::<regs::Gen>() <= 0x14);
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Value of `type` (32 bits).
