@@ -50,6 +50,12 @@ pub struct Args {
     /// Runs of each `cargo check` / `cargo build --release` of figure 2.
     #[arg(long, default_value_t = 3)]
     compile_runs: usize,
+    /// Only these corpus files (stems, e.g. `RP2040`) in figures 1 and 2.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    files: Vec<String>,
+    /// Figure 2 measures `cargo check` only (no release build, no doc).
+    #[arg(long)]
+    check_only: bool,
     /// Also write the report to this file.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -123,7 +129,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         args.figures.clone()
     };
-    let corpus = corpus()?;
+    let mut corpus = corpus()?;
+    if !args.files.is_empty() {
+        corpus.retain(|path| args.files.contains(&peers::file_stem(path)));
+        anyhow::ensure!(!corpus.is_empty(), "no corpus file matches --files");
+    }
     let pick = |names: &[&str]| -> Vec<PathBuf> {
         corpus
             .iter()
@@ -164,7 +174,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 };
                 // One run in quick mode keeps it under 3 minutes.
                 let runs = if args.quick { 1 } else { args.compile_runs };
-                compile::run(binaries, &files, runs, args.quick, &mut report)?;
+                compile::run(
+                    binaries,
+                    &files,
+                    runs,
+                    args.quick || args.check_only,
+                    &mut report,
+                )?;
             }
             (3, _) => access::run(args.quick, &mut report)?,
             (4, _) => build_script::run(args.runs, &mut report)?,

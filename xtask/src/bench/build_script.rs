@@ -128,9 +128,10 @@ fn copy_example(example: &Path, destination: &Path) -> anyhow::Result<PathBuf> {
     let manifest = destination.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).context("the example has a Cargo.toml")?;
     let text = text
+        // `rust-version` first: it ends with `version.workspace`.
+        .replace("rust-version.workspace = true", "")
         .replace("version.workspace = true", "version = \"0.1.0\"")
         .replace("edition.workspace = true", "edition = \"2024\"")
-        .replace("rust-version.workspace = true", "")
         .replace("license.workspace = true", "")
         .replace("anyhow.workspace = true", "anyhow = \"1\"")
         .replace("\"../../", &format!("\"{}/", root.display()))

@@ -39,7 +39,16 @@ pub fn run(
             eprintln!("compile: {stem} with {}", tool.name());
             let input = match tool {
                 Tool::Ours => file.clone(),
-                _ => peers::peer_input(file, &work)?,
+                _ => {
+                    let (input, fixes) = peers::peer_input(file, &work)?;
+                    if *tool == Tool::Svd2rust && !fixes.is_empty() {
+                        notes.push(format!(
+                            "- {stem}: peers read a fixed copy: {}",
+                            fixes.join("; ")
+                        ));
+                    }
+                    input
+                }
             };
             let krate = match crates::generate(binaries, *tool, &input, &stem)? {
                 Ok(krate) => krate,

@@ -133,22 +133,135 @@ pub const PEER_FIXES: &[PeerFix] = &[(
     "access words in lower case (`read-writeonce`, `writeonce`; 38 registers): both peers reject them",
 )];
 
+/// Corpus files whose enumerated values repeat a name or a value within one
+/// field, which both peers turn into duplicate Rust items.
+pub const DEDUPLICATED: &[&str] = &["MIMXRT1062", "nrf54l15-app"];
+
 /// The input a peer gets for the compile comparison: the shipped file, or a
-/// fixed copy under `work` when [`PEER_FIXES`] lists the file.
-pub fn peer_input(file: &Path, work: &Path) -> anyhow::Result<PathBuf> {
+/// fixed copy under `work` when [`PEER_FIXES`] or [`DEDUPLICATED`] lists the
+/// file. Returns the fixes made, one line each.
+pub fn peer_input(file: &Path, work: &Path) -> anyhow::Result<(PathBuf, Vec<String>)> {
     let stem = file_stem(file);
-    let Some((_, fixes, _)) = PEER_FIXES.iter().find(|(name, _, _)| *name == stem) else {
-        return Ok(file.to_path_buf());
-    };
+    let fixes = PEER_FIXES
+        .iter()
+        .find(|(name, _, _)| *name == stem)
+        .map_or(&[][..], |(_, fixes, _)| *fixes);
+    let deduplicate = DEDUPLICATED.contains(&stem.as_str());
+    if fixes.is_empty() && !deduplicate {
+        return Ok((file.to_path_buf(), Vec::new()));
+    }
     let mut text = std::fs::read_to_string(file)
         .with_context(|| format!("cannot read `{}`", file.display()))?;
-    for (from, to) in *fixes {
+    let mut made = Vec::new();
+    for (from, to) in fixes {
+        made.push(format!(
+            "`{from}` -> `{to}` ({}x)",
+            text.matches(from).count()
+        ));
         text = text.replace(from, to);
+    }
+    if deduplicate {
+        let (fixed, renamed, dropped) = deduplicate_enumerated_values(&text);
+        text = fixed;
+        made.push(format!(
+            "enumerated values: {renamed} repeated names suffixed with their value, {dropped} repeated values dropped"
+        ));
     }
     std::fs::create_dir_all(work)?;
     let copy = work.join(format!("{stem}.fixed.svd"));
     std::fs::write(&copy, text).with_context(|| format!("cannot write `{}`", copy.display()))?;
-    Ok(copy)
+    Ok((copy, made))
+}
+
+/// Within each `<enumeratedValues>`, drops an `<enumeratedValue>` whose value
+/// an earlier one has, and suffixes `_<value>` to one whose name an earlier
+/// one has (ignoring case and `_`). Returns the text and both counts.
+fn deduplicate_enumerated_values(text: &str) -> (String, usize, usize) {
+    const OPEN: &str = "<enumeratedValue>";
+    const CLOSE: &str = "</enumeratedValue>";
+    let mut out = String::with_capacity(text.len());
+    let (mut renamed, mut dropped) = (0, 0);
+    let mut names = std::collections::BTreeSet::new();
+    let mut values = std::collections::BTreeSet::new();
+    let mut rest = text;
+    loop {
+        let next_value = rest.find(OPEN);
+        let next_group = rest.find("<enumeratedValues");
+        match (next_value, next_group) {
+            (_, Some(group)) if next_value.is_none_or(|value| group < value) => {
+                // A new group: names and values start afresh.
+                names.clear();
+                values.clear();
+                let end = group + "<enumeratedValues".len();
+                out.push_str(&rest[..end]);
+                rest = &rest[end..];
+            }
+            (Some(start), _) => {
+                let Some(length) = rest[start..].find(CLOSE) else {
+                    break;
+                };
+                let end = start + length + CLOSE.len();
+                out.push_str(&rest[..start]);
+                let entry = &rest[start..end];
+                let name = tag(entry, "name").unwrap_or_default();
+                let value = tag(entry, "value").unwrap_or_default().to_ascii_lowercase();
+                let key = name.to_ascii_lowercase().replace('_', "");
+                if !value.is_empty() && !values.insert(value.clone()) {
+                    dropped += 1;
+                } else if !names.insert(key) {
+                    renamed += 1;
+                    let suffix: String =
+                        value.chars().filter(char::is_ascii_alphanumeric).collect();
+                    out.push_str(&entry.replacen(
+                        &format!("<name>{name}</name>"),
+                        &format!("<name>{name}_{suffix}</name>"),
+                        1,
+                    ));
+                } else {
+                    out.push_str(entry);
+                }
+                rest = &rest[end..];
+            }
+            _ => break,
+        }
+    }
+    out.push_str(rest);
+    (out, renamed, dropped)
+}
+
+/// The trimmed text of the first `<name>` element in `entry`.
+fn tag(entry: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let start = entry.find(&open)? + open.len();
+    let end = start + entry[start..].find('<')?;
+    Some(entry[start..end].trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_enumerated_names_are_suffixed_and_repeated_values_dropped() {
+        let text = "<enumeratedValues>\
+            <enumeratedValue><name>OPEN</name><value>1</value></enumeratedValue>\
+            <enumeratedValue><name>OPEN</name><value>0x2</value></enumeratedValue>\
+            <enumeratedValue><name>Other</name><value>1</value></enumeratedValue>\
+            </enumeratedValues><enumeratedValues>\
+            <enumeratedValue><name>OPEN</name><value>1</value></enumeratedValue>\
+            </enumeratedValues>";
+        let (fixed, renamed, dropped) = deduplicate_enumerated_values(text);
+        assert_eq!((renamed, dropped), (1, 1));
+        assert_eq!(
+            fixed,
+            "<enumeratedValues>\
+            <enumeratedValue><name>OPEN</name><value>1</value></enumeratedValue>\
+            <enumeratedValue><name>OPEN_0x2</name><value>0x2</value></enumeratedValue>\
+            </enumeratedValues><enumeratedValues>\
+            <enumeratedValue><name>OPEN</name><value>1</value></enumeratedValue>\
+            </enumeratedValues>"
+        );
+    }
 }
 
 /// The file name without its extension.
