@@ -104,6 +104,12 @@ impl EnumPlan {
         let int = self.int().tokens();
         let mask = hex(field_mask(self.width));
         let doc_attr = doc(doc_text);
+        // A field as wide as its integer needs no mask (clippy: identity op).
+        let masked = if self.width == self.int().bits() {
+            quote!(bits)
+        } else {
+            quote!(bits & #mask)
+        };
         if self.closed {
             let variants = self.variants.iter().map(|v| {
                 let ident = names::ident(&v.ident);
@@ -162,7 +168,7 @@ impl EnumPlan {
                     /// Wraps field bits (values without a name are kept).
                     #[inline(always)]
                     pub const fn from_bits(bits: #int) -> Self {
-                        Self(bits & #mask)
+                        Self(#masked)
                     }
                     /// The field bits.
                     #[inline(always)]

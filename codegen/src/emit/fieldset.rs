@@ -23,6 +23,8 @@ const RESERVED: &[&str] = &[
     "to_bits",
     "write_base",
     "clone",
+    // Clippy: `new_ret_no_self`.
+    "new",
 ];
 
 /// What a field reads as or is written with.
@@ -485,8 +487,12 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
             quote!(#path::from_bits((#raw) as #target))
         }
     };
+    // A field named `len` is not a collection length (clippy would ask for
+    // `is_empty`).
+    let allow = (plan.getter == "len").then(|| quote!(#[allow(clippy::len_without_is_empty)]));
     let getter_fn = quote! {
         #getter_doc
+        #allow
         #[inline(always)]
         pub const fn #getter(&self #index_parameter) -> #read_type {
             #check

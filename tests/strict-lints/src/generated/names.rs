@@ -116,6 +116,9 @@ pub mod v1wire {
                 ::mmreg::meta::FieldMeta::new("set_mode", 4, 1),
                 ::mmreg::meta::FieldMeta::new("bits", 5, 2),
                 ::mmreg::meta::FieldMeta::new("1st", 8, 1),
+                ::mmreg::meta::FieldMeta::new("LEN", 12, 4),
+                ::mmreg::meta::FieldMeta::new("NEW", 16, 1),
+                ::mmreg::meta::FieldMeta::new("TO_ADDR", 17, 1),
             ];
             /// `self`, bit 0.
             #[inline(always)]
@@ -187,6 +190,37 @@ pub mod v1wire {
             pub fn set_v1st(&mut self, value: bool) {
                 self.0 = (self.0 & 0xffff_feff) | (u32::from(value) << 8);
             }
+            /// `LEN`, bits 12..=15.
+            #[allow(clippy::len_without_is_empty)]
+            #[inline(always)]
+            pub const fn len(&self) -> u8 {
+                ((self.0 >> 12) & 0xf) as u8
+            }
+            /// Sets `LEN`; see [`Self::len`].
+            #[inline(always)]
+            pub fn set_len(&mut self, value: u8) {
+                self.0 = (self.0 & 0xffff_0fff) | ((u32::from(value) & 0xf) << 12);
+            }
+            /// `NEW`, bit 16.
+            #[inline(always)]
+            pub const fn new_1(&self) -> bool {
+                ((self.0 >> 16) & 0x1) != 0
+            }
+            /// Sets `NEW`; see [`Self::new_1`].
+            #[inline(always)]
+            pub fn set_new_1(&mut self, value: bool) {
+                self.0 = (self.0 & 0xfffe_ffff) | (u32::from(value) << 16);
+            }
+            /// `TO_ADDR`, bit 17.
+            #[inline(always)]
+            pub const fn to_addr(&self) -> bool {
+                ((self.0 >> 17) & 0x1) != 0
+            }
+            /// Sets `TO_ADDR`; see [`Self::to_addr`].
+            #[inline(always)]
+            pub fn set_to_addr(&mut self, value: bool) {
+                self.0 = (self.0 & 0xfffd_ffff) | (u32::from(value) << 17);
+            }
         }
         impl ::mmreg::RegisterValue for Type {
             type Int = u32;
@@ -212,6 +246,9 @@ pub mod v1wire {
                     .field("set_mode_1", &self.set_mode_1())
                     .field("bits_1", &self.bits_1())
                     .field("v1st", &self.v1st())
+                    .field("len", &self.len())
+                    .field("new_1", &self.new_1())
+                    .field("to_addr", &self.to_addr())
                     .finish()
             }
         }
