@@ -133,6 +133,13 @@ pub const PEER_FIXES: &[PeerFix] = &[(
     "access words in lower case (`read-writeonce`, `writeonce`; 38 registers): both peers reject them",
 )];
 
+/// The file name without its extension.
+pub fn file_stem(file: &Path) -> String {
+    file.file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// Corpus files whose enumerated values repeat a name or a value within one
 /// field, which both peers turn into duplicate Rust items.
 pub const DEDUPLICATED: &[&str] = &["MIMXRT1062", "nrf54l15-app"];
@@ -262,11 +269,4 @@ mod tests {
             </enumeratedValues>"
         );
     }
-}
-
-/// The file name without its extension.
-pub fn file_stem(file: &Path) -> String {
-    file.file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
