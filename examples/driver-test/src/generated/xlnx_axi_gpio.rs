@@ -152,12 +152,12 @@ pub mod axi_gpio {
         }
     }
     const _: () = assert!(size_of::<regs::GpioData>() <= 0x200);
-    const _: () = assert!(0x4 + size_of::<regs::GpioTri>() <= 0x200);
-    const _: () = assert!(0x8 + size_of::<regs::Gpio2Data>() <= 0x200);
-    const _: () = assert!(0xc + size_of::<regs::Gpio2Tri>() <= 0x200);
-    const _: () = assert!(0x11c + size_of::<regs::Gier>() <= 0x200);
-    const _: () = assert!(0x120 + size_of::<regs::IpIsr>() <= 0x200);
-    const _: () = assert!(0x128 + size_of::<regs::IpIer>() <= 0x200);
+    const _: () = assert!(size_of::<regs::GpioTri>() <= 0x1fc);
+    const _: () = assert!(size_of::<regs::Gpio2Data>() <= 0x1f8);
+    const _: () = assert!(size_of::<regs::Gpio2Tri>() <= 0x1f4);
+    const _: () = assert!(size_of::<regs::Gier>() <= 0xe4);
+    const _: () = assert!(size_of::<regs::IpIsr>() <= 0xe0);
+    const _: () = assert!(size_of::<regs::IpIer>() <= 0xd8);
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Channel 1 data; reads return input pins, writes drive output pins

@@ -343,18 +343,18 @@ pub mod gpio {
             f.debug_struct("Gpio").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(0x14 + size_of::<regs::Gpfsel>() <= 0x100);
-    const _: () = assert!(0x20 + size_of::<regs::Gpset>() <= 0x100);
-    const _: () = assert!(0x2c + size_of::<regs::Gpclr>() <= 0x100);
-    const _: () = assert!(0x38 + size_of::<regs::Gplev>() <= 0x100);
-    const _: () = assert!(0x44 + size_of::<regs::Gpeds>() <= 0x100);
-    const _: () = assert!(0x50 + size_of::<regs::Gpren>() <= 0x100);
-    const _: () = assert!(0x5c + size_of::<regs::Gpfen>() <= 0x100);
-    const _: () = assert!(0x68 + size_of::<regs::Gphen>() <= 0x100);
-    const _: () = assert!(0x74 + size_of::<regs::Gplen>() <= 0x100);
-    const _: () = assert!(0x80 + size_of::<regs::Gparen>() <= 0x100);
-    const _: () = assert!(0x8c + size_of::<regs::Gpafen>() <= 0x100);
-    const _: () = assert!(0xf0 + size_of::<regs::GpioPupPdnCntrlReg>() <= 0x100);
+    const _: () = assert!(size_of::<regs::Gpfsel>() <= 0xec);
+    const _: () = assert!(size_of::<regs::Gpset>() <= 0xe0);
+    const _: () = assert!(size_of::<regs::Gpclr>() <= 0xd4);
+    const _: () = assert!(size_of::<regs::Gplev>() <= 0xc8);
+    const _: () = assert!(size_of::<regs::Gpeds>() <= 0xbc);
+    const _: () = assert!(size_of::<regs::Gpren>() <= 0xb0);
+    const _: () = assert!(size_of::<regs::Gpfen>() <= 0xa4);
+    const _: () = assert!(size_of::<regs::Gphen>() <= 0x98);
+    const _: () = assert!(size_of::<regs::Gplen>() <= 0x8c);
+    const _: () = assert!(size_of::<regs::Gparen>() <= 0x80);
+    const _: () = assert!(size_of::<regs::Gpafen>() <= 0x74);
+    const _: () = assert!(size_of::<regs::GpioPupPdnCntrlReg>() <= 0x10);
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Function select; register n holds pins 10n to 10n+9
@@ -895,6 +895,7 @@ pub mod gpio {
             /// # Panics
             ///
             /// If `index >= 32`.
+            #[allow(clippy::len_without_is_empty)]
             #[inline(always)]
             pub const fn len(&self, index: usize) -> bool {
                 assert!(
