@@ -11,7 +11,11 @@
 //!   hardware, for unit tests without a board.
 //! - module `meta` holds the static descriptions generated code fills in, so
 //!   fake memory can name accesses and behave as the description says.
-#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks, missing_docs)]
+#![deny(
+    unsafe_op_in_unsafe_fn,
+    clippy::undocumented_unsafe_blocks,
+    missing_docs
+)]
 
 pub mod fake;
 pub mod io;

@@ -25,7 +25,10 @@ pub enum Access {
 impl Access {
     /// Whether reads are allowed.
     pub const fn readable(self) -> bool {
-        matches!(self, Access::ReadOnly | Access::ReadWrite | Access::ReadWriteOnce)
+        matches!(
+            self,
+            Access::ReadOnly | Access::ReadWrite | Access::ReadWriteOnce
+        )
     }
     /// Whether writes are allowed.
     pub const fn writable(self) -> bool {
@@ -209,7 +212,12 @@ impl BlockMeta {
     fn expand_into(&'static self, prefix: String, base: usize, out: &mut Vec<RegisterHit>) {
         for register in self.registers {
             for index in 0..register.count as usize {
-                let name = element_name(register.name, register.index_names, index, register.count as usize);
+                let name = element_name(
+                    register.name,
+                    register.index_names,
+                    index,
+                    register.count as usize,
+                );
                 out.push(RegisterHit {
                     path: format!("{prefix}.{name}"),
                     offset: base + register.offset + index * register.stride,
@@ -219,27 +227,51 @@ impl BlockMeta {
         }
         for cluster in self.clusters {
             for index in 0..cluster.count as usize {
-                let name = element_name(cluster.name, cluster.index_names, index, cluster.count as usize);
+                let name = element_name(
+                    cluster.name,
+                    cluster.index_names,
+                    index,
+                    cluster.count as usize,
+                );
                 let start = base + cluster.offset + index * cluster.stride;
-                cluster.block.expand_into(format!("{prefix}.{name}"), start, out);
+                cluster
+                    .block
+                    .expand_into(format!("{prefix}.{name}"), start, out);
             }
         }
     }
 
     fn find(&'static self, offset: usize, prefix: String, base: usize) -> Option<RegisterHit> {
         for register in self.registers {
-            let Some(relative) = offset.checked_sub(register.offset) else { continue };
+            let Some(relative) = offset.checked_sub(register.offset) else {
+                continue;
+            };
             let stride = register.stride.max(1);
             let index = relative / stride;
             if relative % stride == 0 && index < register.count as usize {
-                let name = element_name(register.name, register.index_names, index, register.count as usize);
-                return Some(RegisterHit { path: format!("{prefix}.{name}"), offset: base + offset, register });
+                let name = element_name(
+                    register.name,
+                    register.index_names,
+                    index,
+                    register.count as usize,
+                );
+                return Some(RegisterHit {
+                    path: format!("{prefix}.{name}"),
+                    offset: base + offset,
+                    register,
+                });
             }
         }
         for cluster in self.clusters {
-            let Some(relative) = offset.checked_sub(cluster.offset) else { continue };
+            let Some(relative) = offset.checked_sub(cluster.offset) else {
+                continue;
+            };
             let stride = cluster.stride.max(1);
-            let index = if cluster.count > 1 { relative / stride } else { 0 };
+            let index = if cluster.count > 1 {
+                relative / stride
+            } else {
+                0
+            };
             if index >= cluster.count as usize {
                 continue;
             }
@@ -247,8 +279,16 @@ impl BlockMeta {
             if inner >= cluster.block.size.max(1) && cluster.count > 1 {
                 continue;
             }
-            let name = element_name(cluster.name, cluster.index_names, index, cluster.count as usize);
-            let found = cluster.block.find(inner, format!("{prefix}.{name}"), base + offset - inner);
+            let name = element_name(
+                cluster.name,
+                cluster.index_names,
+                index,
+                cluster.count as usize,
+            );
+            let found =
+                cluster
+                    .block
+                    .find(inner, format!("{prefix}.{name}"), base + offset - inner);
             if found.is_some() {
                 return found;
             }
@@ -260,10 +300,17 @@ impl BlockMeta {
 impl FieldMeta {
     /// Bit mask of array element `index` within the register.
     pub fn mask(&self, index: usize) -> u64 {
-        let ones = if self.width >= 64 { u64::MAX } else { (1u64 << self.width) - 1 };
+        let ones = if self.width >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.width) - 1
+        };
         // A shift past bit 63 (bad metadata) yields no bits rather than a panic.
         let shift = self.lsb as usize + index * self.stride as usize;
-        u32::try_from(shift).ok().and_then(|shift| ones.checked_shl(shift)).unwrap_or(0)
+        u32::try_from(shift)
+            .ok()
+            .and_then(|shift| ones.checked_shl(shift))
+            .unwrap_or(0)
     }
 
     /// Name of array element `index`.
@@ -307,7 +354,12 @@ impl FieldMeta {
     }
 
     /// The same field as an array of `count` elements `stride` bits apart.
-    pub const fn with_array(mut self, count: u16, stride: u8, index_names: &'static [&'static str]) -> Self {
+    pub const fn with_array(
+        mut self,
+        count: u16,
+        stride: u8,
+        index_names: &'static [&'static str],
+    ) -> Self {
         self.count = count;
         self.stride = stride;
         self.index_names = index_names;
@@ -336,7 +388,12 @@ impl FieldMeta {
 impl RegisterMeta {
     /// A plain read-write register: one element, reset value 0 with every
     /// bit of its width defined, no read action.
-    pub const fn new(name: &'static str, offset: usize, width: u8, fields: &'static [FieldMeta]) -> Self {
+    pub const fn new(
+        name: &'static str,
+        offset: usize,
+        width: u8,
+        fields: &'static [FieldMeta],
+    ) -> Self {
         RegisterMeta {
             name,
             offset,
@@ -346,7 +403,11 @@ impl RegisterMeta {
             index_names: &[],
             access: Access::ReadWrite,
             reset: 0,
-            reset_mask: if width >= 64 { u64::MAX } else { (1u64 << width) - 1 },
+            reset_mask: if width >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            },
             read_action: None,
             fields,
         }
@@ -359,7 +420,12 @@ impl RegisterMeta {
     }
 
     /// The same register as an array of `count` elements `stride` bytes apart.
-    pub const fn with_array(mut self, count: u32, stride: usize, index_names: &'static [&'static str]) -> Self {
+    pub const fn with_array(
+        mut self,
+        count: u32,
+        stride: usize,
+        index_names: &'static [&'static str],
+    ) -> Self {
         self.count = count;
         self.stride = stride;
         self.index_names = index_names;
@@ -391,13 +457,19 @@ mod builder_tests {
             .with_access(Access::ReadOnly)
             .with_write_action(WriteAction::OneToClear)
             .with_read_action(ReadAction::Clear);
-        assert_eq!((field.lsb, field.width, field.count, field.stride), (2, 1, 4, 2));
+        assert_eq!(
+            (field.lsb, field.width, field.count, field.stride),
+            (2, 1, 4, 2)
+        );
         assert_eq!(field.access, Access::ReadOnly);
         assert_eq!(field.write_action, WriteAction::OneToClear);
         assert_eq!(field.read_action, Some(ReadAction::Clear));
         assert_eq!(field.mask(3), 1 << 8);
         let register = RegisterMeta::new("CR", 0x10, 16, &[]).with_reset(0x12, 0xff);
-        assert_eq!((register.offset, register.width, register.count), (0x10, 16, 1));
+        assert_eq!(
+            (register.offset, register.width, register.count),
+            (0x10, 16, 1)
+        );
         assert_eq!((register.reset, register.reset_mask), (0x12, 0xff));
         assert_eq!(RegisterMeta::new("W", 0, 64, &[]).reset_mask, u64::MAX);
         assert_eq!(RegisterMeta::new("B", 0, 8, &[]).reset_mask, 0xff);

@@ -156,7 +156,11 @@ impl<'a, I: Io + ?Sized, V: RegisterValue, A> Reg<'a, I, V, A> {
     /// the register width. Generated blocks guarantee this by construction.
     #[inline(always)]
     pub const unsafe fn new(io: &'a I, offset: usize) -> Self {
-        Reg { io, offset, _marker: PhantomData }
+        Reg {
+            io,
+            offset,
+            _marker: PhantomData,
+        }
     }
 
     /// Byte offset of the register in its mapping.
@@ -303,7 +307,12 @@ pub enum BlockError {
 impl fmt::Display for BlockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            BlockError::TooSmall { block, base, size, len } => write!(
+            BlockError::TooSmall {
+                block,
+                base,
+                size,
+                len,
+            } => write!(
                 f,
                 "block `{block}` needs {size:#x} bytes at offset {base:#x}, but the mapping is only {len:#x} bytes long"
             ),
@@ -333,6 +342,11 @@ pub fn check_block<I: Io + ?Sized>(
     let len = io.len();
     match base.checked_add(size) {
         Some(end) if end <= len => Ok(()),
-        _ => Err(BlockError::TooSmall { block, base, size, len }),
+        _ => Err(BlockError::TooSmall {
+            block,
+            base,
+            size,
+            len,
+        }),
     }
 }
