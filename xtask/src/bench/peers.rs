@@ -168,6 +168,13 @@ pub fn peer_input(file: &Path, work: &Path) -> anyhow::Result<(PathBuf, Vec<Stri
         text = text.replace(from, to);
     }
     if deduplicate {
+        let (fixed, dropped) = drop_wide_interrupts(&text);
+        text = fixed;
+        if dropped > 0 {
+            made.push(format!(
+                "{dropped} interrupts numbered above 255 dropped (svd2rust numbers them in a `u8`)"
+            ));
+        }
         let (fixed, renamed, dropped) = deduplicate_enumerated_values(&text);
         text = fixed;
         made.push(format!(
@@ -236,6 +243,45 @@ fn deduplicate_enumerated_values(text: &str) -> (String, usize, usize) {
     (out, renamed, dropped)
 }
 
+/// Drops every `<interrupt>` whose `<value>` is above 255. Returns the text
+/// and how many were dropped.
+fn drop_wide_interrupts(text: &str) -> (String, usize) {
+    const OPEN: &str = "<interrupt>";
+    const CLOSE: &str = "</interrupt>";
+    let mut out = String::with_capacity(text.len());
+    let mut dropped = 0;
+    let mut rest = text;
+    while let Some(start) = rest.find(OPEN) {
+        let Some(length) = rest[start..].find(CLOSE) else {
+            break;
+        };
+        let end = start + length + CLOSE.len();
+        out.push_str(&rest[..start]);
+        let entry = &rest[start..end];
+        let value = tag(entry, "value").and_then(|value| parse_number(&value));
+        if value.is_some_and(|value| value > 255) {
+            dropped += 1;
+            // Keep the line structure: drop the now empty line's indentation.
+            let trimmed = out.trim_end_matches([' ', '\t']).len();
+            out.truncate(trimmed);
+            rest = rest[end..].strip_prefix('\n').unwrap_or(&rest[end..]);
+        } else {
+            out.push_str(entry);
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    (out, dropped)
+}
+
+fn parse_number(text: &str) -> Option<u64> {
+    let text = text.trim();
+    match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => text.parse().ok(),
+    }
+}
+
 /// The trimmed text of the first `<name>` element in `entry`.
 fn tag(entry: &str, name: &str) -> Option<String> {
     let open = format!("<{name}>");
@@ -247,6 +293,17 @@ fn tag(entry: &str, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interrupts_above_255_are_dropped() {
+        let text = "<interrupts>\n  <interrupt><name>A</name><value>3</value></interrupt>\n  <interrupt><name>B</name><value>0x104</value></interrupt>\n</interrupts>";
+        let (fixed, dropped) = drop_wide_interrupts(text);
+        assert_eq!(dropped, 1);
+        assert_eq!(
+            fixed,
+            "<interrupts>\n  <interrupt><name>A</name><value>3</value></interrupt>\n</interrupts>"
+        );
+    }
 
     #[test]
     fn repeated_enumerated_names_are_suffixed_and_repeated_values_dropped() {
