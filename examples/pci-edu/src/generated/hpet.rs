@@ -112,8 +112,8 @@ pub mod hpet {
         }
     }
     const _: () = assert!(size_of::<regs::ConfCap>() <= 0x18);
-    const _: () = assert!(0x8 + size_of::<regs::Comparator>() <= 0x18);
-    const _: () = assert!(0x10 + size_of::<regs::FsbRoute>() <= 0x18);
+    const _: () = assert!(size_of::<regs::Comparator>() <= 0x10);
+    const _: () = assert!(size_of::<regs::FsbRoute>() <= 0x8);
     /// Description of the `HPET` block: registers, fields, reset values and actions.
     pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
         name: "HPET",
@@ -258,9 +258,9 @@ pub mod hpet {
         }
     }
     const _: () = assert!(size_of::<regs::GcapId>() <= 0x400);
-    const _: () = assert!(0x10 + size_of::<regs::GenConf>() <= 0x400);
-    const _: () = assert!(0x20 + size_of::<regs::GintrSta>() <= 0x400);
-    const _: () = assert!(0xf0 + size_of::<regs::MainCnt>() <= 0x400);
+    const _: () = assert!(size_of::<regs::GenConf>() <= 0x3f0);
+    const _: () = assert!(size_of::<regs::GintrSta>() <= 0x3e0);
+    const _: () = assert!(size_of::<regs::MainCnt>() <= 0x310);
     /// Register values: one fieldset per register.
     pub mod regs {
         /// General capabilities and identification (values are fixed by the implementation)

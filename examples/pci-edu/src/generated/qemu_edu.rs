@@ -227,16 +227,16 @@ pub mod edu {
         }
     }
     const _: () = assert!(size_of::<regs::Id>() <= 0x10_0000);
-    const _: () = assert!(0x4 + size_of::<regs::Liveness>() <= 0x10_0000);
-    const _: () = assert!(0x8 + size_of::<regs::Factorial>() <= 0x10_0000);
-    const _: () = assert!(0x20 + size_of::<regs::Status>() <= 0x10_0000);
-    const _: () = assert!(0x24 + size_of::<regs::InterruptStatus>() <= 0x10_0000);
-    const _: () = assert!(0x60 + size_of::<regs::InterruptRaise>() <= 0x10_0000);
-    const _: () = assert!(0x64 + size_of::<regs::InterruptAcknowledge>() <= 0x10_0000);
-    const _: () = assert!(0x80 + size_of::<regs::DmaSource>() <= 0x10_0000);
-    const _: () = assert!(0x88 + size_of::<regs::DmaDestination>() <= 0x10_0000);
-    const _: () = assert!(0x90 + size_of::<regs::DmaCount>() <= 0x10_0000);
-    const _: () = assert!(0x98 + size_of::<regs::DmaCommand>() <= 0x10_0000);
+    const _: () = assert!(size_of::<regs::Liveness>() <= 0xf_fffc);
+    const _: () = assert!(size_of::<regs::Factorial>() <= 0xf_fff8);
+    const _: () = assert!(size_of::<regs::Status>() <= 0xf_ffe0);
+    const _: () = assert!(size_of::<regs::InterruptStatus>() <= 0xf_ffdc);
+    const _: () = assert!(size_of::<regs::InterruptRaise>() <= 0xf_ffa0);
+    const _: () = assert!(size_of::<regs::InterruptAcknowledge>() <= 0xf_ff9c);
+    const _: () = assert!(size_of::<regs::DmaSource>() <= 0xf_ff80);
+    const _: () = assert!(size_of::<regs::DmaDestination>() <= 0xf_ff78);
+    const _: () = assert!(size_of::<regs::DmaCount>() <= 0xf_ff70);
+    const _: () = assert!(size_of::<regs::DmaCommand>() <= 0xf_ff68);
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Identification, 0xRRrr00ed (major version, minor version, 0x00ed)
