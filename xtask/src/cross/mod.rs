@@ -9,6 +9,8 @@ use anyhow::{bail, ensure};
 
 use crate::util;
 
+mod qemu_user;
+
 /// The 32-bit Arm target whose tests run under `qemu-arm`.
 pub const ARMV7: &str = "armv7-unknown-linux-gnueabihf";
 /// The 64-bit Arm target checked with clippy.
@@ -42,8 +44,21 @@ pub fn armv7_test() -> anyhow::Result<()> {
         Path::new(ARMV7_SYSROOT).join("lib").is_dir(),
         "`{ARMV7_SYSROOT}/lib` is missing (Debian package `libc6-dev-armhf-cross`)"
     );
-    let output =
-        util::run_echoing_stdout(util::cargo().args(["test", "-p", "mmreg", "--target", ARMV7]))?;
+    let qemu = qemu_user::find();
+    let runner = format!("{} -L {ARMV7_SYSROOT}", qemu.program.display());
+    println!(
+        "runner: {runner} (64-bit mmap offsets checked: {})",
+        qemu.full_offsets
+    );
+    let mut command = util::cargo();
+    command
+        .args(["test", "-p", "mmreg", "--target", ARMV7])
+        .env("CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_RUNNER", &runner);
+    if qemu.full_offsets {
+        // The emulator keeps every offset bit: the test must see them all.
+        command.env("MMREG_EXPECT_FULL_MMAP_OFFSETS", "1");
+    }
+    let output = util::run_echoing_stdout(&mut command)?;
     // An Arm executable cannot start on this host without qemu, so tests that
     // ran and passed prove the runner ran them; none would prove nothing.
     let executed = executed_passing_tests(&output);
