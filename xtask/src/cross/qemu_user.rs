@@ -186,16 +186,17 @@ fn deb822_uri(text: &str, codename: &str) -> Option<(String, Option<String>)> {
 /// URI of the first one-line `deb` entry for `codename`.
 fn one_line_uri(text: &str, codename: &str) -> Option<(String, Option<String>)> {
     text.lines().find_map(|line| {
-        let line = line.trim();
-        let rest = line.strip_prefix("deb ")?;
-        let words: Vec<&str> = rest
+        let rest = line.trim().strip_prefix("deb ")?.trim_start();
+        // Options come first, in brackets: `[arch=amd64 signed-by=/key.gpg]`.
+        let (options, entry) = match rest.strip_prefix('[') {
+            Some(bracketed) => bracketed.split_once(']')?,
+            None => ("", rest),
+        };
+        let words: Vec<&str> = entry.split_whitespace().collect();
+        let signed_by = options
             .split_whitespace()
-            .filter(|w| !w.starts_with('['))
-            .collect();
-        let signed_by = rest
-            .split_whitespace()
-            .find_map(|w| w.trim_start_matches('[').strip_prefix("signed-by="))
-            .map(|key| key.trim_end_matches(']').to_string());
+            .find_map(|option| option.strip_prefix("signed-by="))
+            .map(str::to_string);
         (words.get(1) == Some(&codename)).then(|| (words[0].to_string(), signed_by))
     })
 }
