@@ -267,7 +267,14 @@ fn completion_interrupt<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<Stri
     edu.set_interrupt_on_completion(true);
     ensure!(edu.interrupt_on_completion(), "status bit 7 does not stick");
     let result = edu.factorial(6);
-    let status = edu.interrupt_status();
+    // The device clears the busy bit first and raises the interrupt a moment
+    // later, from its compute thread: give the raise time to land.
+    let started = std::time::Instant::now();
+    let mut status = edu.interrupt_status();
+    while status == 0 && started.elapsed() < std::time::Duration::from_secs(1) {
+        std::hint::spin_loop();
+        status = edu.interrupt_status();
+    }
     edu.acknowledge_interrupt(u32::MAX);
     edu.set_interrupt_on_completion(false);
     ensure!(result? == 720, "6! is not 720");
