@@ -372,3 +372,32 @@ unsafe fn map_pages<M: Mode>(request: Request<'_>) -> Result<Mapping<M>, MapErro
         mode: PhantomData,
     })
 }
+
+/// Refuses an empty range and one that runs past a source of `size` bytes
+/// (a BAR or a UIO map).
+fn check_range(
+    path: &Path,
+    kind: SourceKind,
+    address: u64,
+    offset: u64,
+    len: usize,
+    size: u64,
+) -> Result<(), MapError> {
+    if len == 0 {
+        return Err(MapError::ZeroLength {
+            path: path.to_path_buf(),
+            kind,
+            address,
+        });
+    }
+    if offset.checked_add(len as u64).is_none_or(|end| end > size) {
+        return Err(MapError::PastEnd {
+            path: path.to_path_buf(),
+            kind,
+            offset,
+            len,
+            size,
+        });
+    }
+    Ok(())
+}

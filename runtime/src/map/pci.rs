@@ -126,25 +126,7 @@ impl PciResource {
         let kind = SourceKind::PciResource { bar: self.bar };
         let path = &self.path;
         let address = self.start.wrapping_add(offset);
-        if len == 0 {
-            return Err(MapError::ZeroLength {
-                path: path.clone(),
-                kind,
-                address,
-            });
-        }
-        if offset
-            .checked_add(len as u64)
-            .is_none_or(|end| end > self.size)
-        {
-            return Err(MapError::PastEnd {
-                path: path.clone(),
-                kind,
-                offset,
-                len,
-                size: self.size,
-            });
-        }
+        super::check_range(path, kind, address, offset, len, self.size)?;
         let span = super::span(path, kind, offset, len, address)?;
         // SAFETY: forwarded to the caller.
         unsafe {

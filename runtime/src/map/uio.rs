@@ -144,25 +144,7 @@ impl Uio {
         let path = &self.device;
         let page_size = page::page_size().map_err(|error| MapError::PageSize { error })?;
         let address = info.phys_address(page_size).wrapping_add(offset);
-        if len == 0 {
-            return Err(MapError::ZeroLength {
-                path: path.clone(),
-                kind,
-                address,
-            });
-        }
-        if offset
-            .checked_add(len as u64)
-            .is_none_or(|end| end > info.size)
-        {
-            return Err(MapError::PastEnd {
-                path: path.clone(),
-                kind,
-                offset,
-                len,
-                size: info.size,
-            });
-        }
+        super::check_range(path, kind, address, offset, len, info.size)?;
         let overflow = || MapError::AddressOverflow {
             path: path.clone(),
             kind,
