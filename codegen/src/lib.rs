@@ -3,10 +3,13 @@
 //! Start reading here. Data flows one way:
 //! 1. a front end ([`svd`] or [`yaml`]) parses a file into the [`ir`];
 //! 2. [`validate`] checks the IR and collects every [`Diagnostic`];
-//! 3. [`emit`] turns the IR into one formatted Rust module.
+//! 3. [`arrays`] turns numbered registers, clusters and fields into arrays
+//!    (unless [`Options::infer_arrays`] is off);
+//! 4. [`emit`] turns the IR into one formatted Rust module.
 //!
 //! [`load`] and [`generate`] chain these; [`builder`] wraps them for `build.rs`.
 
+pub mod arrays;
 pub mod builder;
 pub mod diagnostic;
 pub mod emit;
@@ -118,10 +121,41 @@ fn deduplicate(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Generates the formatted Rust module for `device`; `input_name` is the file
-/// name the `@generated` header names.
+/// How the generator shapes its output. The default is what users get:
+/// both switches on. Turning them off shows what they save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Emit structurally identical blocks, clusters, fieldsets and enums once
+    /// and re-export them under every other name.
+    pub share_types: bool,
+    /// Turn registers, clusters and fields numbered `0..n` at a constant
+    /// stride into arrays (`GPIO0_CTRL`..`GPIO29_CTRL` becomes
+    /// `gpio_ctrl(index)`); see [`arrays`].
+    pub infer_arrays: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            share_types: true,
+            infer_arrays: true,
+        }
+    }
+}
+
+/// Generates the formatted Rust module for `device` with the default
+/// [`Options`]; `input_name` is the file name the `@generated` header names.
 pub fn generate(device: &Device, input_name: &str) -> Result<String, Error> {
-    emit::emit(device, input_name)
+    generate_with(device, input_name, Options::default())
+}
+
+/// Generates the formatted Rust module for `device` with `options`.
+pub fn generate_with(device: &Device, input_name: &str, options: Options) -> Result<String, Error> {
+    if options.infer_arrays {
+        emit::emit(&arrays::infer(device), input_name, options.share_types)
+    } else {
+        emit::emit(device, input_name, options.share_types)
+    }
 }
 
 /// The name diagnostics and headers use for an input: as the user gave it.

@@ -15,7 +15,8 @@ fn generate_for_inspection() {
     };
     let (device, _) = parsed.unwrap_or_else(|error| panic!("{error}"));
     let started = std::time::Instant::now();
-    let code = mmreg_codegen::emit::emit(&device, &input).unwrap_or_else(|error| panic!("{error}"));
+    let code =
+        mmreg_codegen::emit::emit(&device, &input, true).unwrap_or_else(|error| panic!("{error}"));
     eprintln!("emit: {:?}", started.elapsed());
     std::fs::write(output, code).expect("writable output");
 }

@@ -47,11 +47,12 @@ impl ModuleContext<'_> {
     /// re-export into this module's `vals` first if needed.
     pub fn enum_type(&mut self, plan: &EnumPlan, name: &str, field: &Field) -> TokenStream {
         let key = enum_key(plan);
-        let local = if let Some(local) = self.local_enums.get(&key) {
+        let known = self.local_enums.get(&key).filter(|_| self.shared.enabled());
+        let local = if let Some(local) = known {
             local.clone()
         } else {
             let local = self.vals_names.claim(&names::camel(name));
-            match self.shared.enums.get(&key).cloned() {
+            match self.shared.enumeration(&key).cloned() {
                 Some(owner) => {
                     let module = names::ident(&owner.module);
                     let owner_ident = names::ident(&owner.name);
@@ -67,7 +68,7 @@ impl ModuleContext<'_> {
                         format!("Values of `{}`.", names::strip_placeholder(&field.name))
                     });
                     self.vals_items.push(plan.emit(&local, &text));
-                    self.shared.enums.insert(
+                    self.shared.add_enum(
                         key.clone(),
                         Owner {
                             module: self.module.clone(),
@@ -105,7 +106,7 @@ pub fn emit_peripheral(
         pub const SIZE: usize = #size_literal;
     };
     let key = share::block_key(peripheral, size);
-    if let Some(owner) = shared.blocks.get(&key) {
+    if let Some(owner) = shared.block(&key) {
         let mut types = Namespace::new(Case::Camel, names::RESERVED_TYPES);
         for name in &owner.cluster_types {
             types.claim(name);
@@ -185,7 +186,7 @@ pub fn emit_peripheral(
         blocks,
         ..
     } = context;
-    shared.blocks.insert(
+    shared.add_block(
         key,
         BlockOwner {
             module: module.to_string(),

@@ -192,7 +192,7 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
         key = raw_key;
     }
 
-    if let Some(owner) = context.shared.fieldsets.get(&key).cloned() {
+    if let Some(owner) = context.shared.fieldset(&key).cloned() {
         let local_ident = names::ident(&local);
         let owner_ident = names::ident(&owner.name);
         let item = if owner.module == context.module {
@@ -208,7 +208,7 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
         context.regs_items.push(item);
         return local;
     }
-    context.shared.fieldsets.insert(
+    context.shared.add_fieldset(
         key,
         Owner {
             module: context.module.clone(),

@@ -46,9 +46,11 @@ use crate::ir::Device;
 pub use share::Shared;
 
 /// Emits the formatted module for `device`. `input_name` is named in the
-/// `@generated` header (its file name only, never a directory).
-pub fn emit(device: &Device, input_name: &str) -> Result<String, crate::Error> {
-    let mut shared = Shared::default();
+/// `@generated` header (its file name only, never a directory). With
+/// `share_types` off, every block, cluster, fieldset and enum is emitted
+/// where it is declared, even when an identical one exists.
+pub fn emit(device: &Device, input_name: &str, share_types: bool) -> Result<String, crate::Error> {
+    let mut shared = Shared::new(share_types);
     let mut module_names = names::Namespace::new(names::Case::Underscored, &[]);
     let mut items = Vec::new();
     let planned: Vec<(String, &crate::ir::Peripheral)> = device

@@ -39,21 +39,90 @@ pub struct BlockOwner {
 }
 
 /// Everything emitted so far that later peripherals may reuse.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Shared {
+    /// Whether lookups may find anything: off, every item is emitted where
+    /// it is declared (to measure what sharing saves).
+    enabled: bool,
     /// Peripheral blocks by content.
-    pub blocks: HashMap<String, BlockOwner>,
+    blocks: HashMap<String, BlockOwner>,
+    /// Cluster blocks by content.
+    clusters: HashMap<String, Owner>,
     /// Fieldsets by content.
-    pub fieldsets: HashMap<String, Owner>,
+    fieldsets: HashMap<String, Owner>,
     /// Enums by content.
-    pub enums: HashMap<String, Owner>,
+    enums: HashMap<String, Owner>,
+}
+
+impl Shared {
+    /// An empty table; `enabled` false makes every lookup miss.
+    pub fn new(enabled: bool) -> Self {
+        Shared {
+            enabled,
+            blocks: HashMap::new(),
+            clusters: HashMap::new(),
+            fieldsets: HashMap::new(),
+            enums: HashMap::new(),
+        }
+    }
+
+    /// Whether identical items are shared at all.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The peripheral block with content `key`, if one was emitted.
+    pub fn block(&self, key: &str) -> Option<&BlockOwner> {
+        self.blocks.get(key).filter(|_| self.enabled)
+    }
+
+    /// The cluster block with content `key`, if one was emitted.
+    pub fn cluster(&self, key: &str) -> Option<&Owner> {
+        self.clusters.get(key).filter(|_| self.enabled)
+    }
+
+    /// The fieldset with content `key`, if one was emitted.
+    pub fn fieldset(&self, key: &str) -> Option<&Owner> {
+        self.fieldsets.get(key).filter(|_| self.enabled)
+    }
+
+    /// The enum with content `key`, if one was emitted.
+    pub fn enumeration(&self, key: &str) -> Option<&Owner> {
+        self.enums.get(key).filter(|_| self.enabled)
+    }
+
+    /// Records a peripheral block (the first with its content wins).
+    pub fn add_block(&mut self, key: String, owner: BlockOwner) {
+        self.blocks.entry(key).or_insert(owner);
+    }
+
+    /// Records a cluster block.
+    pub fn add_cluster(&mut self, key: String, owner: Owner) {
+        self.clusters.entry(key).or_insert(owner);
+    }
+
+    /// Records a fieldset.
+    pub fn add_fieldset(&mut self, key: String, owner: Owner) {
+        self.fieldsets.entry(key).or_insert(owner);
+    }
+
+    /// Records an enum.
+    pub fn add_enum(&mut self, key: String, owner: Owner) {
+        self.enums.entry(key).or_insert(owner);
+    }
 }
 
 /// The content key of a peripheral's block: its items without descriptions
 /// or locations, and its size.
 pub fn block_key(peripheral: &Peripheral, size: u64) -> String {
+    items_key(&peripheral.items, size)
+}
+
+/// The content key of a block (a peripheral's or a cluster's) holding
+/// `items` in `size` bytes.
+pub fn items_key(items: &[Item], size: u64) -> String {
     let mut key = format!("size={size};");
-    write_items(&mut key, &peripheral.items);
+    write_items(&mut key, items);
     key
 }
 
