@@ -183,6 +183,84 @@ pub fn element_name(pattern: &str, index_names: &[&str], index: usize, count: us
     }
 }
 
+/// Formats a fieldset value from its field descriptions, as generated
+/// `Debug` impls do: `NAME { FIELD: value, .. }`, lowest field first. A
+/// one-bit field shows as `true`/`false`, a value with a name as that name,
+/// an unnamed value of a field that has named ones in hex, any other value
+/// in decimal; a field array as a list. With no fields, the bits in hex.
+///
+/// ```
+/// use mmreg::meta::{EnumValueMeta, FieldMeta, debug_fields};
+///
+/// static MODE: [EnumValueMeta; 2] = [EnumValueMeta::new("IDLE", 0), EnumValueMeta::new("RUN", 1)];
+/// static FIELDS: [FieldMeta; 3] = [
+///     FieldMeta::new("EN", 0, 1),
+///     FieldMeta::new("MODE", 1, 2).with_values(&MODE),
+///     FieldMeta::new("DIV", 4, 4),
+/// ];
+/// struct Ctrl(u32);
+/// impl core::fmt::Debug for Ctrl {
+///     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+///         debug_fields(f, "Ctrl", u64::from(self.0), &FIELDS)
+///     }
+/// }
+/// assert_eq!(format!("{:?}", Ctrl(0x33)), "Ctrl { EN: true, MODE: RUN, DIV: 3 }");
+/// assert_eq!(format!("{:?}", Ctrl(0x6)), "Ctrl { EN: false, MODE: 0x3, DIV: 0 }");
+/// ```
+pub fn debug_fields(
+    f: &mut core::fmt::Formatter<'_>,
+    name: &str,
+    bits: u64,
+    fields: &[FieldMeta],
+) -> core::fmt::Result {
+    if fields.is_empty() {
+        return write!(f, "{bits:#x}");
+    }
+    let mut out = f.debug_struct(name);
+    for field in fields {
+        let label = field.name.replace("[%s]", "").replace("%s", "");
+        if field.count > 1 {
+            let elements: Vec<FieldValue<'_>> = (0..usize::from(field.count))
+                .map(|index| FieldValue::of(field, bits, index))
+                .collect();
+            out.field(&label, &elements);
+        } else {
+            out.field(&label, &FieldValue::of(field, bits, 0));
+        }
+    }
+    out.finish()
+}
+
+/// One field element's value, formatted as [`debug_fields`] describes.
+struct FieldValue<'a> {
+    field: &'a FieldMeta,
+    value: u64,
+}
+
+impl<'a> FieldValue<'a> {
+    fn of(field: &'a FieldMeta, bits: u64, index: usize) -> Self {
+        let mask = field.mask(index);
+        let value = if mask == 0 {
+            0
+        } else {
+            (bits & mask) >> mask.trailing_zeros()
+        };
+        FieldValue { field, value }
+    }
+}
+
+impl core::fmt::Debug for FieldValue<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let named = self.field.values.iter().find(|v| v.value == self.value);
+        match named {
+            Some(variant) => f.write_str(variant.name),
+            None if !self.field.values.is_empty() => write!(f, "{:#x}", self.value),
+            None if self.field.width == 1 => write!(f, "{}", self.value != 0),
+            None => write!(f, "{}", self.value),
+        }
+    }
+}
+
 /// A register found by offset: its description and its full name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisterHit {

@@ -67,7 +67,35 @@ use crate::io::{Io, RegisterInt};
 /// A register's value type: a `Copy` wrapper around the register integer.
 ///
 /// Generated fieldsets implement it; [`RawValue`] is the plain integer.
-pub trait RegisterValue: Copy {
+/// The conversions are provided, so an implementation states only the
+/// integer type and the constants: generated crates stay small.
+///
+/// # Safety
+///
+/// `Self` must be `#[repr(transparent)]` around `Self::Int` (or otherwise
+/// have exactly its size and accept every bit pattern of it), because
+/// [`from_bits`](Self::from_bits) and [`to_bits`](Self::to_bits) reinterpret
+/// the bits.
+///
+/// ```
+/// use mmreg::RegisterValue;
+///
+/// #[derive(Clone, Copy)]
+/// #[repr(transparent)]
+/// struct Control(u32);
+///
+/// // SAFETY: `Control` is `#[repr(transparent)]` around `u32`.
+/// unsafe impl RegisterValue for Control {
+///     type Int = u32;
+///     const RESET: u32 = 0x10;
+///     const WRITE_ONE_ACTION_MASK: u32 = 0;
+///     const WRITE_ZERO_ACTION_MASK: u32 = 0;
+/// }
+///
+/// assert_eq!(Control::from_bits(7).0, 7);
+/// assert_eq!(Control(9).to_bits(), 9);
+/// ```
+pub unsafe trait RegisterValue: Copy {
     /// The register integer (`u8`, `u16`, `u32` or `u64`).
     type Int: RegisterInt;
     /// The value after reset, with undefined bits as 0.
@@ -78,10 +106,23 @@ pub trait RegisterValue: Copy {
     /// Bits where writing 0 acts (write-0-to-clear, -set, -toggle): `write` and
     /// `modify` start them at 1.
     const WRITE_ZERO_ACTION_MASK: Self::Int;
+
     /// Wraps raw register bits.
-    fn from_bits(bits: Self::Int) -> Self;
+    #[inline(always)]
+    fn from_bits(bits: Self::Int) -> Self {
+        const { assert!(size_of::<Self>() == size_of::<Self::Int>()) };
+        // SAFETY: the trait's contract: `Self` is `Self::Int` reinterpreted,
+        // and the sizes are equal (checked above at compile time).
+        unsafe { core::mem::transmute_copy(&bits) }
+    }
+
     /// The raw register bits.
-    fn to_bits(self) -> Self::Int;
+    #[inline(always)]
+    fn to_bits(self) -> Self::Int {
+        const { assert!(size_of::<Self>() == size_of::<Self::Int>()) };
+        // SAFETY: as in `from_bits`.
+        unsafe { core::mem::transmute_copy(&self) }
+    }
 
     /// The value `write` starts from: reset, with action bits neutral.
     #[inline(always)]
@@ -101,19 +142,12 @@ fn neutralise<V: RegisterValue>(bits: V::Int) -> V::Int {
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct RawValue<T>(pub T);
 
-impl<T: RegisterInt> RegisterValue for RawValue<T> {
+// SAFETY: `RawValue<T>` is `#[repr(transparent)]` around `T`.
+unsafe impl<T: RegisterInt> RegisterValue for RawValue<T> {
     type Int = T;
     const RESET: T = T::ZERO;
     const WRITE_ONE_ACTION_MASK: T = T::ZERO;
     const WRITE_ZERO_ACTION_MASK: T = T::ZERO;
-    #[inline(always)]
-    fn from_bits(bits: T) -> Self {
-        RawValue(bits)
-    }
-    #[inline(always)]
-    fn to_bits(self) -> T {
-        self.0
-    }
 }
 
 impl<T: RegisterInt> fmt::Debug for RawValue<T> {

@@ -241,17 +241,12 @@ static GPIO: BlockMeta = BlockMeta {
 #[repr(transparent)]
 struct Status(u32);
 
-impl RegisterValue for Status {
+// SAFETY: `Status` is `#[repr(transparent)]` around `u32`.
+unsafe impl RegisterValue for Status {
     type Int = u32;
     const RESET: u32 = 0x0012_0000;
     const WRITE_ONE_ACTION_MASK: u32 = DONE | ERROR;
     const WRITE_ZERO_ACTION_MASK: u32 = 0;
-    fn from_bits(bits: u32) -> Self {
-        Status(bits)
-    }
-    fn to_bits(self) -> u32 {
-        self.0
-    }
 }
 
 fn write32(fake: &FakeMem, offset: usize, value: u32) {

@@ -298,24 +298,8 @@ fn emit_fieldset(
     let field_metas = by_lsb
         .iter()
         .map(|plan| super::meta::field(plan.field, plan.array, &plan.values));
-    let debug_body = if plans.is_empty() {
-        // Raw values are shared between registers of different names, so
-        // they print only the bits.
-        quote! { write!(f, "{:#x}", self.0) }
-    } else {
-        let entries = plans.iter().map(|plan| {
-            let label = &plan.getter;
-            let getter = names::ident(&plan.getter);
-            match plan.array {
-                Some((count, _)) => {
-                    let count = number(u64::from(count));
-                    quote! { .field(#label, &::core::array::from_fn::<_, #count, _>(|index| self.#getter(index))) }
-                }
-                None => quote! { .field(#label, &self.#getter()) },
-            }
-        });
-        quote! { f.debug_struct(#name) #(#entries)* .finish() }
-    };
+    // Raw values are shared between registers of different names and have
+    // no fields, so they print only the bits (`debug_fields` does that).
     // A zero reset value is what `derive(Default)` gives; anything else needs
     // the hand-written impl.
     let (derives, default_impl) = if reset_value == 0 {
@@ -349,24 +333,16 @@ fn emit_fieldset(
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[#(#field_metas),*];
             #(#accessors)*
         }
-        impl ::mmreg::RegisterValue for #ident {
+        unsafe impl ::mmreg::RegisterValue for #ident {
             type Int = #int_tokens;
             const RESET: #int_tokens = #reset;
             const WRITE_ONE_ACTION_MASK: #int_tokens = #write_one;
             const WRITE_ZERO_ACTION_MASK: #int_tokens = #write_zero;
-            #[inline(always)]
-            fn from_bits(bits: #int_tokens) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> #int_tokens {
-                self.0
-            }
         }
         #default_impl
         impl ::core::fmt::Debug for #ident {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                #debug_body
+                ::mmreg::meta::debug_fields(f, #name, u64::from(self.0), Self::FIELDS)
             }
         }
     }

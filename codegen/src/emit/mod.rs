@@ -73,20 +73,28 @@ pub fn emit(device: &Device, input_name: &str, share_types: bool) -> Result<Stri
     Ok(out)
 }
 
-/// The one `unsafe` block the generator writes (in each block's register
-/// handle helper) gets its `// SAFETY:` line here: `prettyplease` drops
-/// comments, so they are added to the printed text.
+/// The `unsafe` the generator writes (the register handle helper of each
+/// block, the `RegisterValue` impl of each fieldset) gets its `// SAFETY:`
+/// line here: `prettyplease` drops comments, so they are added to the
+/// printed text.
 fn add_safety_comments(body: &str) -> String {
-    let mut out = String::with_capacity(body.len() + 4096);
+    let mut out = String::with_capacity(body.len() + body.len() / 8);
     for line in body.lines() {
         let trimmed = line.trim_start();
-        if trimmed.starts_with("unsafe {") {
-            let indent = &line[..line.len() - trimmed.len()];
-            out.push_str(indent);
-            out.push_str(
+        let comment = if trimmed.starts_with("unsafe {") {
+            Some(
                 "// SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every \
                  caller passes the offset of a register inside the block (asserted at compile time).\n",
-            );
+            )
+        } else if trimmed.starts_with("unsafe impl ::mmreg::RegisterValue") {
+            Some("// SAFETY: the fieldset is `#[repr(transparent)]` around its integer.\n")
+        } else {
+            None
+        };
+        if let Some(comment) = comment {
+            let indent = &line[..line.len() - trimmed.len()];
+            out.push_str(indent);
+            out.push_str(comment);
         }
         out.push_str(line);
         out.push('\n');
