@@ -3,10 +3,443 @@
 //!
 //! Runs on the validated IR, before emission, and returns a new IR: the
 //! front ends and the exported YAML keep the input as written.
+//!
+//! The rules, applied bottom-up (fields, then the registers holding them,
+//! then the clusters holding those):
+//! - Only items without a `dim` (and registers without an alternate group or
+//!   alternate register) take part; existing arrays and peripherals are
+//!   never touched.
+//! - A name's decimal digit runs are tried from the last to the first: the
+//!   run becomes `%s` (the name pattern) and its value the index. Items still
+//!   ungrouped after one run are tried with the run before it.
+//! - Items with the same pattern and the same content (everything that shapes
+//!   generated code: all but name, position, descriptions and locations) form
+//!   a group. A group becomes one array only if its indices are exactly
+//!   `0..n` (`n >= 2`, spelt without leading zeros) and its positions (bit
+//!   for fields, byte offset otherwise) are `first + index * stride` with
+//!   `stride > 0` and at least one element's extent, so elements never
+//!   overlap. Anything else is left as written.
+//! - The array takes element 0's position and location, the place of the
+//!   earliest member in input order, and each description only where all
+//!   members agree on it.
+//!
+//! Grouping sorts content keys (strings) in `BTreeMap`s: no pairwise
+//! comparison of whole items, and output order follows input order.
 
-use crate::ir::Device;
+use std::collections::BTreeMap;
+
+use crate::ir::{Cluster, Device, Dim, EnumeratedValues, Field, Item, Register};
 
 /// The device with numbered runs of identical items turned into arrays.
 pub fn infer(device: &Device) -> Device {
-    device.clone()
+    let mut out = device.clone();
+    for peripheral in &mut out.peripherals {
+        peripheral.items = infer_items(std::mem::take(&mut peripheral.items));
+    }
+    out
+}
+
+/// Infers inside every item first (fields, cluster contents), then among
+/// the items of this block.
+fn infer_items(items: Vec<Item>) -> Vec<Item> {
+    let inner = items
+        .into_iter()
+        .map(|item| match item {
+            Item::Register(mut register) => {
+                register.fields = group(std::mem::take(&mut register.fields));
+                Item::Register(register)
+            }
+            Item::Cluster(mut cluster) => {
+                cluster.items = infer_items(std::mem::take(&mut cluster.items));
+                Item::Cluster(cluster)
+            }
+        })
+        .collect();
+    group(inner)
+}
+
+/// What grouping needs to know of a field or an item.
+trait Member: Sized {
+    /// The name as written.
+    fn name(&self) -> &str;
+    /// Everything but name, position, descriptions and locations, as a
+    /// string; `None` when the member may not join an array.
+    fn content_key(&self) -> Option<String>;
+    /// Bit (fields) or byte offset (items).
+    fn position(&self) -> u64;
+    /// Bits (fields) or bytes (items) one element spans from its position.
+    fn extent(&self) -> u64;
+    /// Drops every description (recursively) that differs from `other`'s.
+    fn merge_docs(&mut self, other: &Self);
+    /// Turns element 0 into the array.
+    fn make_array(&mut self, name: String, dim: Dim);
+}
+
+/// An array about to be built: members in index order, and its stride.
+struct Group {
+    name: String,
+    members: Vec<usize>,
+    stride: u64,
+}
+
+/// Replaces every valid numbered group in `members` by one array, keeping
+/// the rest (and the order) as it was.
+fn group<T: Member>(members: Vec<T>) -> Vec<T> {
+    let keys: Vec<Option<String>> = members.iter().map(Member::content_key).collect();
+    let runs: Vec<Vec<(usize, usize)>> = members.iter().map(|m| digit_runs(m.name())).collect();
+    let most_runs = runs.iter().map(Vec::len).max().unwrap_or(0);
+    let mut assigned: Vec<Option<usize>> = vec![None; members.len()];
+    let mut groups: Vec<Group> = Vec::new();
+    for pass in 0..most_runs {
+        let buckets = bucket(&members, &keys, &runs, &assigned, pass);
+        for ((name, _), entries) in buckets {
+            if let Some((order, stride)) = check(&members, entries) {
+                for &member in &order {
+                    assigned[member] = Some(groups.len());
+                }
+                groups.push(Group {
+                    name,
+                    members: order,
+                    stride,
+                });
+            }
+        }
+    }
+    if groups.is_empty() {
+        return members;
+    }
+    assemble(members, &assigned, groups)
+}
+
+/// Ungrouped candidates keyed by (pattern, content), with their index
+/// (`None` when the run is not a valid index spelling), for digit run
+/// `pass` counted from the end.
+fn bucket<'k, T: Member>(
+    members: &[T],
+    keys: &'k [Option<String>],
+    runs: &[Vec<(usize, usize)>],
+    assigned: &[Option<usize>],
+    pass: usize,
+) -> BTreeMap<(String, &'k str), Vec<(usize, Option<u32>)>> {
+    let mut buckets: BTreeMap<(String, &str), Vec<(usize, Option<u32>)>> = BTreeMap::new();
+    for (position, member) in members.iter().enumerate() {
+        let (Some(key), None) = (&keys[position], assigned[position]) else {
+            continue;
+        };
+        let member_runs = &runs[position];
+        let Some(&(start, end)) = member_runs
+            .len()
+            .checked_sub(pass + 1)
+            .and_then(|i| member_runs.get(i))
+        else {
+            continue;
+        };
+        let name = member.name();
+        let pattern = format!("{}%s{}", &name[..start], &name[end..]);
+        buckets
+            .entry((pattern, key.as_str()))
+            .or_default()
+            .push((position, parse_index(&name[start..end])));
+    }
+    buckets
+}
+
+/// Byte ranges of the maximal ASCII digit runs in `name`, in order.
+fn digit_runs(name: &str) -> Vec<(usize, usize)> {
+    // Names already holding a placeholder are arrays in spirit; leave them.
+    if name.contains('%') {
+        return Vec::new();
+    }
+    let bytes = name.as_bytes();
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (i, byte) in bytes.iter().enumerate() {
+        match (byte.is_ascii_digit(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push((s, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        runs.push((s, bytes.len()));
+    }
+    runs
+}
+
+/// The index a digit run spells; `None` for leading zeros (`01`), which
+/// suggest a naming scheme other than `0..n`, or for overflow.
+fn parse_index(digits: &str) -> Option<u32> {
+    if digits.len() > 1 && digits.starts_with('0') {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The members of a bucket in index order and the array stride, if the
+/// bucket is exactly `0..n` (`n >= 2`) at a constant, non-overlapping stride.
+fn check<T: Member>(
+    members: &[T],
+    entries: Vec<(usize, Option<u32>)>,
+) -> Option<(Vec<usize>, u64)> {
+    if entries.len() < 2 {
+        return None;
+    }
+    let mut indexed: Vec<(u32, usize)> = entries
+        .into_iter()
+        .map(|(member, index)| index.map(|i| (i, member)))
+        .collect::<Option<_>>()?;
+    indexed.sort_unstable();
+    let in_order = indexed
+        .iter()
+        .enumerate()
+        .all(|(expected, &(index, _))| usize::try_from(index).is_ok_and(|i| i == expected));
+    if !in_order {
+        return None;
+    }
+    let order: Vec<usize> = indexed.into_iter().map(|(_, member)| member).collect();
+    let first = members.get(*order.first()?)?;
+    let start = first.position();
+    let stride = members.get(*order.get(1)?)?.position().checked_sub(start)?;
+    if stride == 0 || stride < first.extent() {
+        return None;
+    }
+    let constant = order.iter().enumerate().all(|(i, &member)| {
+        let expected = u64::try_from(i)
+            .ok()
+            .and_then(|i| i.checked_mul(stride))
+            .and_then(|step| step.checked_add(start));
+        members.get(member).map(Member::position) == expected
+    });
+    constant.then_some((order, stride))
+}
+
+/// Builds the output: each array at the place of its earliest member,
+/// everything ungrouped where it was.
+fn assemble<T: Member>(members: Vec<T>, assigned: &[Option<usize>], groups: Vec<Group>) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = members.into_iter().map(Some).collect();
+    let mut built: Vec<Option<T>> = groups.iter().map(|g| build(&mut slots, g)).collect();
+    let mut out = Vec::with_capacity(slots.len());
+    for (position, slot) in slots.into_iter().enumerate() {
+        match assigned.get(position).copied().flatten() {
+            None => out.extend(slot),
+            Some(group) => {
+                let earliest = groups
+                    .get(group)
+                    .and_then(|g| g.members.iter().min())
+                    .is_some_and(|&m| m == position);
+                if earliest && let Some(array) = built.get_mut(group).and_then(Option::take) {
+                    out.push(array);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Takes a group's members out of `slots` and merges them into one array.
+fn build<T: Member>(slots: &mut [Option<T>], group: &Group) -> Option<T> {
+    let mut taken = group
+        .members
+        .iter()
+        .map(|&m| slots.get_mut(m).and_then(Option::take));
+    let mut array = taken.next().flatten()?;
+    for other in taken.flatten() {
+        array.merge_docs(&other);
+    }
+    let count = u32::try_from(group.members.len()).ok()?;
+    array.make_array(
+        group.name.clone(),
+        Dim {
+            count,
+            stride: group.stride,
+            index_names: Vec::new(),
+        },
+    );
+    Some(array)
+}
+
+/// `target` unless it differs from `other`: a description shared by all
+/// members describes the array; one that differs would describe element 0.
+fn merge_text(target: &mut Option<String>, other: &Option<String>) {
+    if target != other {
+        *target = None;
+    }
+}
+
+/// Clears what the content key must ignore in a field: descriptions,
+/// locations and value-set names (only a type name; merged like docs).
+fn normalize_field(field: &mut Field) {
+    field.description = None;
+    field.location = None;
+    for set in &mut field.enums {
+        set.name = None;
+        for value in &mut set.values {
+            value.description = None;
+        }
+    }
+}
+
+/// As [`normalize_field`] for a register's own docs and all its fields.
+fn normalize_register(register: &mut Register) {
+    register.description = None;
+    register.location = None;
+    register.fields.iter_mut().for_each(normalize_field);
+}
+
+/// As [`normalize_field`] for a cluster's own docs and everything inside.
+fn normalize_cluster(cluster: &mut Cluster) {
+    cluster.description = None;
+    cluster.location = None;
+    cluster.items.iter_mut().for_each(|item| match item {
+        Item::Register(register) => normalize_register(register),
+        Item::Cluster(inner) => normalize_cluster(inner),
+    });
+}
+
+fn merge_enums(target: &mut [EnumeratedValues], other: &[EnumeratedValues]) {
+    for (set, other_set) in target.iter_mut().zip(other) {
+        merge_text(&mut set.name, &other_set.name);
+        for (value, other_value) in set.values.iter_mut().zip(&other_set.values) {
+            merge_text(&mut value.description, &other_value.description);
+        }
+    }
+}
+
+impl Member for Field {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn content_key(&self) -> Option<String> {
+        if self.dim.is_some() {
+            return None;
+        }
+        let mut copy = self.clone();
+        copy.name.clear();
+        copy.lsb = 0;
+        normalize_field(&mut copy);
+        Some(format!("{copy:?}"))
+    }
+
+    fn position(&self) -> u64 {
+        u64::from(self.lsb)
+    }
+
+    fn extent(&self) -> u64 {
+        u64::from(self.width)
+    }
+
+    fn merge_docs(&mut self, other: &Self) {
+        merge_text(&mut self.description, &other.description);
+        merge_enums(&mut self.enums, &other.enums);
+    }
+
+    fn make_array(&mut self, name: String, dim: Dim) {
+        self.name = name;
+        self.dim = Some(dim);
+    }
+}
+
+impl Member for Item {
+    fn name(&self) -> &str {
+        match self {
+            Item::Register(register) => &register.name,
+            Item::Cluster(cluster) => &cluster.name,
+        }
+    }
+
+    fn content_key(&self) -> Option<String> {
+        match self {
+            Item::Register(register) => {
+                let alternate =
+                    register.alternate_group.is_some() || register.alternate_register.is_some();
+                if register.dim.is_some() || alternate {
+                    return None;
+                }
+                let mut copy = register.clone();
+                copy.name.clear();
+                copy.offset = 0;
+                normalize_register(&mut copy);
+                Some(format!("R{copy:?}"))
+            }
+            Item::Cluster(cluster) => {
+                if cluster.dim.is_some() {
+                    return None;
+                }
+                let mut copy = cluster.clone();
+                copy.name.clear();
+                copy.offset = 0;
+                normalize_cluster(&mut copy);
+                Some(format!("C{copy:?}"))
+            }
+        }
+    }
+
+    fn position(&self) -> u64 {
+        match self {
+            Item::Register(register) => register.offset,
+            Item::Cluster(cluster) => cluster.offset,
+        }
+    }
+
+    fn extent(&self) -> u64 {
+        item_end(self).saturating_sub(self.position()).max(1)
+    }
+
+    fn merge_docs(&mut self, other: &Self) {
+        match (self, other) {
+            (Item::Register(register), Item::Register(other)) => merge_register(register, other),
+            (Item::Cluster(cluster), Item::Cluster(other)) => {
+                merge_text(&mut cluster.description, &other.description);
+                for (item, other_item) in cluster.items.iter_mut().zip(&other.items) {
+                    item.merge_docs(other_item);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn make_array(&mut self, name: String, dim: Dim) {
+        match self {
+            Item::Register(register) => {
+                register.name = name;
+                register.dim = Some(dim);
+            }
+            Item::Cluster(cluster) => {
+                cluster.name = name;
+                cluster.dim = Some(dim);
+            }
+        }
+    }
+}
+
+fn merge_register(register: &mut Register, other: &Register) {
+    merge_text(&mut register.description, &other.description);
+    for (field, other_field) in register.fields.iter_mut().zip(&other.fields) {
+        field.merge_docs(other_field);
+    }
+}
+
+/// One past the last byte an item (all its elements) can touch, counted
+/// from its parent's start. Register widths round up to a power-of-two
+/// number of bytes, as the emitter's integer types do, so the bound is never
+/// too small.
+fn item_end(item: &Item) -> u64 {
+    let (start, dim, span) = match item {
+        Item::Register(register) => {
+            let bytes = u64::from(register.size.div_ceil(8).max(1)).next_power_of_two();
+            (register.offset, register.dim.as_ref(), bytes)
+        }
+        Item::Cluster(cluster) => {
+            let span = cluster.items.iter().map(item_end).max().unwrap_or(0);
+            (cluster.offset, cluster.dim.as_ref(), span)
+        }
+    };
+    let repeat = dim.map_or(0, |d| {
+        u64::from(d.count.max(1) - 1).saturating_mul(d.stride)
+    });
+    start.saturating_add(repeat).saturating_add(span)
 }
