@@ -60,6 +60,7 @@ pub struct Builder {
     only: Vec<String>,
     output: Option<PathBuf>,
     out_dir: Option<PathBuf>,
+    options: crate::Options,
 }
 
 /// What [`Builder::generate`] produced.
@@ -80,7 +81,22 @@ impl Builder {
             only: Vec::new(),
             output: None,
             out_dir: None,
+            options: crate::Options::default(),
         }
+    }
+
+    /// Turns sharing of identical blocks, clusters, fieldsets and enums on
+    /// or off (on by default); see [`crate::Options::share_types`].
+    pub fn share_types(mut self, share: bool) -> Self {
+        self.options.share_types = share;
+        self
+    }
+
+    /// Turns array inference on or off (on by default); see
+    /// [`crate::Options::infer_arrays`].
+    pub fn infer_arrays(mut self, infer: bool) -> Self {
+        self.options.infer_arrays = infer;
+        self
     }
 
     /// Keeps only these peripherals (case-insensitive), plus those they derive
@@ -131,7 +147,8 @@ impl Builder {
         }
         let device = crate::select::only(loaded.device, &self.only).map_err(generate_error)?;
         let input_name = self.input.to_string_lossy().replace('\\', "/");
-        let code = crate::generate(&device, &input_name).map_err(generate_error)?;
+        let code =
+            crate::generate_with(&device, &input_name, self.options).map_err(generate_error)?;
         let unchanged = std::fs::read(&path).is_ok_and(|bytes| bytes == code.as_bytes());
         if !unchanged {
             std::fs::write(&path, code).map_err(|source| Error::Write {

@@ -5,6 +5,7 @@
 //! cargo xtask codegen INPUT -o OUT.rs [--only A,B]      one module file
 //! cargo xtask codegen INPUT --crate DIR [--only A,B]    a standalone crate
 //! cargo xtask codegen INPUT --emit-yaml OUT.yaml         the model as YAML
+//!     [--no-share] [--no-arrays]                        turn sharing / array inference off
 //! cargo xtask codegen                                   rewrite every file in codegen.toml
 //! cargo xtask codegen --check                           fail naming each stale file
 //! ```
@@ -40,6 +41,14 @@ pub struct Args {
     /// those they derive from.
     #[arg(long, value_name = "A,B", value_delimiter = ',', requires = "input")]
     only: Vec<String>,
+    /// Emit every block, cluster, fieldset and enum where it is declared,
+    /// even when an identical one exists (shows what sharing saves).
+    #[arg(long, requires = "input")]
+    no_share: bool,
+    /// Keep numbered registers, clusters and fields as written instead of
+    /// turning them into arrays.
+    #[arg(long, requires = "input")]
+    no_arrays: bool,
     /// Regenerate the files in `codegen.toml` in memory and fail naming each
     /// one that is stale.
     #[arg(long, conflicts_with = "input")]
@@ -61,10 +70,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         write_file(output, &yaml)?;
         eprintln!("wrote {}", output.display());
     } else if let Some(output) = &args.output {
-        write_file(output, &generate(&device, input)?)?;
+        write_file(output, &generate(&device, input, &args)?)?;
         eprintln!("wrote {}", output.display());
     } else if let Some(directory) = &args.crate_dir {
-        write_crate(directory, input, &generate(&device, input)?)?;
+        write_crate(directory, input, &generate(&device, input, &args)?)?;
         eprintln!(
             "wrote crate `{}` in {}",
             crate_name(input),
@@ -81,8 +90,13 @@ fn load(input: &Path, only: &[String]) -> anyhow::Result<mmreg_codegen::Device> 
     mmreg_codegen::select::only(loaded.device, only).or_else(|error| report(input, error))
 }
 
-fn generate(device: &mmreg_codegen::Device, input: &Path) -> anyhow::Result<String> {
-    mmreg_codegen::generate(device, &input_name(input)).or_else(|error| report(input, error))
+fn generate(device: &mmreg_codegen::Device, input: &Path, args: &Args) -> anyhow::Result<String> {
+    let options = mmreg_codegen::Options {
+        share_types: !args.no_share,
+        infer_arrays: !args.no_arrays,
+    };
+    mmreg_codegen::generate_with(device, &input_name(input), options)
+        .or_else(|error| report(input, error))
 }
 
 /// Turns a library error into the job's failure; invalid input prints every

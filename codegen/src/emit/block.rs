@@ -291,6 +291,63 @@ fn dim_of(dim: Option<&crate::ir::Dim>) -> (u64, u64) {
         .unwrap_or((1, 0))
 }
 
+/// The block type of `cluster` in the current module and the path of its
+/// `BlockMeta`: a new type, or the type of an identical cluster emitted
+/// before (re-exported under this cluster's name when it lives in another
+/// module).
+fn cluster_type(
+    context: &mut ModuleContext<'_>,
+    cluster: &Cluster,
+    inner_size: u64,
+) -> Result<(String, TokenStream), crate::Error> {
+    let key = share::items_key(&cluster.items, inner_size);
+    if let Some(owner) = context.shared.cluster(&key).cloned() {
+        let owner_meta = names::ident(&meta_name(&owner.name));
+        if owner.module == context.module {
+            return Ok((owner.name, quote!(#owner_meta)));
+        }
+        let type_name = context.types.claim(&names::camel(&cluster.name));
+        context.cluster_types.push(type_name.clone());
+        let module = names::ident(&owner.module);
+        let owner_type = names::ident(&owner.name);
+        let local = names::ident(&type_name);
+        context.blocks.push(if owner.name == type_name {
+            quote! { pub use super::#module::#owner_type; }
+        } else {
+            quote! { pub use super::#module::#owner_type as #local; }
+        });
+        return Ok((type_name, quote!(super::#module::#owner_meta)));
+    }
+    let type_name = context.types.claim(&names::camel(&cluster.name));
+    context.cluster_types.push(type_name.clone());
+    let text = description_or(cluster.description.as_deref(), || {
+        format!("The `{}` cluster.", cluster.name)
+    });
+    let meta_ident = names::ident(&meta_name(&type_name));
+    emit_block(
+        context,
+        &type_name,
+        &names::strip_placeholder(&cluster.name),
+        &cluster.items,
+        inner_size,
+        &text,
+        &meta_ident,
+    )?;
+    context.shared.add_cluster(
+        key,
+        Owner {
+            module: context.module.clone(),
+            name: type_name.clone(),
+        },
+    );
+    Ok((type_name, quote!(#meta_ident)))
+}
+
+/// The name of the `BlockMeta` constant of cluster type `type_name`.
+fn meta_name(type_name: &str) -> String {
+    format!("{}_META", names::screaming(type_name))
+}
+
 /// `base + index * stride` without `+ 0` or `* 1`.
 fn offset_expression(start: TokenStream, offset: u64, stride: Option<u64>) -> TokenStream {
     let offset_literal = hex(offset);
@@ -598,26 +655,12 @@ fn emit_cluster(
             cluster.name, cluster.offset
         )));
     }
-    let type_name = context.types.claim(&names::camel(&cluster.name));
-    context.cluster_types.push(type_name.clone());
-    let text = description_or(cluster.description.as_deref(), || {
-        format!("The `{}` cluster.", cluster.name)
-    });
-    let meta_ident = names::ident(&format!("{}_META", names::screaming(&type_name)));
-    emit_block(
-        context,
-        &type_name,
-        &names::strip_placeholder(&cluster.name),
-        &cluster.items,
-        inner_size,
-        &text,
-        &meta_ident,
-    )?;
+    let (type_name, meta_path) = cluster_type(context, cluster, inner_size)?;
     let cluster_meta = super::meta::cluster(
         &cluster.name,
         cluster.offset,
         cluster.dim.as_ref(),
-        &meta_ident,
+        &meta_path,
     );
     let type_ident = names::ident(&type_name);
     let accessor = accessor_names.claim(&names::snake(&cluster.name));

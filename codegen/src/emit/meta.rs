@@ -127,7 +127,7 @@ pub fn cluster(
     name: &str,
     offset: u64,
     dim: Option<&Dim>,
-    block_meta: &proc_macro2::Ident,
+    block_meta: &TokenStream,
 ) -> TokenStream {
     let offset = hex(offset);
     let (count, stride) = dim.map(|d| (d.count.max(1), d.stride)).unwrap_or((1, 0));
