@@ -27,8 +27,9 @@
 //! comparison of whole items, and output order follows input order.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
-use crate::ir::{Cluster, Device, Dim, EnumeratedValues, Field, Item, Register};
+use crate::ir::{Cluster, Device, Dim, EnumeratedValue, EnumeratedValues, Field, Item, Register};
 
 /// The device with numbered runs of identical items turned into arrays.
 pub fn infer(device: &Device) -> Device {
@@ -85,8 +86,13 @@ struct Group {
 /// Replaces every valid numbered group in `members` by one array, keeping
 /// the rest (and the order) as it was.
 fn group<T: Member>(members: Vec<T>) -> Vec<T> {
-    let keys: Vec<Option<String>> = members.iter().map(Member::content_key).collect();
     let runs: Vec<Vec<(usize, usize)>> = members.iter().map(|m| digit_runs(m.name())).collect();
+    // Keys cost the most; a name without digits never needs one.
+    let keys: Vec<Option<String>> = members
+        .iter()
+        .zip(&runs)
+        .map(|(m, r)| if r.is_empty() { None } else { m.content_key() })
+        .collect();
     let most_runs = runs.iter().map(Vec::len).max().unwrap_or(0);
     let mut assigned: Vec<Option<usize>> = vec![None; members.len()];
     let mut groups: Vec<Group> = Vec::new();
@@ -111,6 +117,10 @@ fn group<T: Member>(members: Vec<T>) -> Vec<T> {
     assemble(members, &assigned, groups)
 }
 
+/// Candidates by (pattern, content key), each with its member position and
+/// index.
+type Buckets<'k> = BTreeMap<(String, &'k str), Vec<(usize, Option<u32>)>>;
+
 /// Ungrouped candidates keyed by (pattern, content), with their index
 /// (`None` when the run is not a valid index spelling), for digit run
 /// `pass` counted from the end.
@@ -120,8 +130,8 @@ fn bucket<'k, T: Member>(
     runs: &[Vec<(usize, usize)>],
     assigned: &[Option<usize>],
     pass: usize,
-) -> BTreeMap<(String, &'k str), Vec<(usize, Option<u32>)>> {
-    let mut buckets: BTreeMap<(String, &str), Vec<(usize, Option<u32>)>> = BTreeMap::new();
+) -> Buckets<'k> {
+    let mut buckets = Buckets::new();
     for (position, member) in members.iter().enumerate() {
         let (Some(key), None) = (&keys[position], assigned[position]) else {
             continue;
@@ -269,34 +279,98 @@ fn merge_text(target: &mut Option<String>, other: &Option<String>) {
     }
 }
 
-/// Clears what the content key must ignore in a field: descriptions,
-/// locations and value-set names (only a type name; merged like docs).
-fn normalize_field(field: &mut Field) {
-    field.description = None;
-    field.location = None;
-    for set in &mut field.enums {
-        set.name = None;
-        for value in &mut set.values {
-            value.description = None;
+/// Appends a field's content key: everything but name, lsb, descriptions,
+/// location and value-set names (only a type name; merged like docs).
+/// Destructuring without `..` makes a new IR property a compile error here,
+/// so the key cannot silently ignore it.
+fn field_key(field: &Field, out: &mut String) {
+    let Field {
+        name: _,
+        description: _,
+        lsb: _,
+        width,
+        access,
+        write_action,
+        read_action,
+        write_constraint,
+        enums,
+        dim,
+        location: _,
+    } = field;
+    let _ = write!(
+        out,
+        "{width}|{access:?}|{write_action:?}|{read_action:?}|{write_constraint:?}|{dim:?}|"
+    );
+    for set in enums {
+        let EnumeratedValues {
+            name: _,
+            usage,
+            values,
+        } = set;
+        let _ = write!(out, "{usage:?}[");
+        for value in values {
+            let EnumeratedValue {
+                name,
+                description: _,
+                value,
+            } = value;
+            let _ = write!(out, "{name:?}={value:?},");
+        }
+        out.push(']');
+    }
+    out.push(';');
+}
+
+/// Appends a register's content key: as [`field_key`], with every field's
+/// name and lsb included.
+fn register_key(register: &Register, out: &mut String) {
+    let Register {
+        name: _,
+        description: _,
+        offset: _,
+        size,
+        access,
+        reset_value,
+        reset_mask,
+        dim,
+        read_action,
+        alternate_register,
+        alternate_group,
+        fields,
+        location: _,
+    } = register;
+    let _ = write!(
+        out,
+        "R{size}|{access:?}|{reset_value:#x}|{reset_mask:#x}|{dim:?}|{read_action:?}|\
+         {alternate_register:?}|{alternate_group:?}{{"
+    );
+    for field in fields {
+        let _ = write!(out, "{:?}@{}:", field.name, field.lsb);
+        field_key(field, out);
+    }
+    out.push('}');
+}
+
+/// Appends a cluster's content key: every item inside with its name and
+/// offset.
+fn cluster_key(cluster: &Cluster, out: &mut String) {
+    let Cluster {
+        name: _,
+        description: _,
+        offset: _,
+        dim,
+        items,
+        location: _,
+    } = cluster;
+    let _ = write!(out, "C{dim:?}{{");
+    for item in items {
+        let _ = write!(out, "{:?}@{}:", item.name(), item.position());
+        match item {
+            Item::Register(register) => register_key(register, out),
+            Item::Cluster(inner) => cluster_key(inner, out),
         }
     }
-}
-
-/// As [`normalize_field`] for a register's own docs and all its fields.
-fn normalize_register(register: &mut Register) {
-    register.description = None;
-    register.location = None;
-    register.fields.iter_mut().for_each(normalize_field);
-}
-
-/// As [`normalize_field`] for a cluster's own docs and everything inside.
-fn normalize_cluster(cluster: &mut Cluster) {
-    cluster.description = None;
-    cluster.location = None;
-    cluster.items.iter_mut().for_each(|item| match item {
-        Item::Register(register) => normalize_register(register),
-        Item::Cluster(inner) => normalize_cluster(inner),
-    });
+    out.push('}');
 }
 
 fn merge_enums(target: &mut [EnumeratedValues], other: &[EnumeratedValues]) {
@@ -317,11 +391,9 @@ impl Member for Field {
         if self.dim.is_some() {
             return None;
         }
-        let mut copy = self.clone();
-        copy.name.clear();
-        copy.lsb = 0;
-        normalize_field(&mut copy);
-        Some(format!("{copy:?}"))
+        let mut key = String::new();
+        field_key(self, &mut key);
+        Some(key)
     }
 
     fn position(&self) -> u64 {
@@ -359,21 +431,17 @@ impl Member for Item {
                 if register.dim.is_some() || alternate {
                     return None;
                 }
-                let mut copy = register.clone();
-                copy.name.clear();
-                copy.offset = 0;
-                normalize_register(&mut copy);
-                Some(format!("R{copy:?}"))
+                let mut key = String::new();
+                register_key(register, &mut key);
+                Some(key)
             }
             Item::Cluster(cluster) => {
                 if cluster.dim.is_some() {
                     return None;
                 }
-                let mut copy = cluster.clone();
-                copy.name.clear();
-                copy.offset = 0;
-                normalize_cluster(&mut copy);
-                Some(format!("C{copy:?}"))
+                let mut key = String::new();
+                cluster_key(cluster, &mut key);
+                Some(key)
             }
         }
     }
