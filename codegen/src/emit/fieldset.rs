@@ -1,6 +1,7 @@
 //! Fieldsets (`regs`): one `#[repr(transparent)]` value type per register
-//! with a getter and a setter per field, `RegisterValue`, `Default` and a
-//! decoding `Debug`.
+//! with a getter and a setter per field, `RESET`, `FIELDS`, `RegisterValue`,
+//! `Copy`/`Clone`/`PartialEq`/`Eq` and a `Debug` that decodes the fields
+//! from `FIELDS`. There is no `Default`: `RESET` says which value is meant.
 
 use std::fmt::Write;
 
@@ -300,32 +301,27 @@ fn emit_fieldset(
         .map(|plan| super::meta::field(plan.field, plan.array, &plan.values));
     // Raw values are shared between registers of different names and have
     // no fields, so they print only the bits (`debug_fields` does that).
-    // A zero reset value is what `derive(Default)` gives; anything else needs
-    // the hand-written impl.
-    let (derives, default_impl) = if reset_value == 0 {
-        (
-            quote!(#[derive(Copy, Clone, PartialEq, Eq, Default)]),
-            quote!(),
-        )
-    } else {
-        (
-            quote!(#[derive(Copy, Clone, PartialEq, Eq)]),
-            quote! {
-                impl Default for #ident {
-                    #[inline(always)]
-                    fn default() -> Self {
-                        Self::RESET
-                    }
-                }
-            },
-        )
-    };
     let doc_attr = doc(text);
     quote! {
         #doc_attr
         #[repr(transparent)]
-        #derives
+        #[derive(Copy)]
         pub struct #ident(pub #int_tokens);
+        // Written out rather than derived: the derives expand to more items
+        // and checks, which add up over hundreds of fieldsets.
+        impl Clone for #ident {
+            #[inline(always)]
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl PartialEq for #ident {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for #ident {}
         impl #ident {
             /// The value after reset.
             pub const RESET: Self = Self(#reset);
@@ -339,7 +335,6 @@ fn emit_fieldset(
             const WRITE_ONE_ACTION_MASK: #int_tokens = #write_one;
             const WRITE_ZERO_ACTION_MASK: #int_tokens = #write_zero;
         }
-        #default_impl
         impl ::core::fmt::Debug for #ident {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::mmreg::meta::debug_fields(f, #name, u64::from(self.0), Self::FIELDS)

@@ -97,11 +97,10 @@ fn modify_does_not_clear_write_one_to_clear_flags() -> Result<(), BlockError> {
 fn reset_values_and_debug_decode_the_fields() {
     use timer::regs::Status;
     assert_eq!(Status::RESET.0, 0x100);
-    assert_eq!(Status::default(), Status::RESET);
     assert_eq!(Status::RESET.prescale(), 1);
     assert_eq!(
         format!("{:?}", Status::RESET),
-        "Status { err: false, done: false, arm: false, prescale: 1 }"
+        "Status { ERR: false, DONE: false, ARM: false, PRESCALE: 1 }"
     );
     assert_eq!(timer::regs::Id::RESET.0, 0x1234_5678);
     assert_eq!(format!("{:?}", timer::regs::Id::RESET), "0x12345678");
