@@ -158,6 +158,8 @@ impl EnumPlan {
                 let text = &v.ident;
                 quote! { #value => f.write_str(#text), }
             });
+            // Derived (not written out like a fieldset's): only a derived
+            // `PartialEq` lets the value constants be `match` patterns.
             quote! {
                 #doc_attr
                 #[repr(transparent)]

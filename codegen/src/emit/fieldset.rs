@@ -302,26 +302,15 @@ fn emit_fieldset(
     // Raw values are shared between registers of different names and have
     // no fields, so they print only the bits (`debug_fields` does that).
     let doc_attr = doc(text);
+    // Written out (see `newtype_impls`); unlike enum values, fieldset
+    // constants are not meant as `match` patterns.
+    let value_impls = super::newtype_impls(&ident);
     quote! {
         #doc_attr
         #[repr(transparent)]
         #[derive(Copy)]
         pub struct #ident(pub #int_tokens);
-        // Written out rather than derived: the derives expand to more items
-        // and checks, which add up over hundreds of fieldsets.
-        impl Clone for #ident {
-            #[inline(always)]
-            fn clone(&self) -> Self {
-                *self
-            }
-        }
-        impl PartialEq for #ident {
-            #[inline(always)]
-            fn eq(&self, other: &Self) -> bool {
-                self.0 == other.0
-            }
-        }
-        impl Eq for #ident {}
+        #value_impls
         impl #ident {
             /// The value after reset.
             pub const RESET: Self = Self(#reset);

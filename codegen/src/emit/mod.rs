@@ -147,6 +147,27 @@ impl IntType {
     }
 }
 
+/// `Clone`, `PartialEq` and `Eq` of a one-integer newtype (which derives
+/// `Copy`). Written out rather than derived: the derives expand to more items
+/// and checks, which add up over hundreds of fieldsets.
+pub fn newtype_impls(ident: &proc_macro2::Ident) -> TokenStream {
+    quote! {
+        impl Clone for #ident {
+            #[inline(always)]
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl PartialEq for #ident {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for #ident {}
+    }
+}
+
 /// A hexadecimal integer literal without suffix, digits grouped by four.
 pub fn hex(value: u64) -> Literal {
     hex_suffixed(value, "")
