@@ -12,7 +12,8 @@
 //! Figures: 1 generation time and memory (mmreg, svd2rust 0.37.1, svd2pac
 //! 0.8.0); 2 `cargo check` / `build --release` / `doc` of the generated
 //! crates; 3 access overhead (divan) and the instruction check; 4 the cost of
-//! generating in `build.rs`. The peers are installed with `cargo install
+//! generating in `build.rs`; 5 generated lines with sharing and array
+//! inference off and on. The peers are installed with `cargo install
 //! --locked` under `target/bench-tools/`; work files go to `target/bench/`.
 
 mod access;
@@ -22,6 +23,7 @@ mod crates;
 mod generation;
 mod measure;
 mod peers;
+mod sharing;
 
 use std::path::PathBuf;
 
@@ -40,7 +42,8 @@ pub struct Args {
     /// Only run the instruction-level check (what CI runs).
     #[arg(long, conflicts_with_all = ["quick", "figures"])]
     asm_check: bool,
-    /// Only these figures (1 generation, 2 generated code, 3 access, 4 build.rs).
+    /// Only these figures (1 generation, 2 generated code, 3 access, 4
+    /// build.rs, 5 sharing).
     #[arg(long, value_delimiter = ',', value_name = "N,M")]
     figures: Vec<u8>,
     /// Runs of each generation and `build.rs` measurement (the median is
@@ -124,7 +127,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         if args.quick {
             vec![1, 2, 3]
         } else {
-            vec![1, 2, 3, 4]
+            vec![1, 2, 3, 4, 5]
         }
     } else {
         args.figures.clone()
@@ -184,7 +187,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
             (3, _) => access::run(args.quick, &mut report)?,
             (4, _) => build_script::run(args.runs, &mut report)?,
-            _ => anyhow::bail!("no figure {figure} (figures are 1 to 4)"),
+            (5, _) => sharing::run(&corpus, &mut report)?,
+            _ => anyhow::bail!("no figure {figure} (figures are 1 to 5)"),
         }
         // Written after each figure, so a long run that stops keeps what it has.
         if let Some(output) = &args.output {
