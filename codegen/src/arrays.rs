@@ -99,6 +99,9 @@ fn group<T: Member>(members: Vec<T>) -> Vec<T> {
     for pass in 0..most_runs {
         let buckets = bucket(&members, &keys, &runs, &assigned, pass);
         for ((name, _), entries) in buckets {
+            if looks_like_trait_method(&name) {
+                continue;
+            }
             if let Some((order, stride)) = check(&members, entries) {
                 for &member in &order {
                     assigned[member] = Some(groups.len());
@@ -152,6 +155,25 @@ fn bucket<'k, T: Member>(
             .push((position, parse_index(&name[start..end])));
     }
     buckets
+}
+
+/// Method names clippy's `should_implement_trait` flags when they take
+/// `&self` (or `&mut self`) and one argument, as an indexed accessor does.
+const TRAIT_METHODS: &[&str] = &[
+    "cmp",
+    "eq",
+    "hash",
+    "index",
+    "index_mut",
+    "ne",
+    "partial_cmp",
+];
+
+/// Whether an array named `pattern` would get an accessor that clippy takes
+/// for a trait method (`CMP%s` -> `cmp(&self, index)`). The numbered names
+/// (`cmp0`) are safe, so such a group stays as written.
+fn looks_like_trait_method(pattern: &str) -> bool {
+    TRAIT_METHODS.contains(&crate::emit::names::snake(pattern).as_str())
 }
 
 /// Byte ranges of the maximal ASCII digit runs in `name`, in order.
