@@ -32,7 +32,7 @@ pub struct ModuleContext<'s> {
     pub regs_items: Vec<TokenStream>,
     /// Items of `vals`.
     pub vals_items: Vec<TokenStream>,
-    /// Enums this module already names, by content key.
+    /// Enums this module already names, by wanted name and content key.
     local_enums: HashMap<String, String>,
     /// Block type names in the module.
     types: Namespace,
@@ -44,44 +44,60 @@ pub struct ModuleContext<'s> {
 
 impl ModuleContext<'_> {
     /// The path (from inside `regs`) of the enum for `plan`, emitting it or a
-    /// re-export into this module's `vals` first if needed.
+    /// re-export into this module's `vals` first if needed. The enum is
+    /// always reachable under the field's own name (`name`): an identical
+    /// enum emitted for another field is re-exported under it.
     pub fn enum_type(&mut self, plan: &EnumPlan, name: &str, field: &Field) -> TokenStream {
         let key = enum_key(plan);
-        let known = self.local_enums.get(&key).filter(|_| self.shared.enabled());
-        let local = if let Some(local) = known {
-            local.clone()
-        } else {
-            let local = self.vals_names.claim(&names::camel(name));
-            match self.shared.enumeration(&key).cloned() {
-                Some(owner) => {
-                    let module = names::ident(&owner.module);
-                    let owner_ident = names::ident(&owner.name);
-                    let local_ident = names::ident(&local);
-                    self.vals_items.push(if owner.name == local {
-                        quote! { pub use super::super::#module::vals::#owner_ident; }
-                    } else {
-                        quote! { pub use super::super::#module::vals::#owner_ident as #local_ident; }
-                    });
-                }
-                None => {
-                    let text = description_or(field.description.as_deref(), || {
-                        format!("Values of `{}`.", names::strip_placeholder(&field.name))
-                    });
-                    self.vals_items.push(plan.emit(&local, &text));
-                    self.shared.add_enum(
-                        key.clone(),
-                        Owner {
-                            module: self.module.clone(),
-                            name: local.clone(),
-                        },
-                    );
-                }
+        let wanted = names::camel(name);
+        let named_key = format!("{wanted}|{key}");
+        let known = self
+            .local_enums
+            .get(&named_key)
+            .filter(|_| self.shared.enabled());
+        let local = match known {
+            Some(local) => local.clone(),
+            None => {
+                let local = self.vals_names.claim(&wanted);
+                self.define_enum(plan, key, &local, field);
+                self.local_enums.insert(named_key, local.clone());
+                local
             }
-            self.local_enums.insert(key, local.clone());
-            local
         };
         let ident = names::ident(&local);
         quote!(super::vals::#ident)
+    }
+
+    /// Emits the enum for `plan` as `local` in `vals`: a re-export when an
+    /// identical one exists, else the type itself.
+    fn define_enum(&mut self, plan: &EnumPlan, key: String, local: &str, field: &Field) {
+        let local_ident = names::ident(local);
+        if let Some(owner) = self.shared.enumeration(&key) {
+            let owner_ident = names::ident(&owner.name);
+            let item = if owner.module == self.module {
+                quote! { pub use self::#owner_ident as #local_ident; }
+            } else {
+                let module = names::ident(&owner.module);
+                if owner.name == local {
+                    quote! { pub use super::super::#module::vals::#owner_ident; }
+                } else {
+                    quote! { pub use super::super::#module::vals::#owner_ident as #local_ident; }
+                }
+            };
+            self.vals_items.push(item);
+            return;
+        }
+        let text = description_or(field.description.as_deref(), || {
+            format!("Values of `{}`.", names::strip_placeholder(&field.name))
+        });
+        self.vals_items.push(plan.emit(local, &text));
+        self.shared.add_enum(
+            key,
+            Owner {
+                module: self.module.clone(),
+                name: local.to_string(),
+            },
+        );
     }
 }
 
