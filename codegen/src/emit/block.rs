@@ -15,6 +15,26 @@ use super::share::{self, BlockOwner, Owner, Shared};
 use super::{clean_text, description_or, doc, hex, number};
 use crate::ir::{Access, Cluster, Field, Item, Peripheral, ReadAction, Register};
 
+/// The runtime's names a peripheral module imports (so accessor signatures
+/// stay on one line); block types must not take them.
+const IMPORTED: &[&str] = &[
+    "Reg",
+    "ReadOnly",
+    "ReadOnlySideEffect",
+    "ReadWrite",
+    "ReadWriteSideEffect",
+    "WriteOnly",
+];
+
+/// A namespace for a peripheral module's block types.
+fn block_types() -> Namespace {
+    let mut types = Namespace::new(Case::Camel, names::RESERVED_TYPES);
+    for name in IMPORTED {
+        types.claim(name);
+    }
+    types
+}
+
 /// Accessor names the block impl uses itself.
 const RESERVED_ACCESSORS: &[&str] = &["new", "at", "clone", "handle", "io", "base"];
 
@@ -40,6 +60,8 @@ pub struct ModuleContext<'s> {
     cluster_types: Vec<String>,
     /// Block items (struct, impl, asserts), in order.
     blocks: Vec<TokenStream>,
+    /// Names from [`IMPORTED`] the blocks use.
+    imported: std::collections::BTreeSet<&'static str>,
 }
 
 impl ModuleContext<'_> {
@@ -123,7 +145,7 @@ pub fn emit_peripheral(
     };
     let key = share::block_key(peripheral, size);
     if let Some(owner) = shared.block(&key) {
-        let mut types = Namespace::new(Case::Camel, names::RESERVED_TYPES);
+        let mut types = block_types();
         for name in &owner.cluster_types {
             types.claim(name);
         }
@@ -176,7 +198,8 @@ pub fn emit_peripheral(
         regs_items: Vec::new(),
         vals_items: Vec::new(),
         local_enums: HashMap::new(),
-        types: Namespace::new(Case::Camel, names::RESERVED_TYPES),
+        types: block_types(),
+        imported: std::collections::BTreeSet::new(),
         cluster_types: Vec::new(),
         blocks: Vec::new(),
     };
@@ -200,6 +223,7 @@ pub fn emit_peripheral(
         vals_items,
         cluster_types,
         blocks,
+        imported,
         ..
     } = context;
     shared.add_block(
@@ -214,7 +238,12 @@ pub fn emit_peripheral(
     );
     // Each piece is parsed on its own and the modules are assembled as syntax
     // trees: one huge token stream would be copied at every nesting level.
-    let mut items = parse_items(constants)?;
+    let mut items = Vec::new();
+    if !imported.is_empty() {
+        let imported = imported.iter().map(|name| names::ident(name));
+        items.extend(parse_items(quote! { use ::mmreg::{#(#imported),*}; })?);
+    }
+    items.extend(parse_items(constants)?);
     for block in blocks {
         items.extend(parse_items(block)?);
     }
@@ -450,14 +479,15 @@ fn emit_block(
                 let accessor_ident = names::ident(&accessor);
                 let side_effects = side_effects(register);
                 let marker = match (register.access, side_effects.is_empty()) {
-                    (Access::ReadOnly, true) => quote!(ReadOnly),
-                    (Access::ReadOnly, false) => quote!(ReadOnlySideEffect),
-                    (Access::WriteOnly | Access::WriteOnce, _) => quote!(WriteOnly),
-                    (Access::ReadWrite | Access::ReadWriteOnce, true) => quote!(ReadWrite),
-                    (Access::ReadWrite | Access::ReadWriteOnce, false) => {
-                        quote!(ReadWriteSideEffect)
-                    }
+                    (Access::ReadOnly, true) => "ReadOnly",
+                    (Access::ReadOnly, false) => "ReadOnlySideEffect",
+                    (Access::WriteOnly | Access::WriteOnce, _) => "WriteOnly",
+                    (Access::ReadWrite | Access::ReadWriteOnce, true) => "ReadWrite",
+                    (Access::ReadWrite | Access::ReadWriteOnce, false) => "ReadWriteSideEffect",
                 };
+                context.imported.insert("Reg");
+                context.imported.insert(marker);
+                let marker = names::ident(marker);
                 let receiver = if side_effects.is_empty() || !register.access.readable() {
                     quote!(&self)
                 } else {
@@ -525,7 +555,7 @@ fn emit_block(
                 accessors.push(quote! {
                     #doc_attr
                     #[inline(always)]
-                    pub fn #accessor_ident(#receiver #index_parameter) -> ::mmreg::Reg<'a, I, regs::#fieldset, ::mmreg::#marker> {
+                    pub fn #accessor_ident(#receiver #index_parameter) -> Reg<'a, I, regs::#fieldset, #marker> {
                         #body
                     }
                 });
@@ -549,8 +579,8 @@ fn emit_block(
         quote! {
             /// A handle to the register at `offset` in this block.
             #[inline(always)]
-            fn handle<V: ::mmreg::RegisterValue, A>(&self, offset: usize) -> ::mmreg::Reg<'a, I, V, A> {
-                unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            fn handle<V: ::mmreg::RegisterValue, A>(&self, offset: usize) -> Reg<'a, I, V, A> {
+                unsafe { Reg::new(self.io, self.base + offset) }
             }
         }
     });
