@@ -586,3 +586,160 @@ fn trait_method_names_stay_numbered() {
     let input = registers_at(&[("CMP0", 0), ("CMP1", 4), ("EQ0", 8), ("EQ1", 12)]);
     assert_eq!(infer(&input), input);
 }
+
+/// Input of the fake-memory test: a field array with gaps, interleaved
+/// field arrays, a register array and a cluster array.
+const FAKE_YAML: &str = "device: fake
+peripherals:
+  - name: P
+    base: 0x0
+    registers:
+      - name: INTR
+        offset: 0x0
+        fields:
+          - { name: GPIO0_LOW, bit: 0 }
+          - { name: GPIO0_HIGH, bit: 1 }
+          - { name: GPIO1_LOW, bit: 2 }
+          - { name: GPIO1_HIGH, bit: 3 }
+          - { name: GPIO2_LOW, bit: 4 }
+          - { name: GPIO2_HIGH, bit: 5 }
+          - { name: GPIO3_LOW, bit: 6 }
+          - { name: GPIO3_HIGH, bit: 7 }
+          - { name: MODE0, lsb: 8, width: 2 }
+          - { name: MODE1, lsb: 11, width: 2 }
+          - { name: MODE2, lsb: 14, width: 2 }
+          - { name: MODE3, lsb: 17, width: 2 }
+      - name: CH0_CTRL
+        offset: 0x10
+        fields: [{ name: EN, bit: 0 }, { name: DIV, bits: \"[7:4]\" }]
+      - name: CH1_CTRL
+        offset: 0x20
+        fields: [{ name: EN, bit: 0 }, { name: DIV, bits: \"[7:4]\" }]
+      - name: CH2_CTRL
+        offset: 0x30
+        fields: [{ name: EN, bit: 0 }, { name: DIV, bits: \"[7:4]\" }]
+      - cluster: SM0
+        offset: 0x100
+        registers:
+          - { name: CLKDIV, offset: 0x0, fields: [{ name: INT, bits: \"[15:8]\" }] }
+          - { name: PINCTRL, offset: 0x8 }
+      - cluster: SM1
+        offset: 0x120
+        registers:
+          - { name: CLKDIV, offset: 0x0, fields: [{ name: INT, bits: \"[15:8]\" }] }
+          - { name: PINCTRL, offset: 0x8 }
+";
+
+/// The program the fake-memory test runs: the same writes through the
+/// numbered accessors (`off`) and the inferred arrays (`on`) leave the same
+/// bytes, and each side's getters read the other's bits back.
+const FAKE_MAIN: &str = r#"#![allow(dead_code)]
+mod off;
+mod on;
+use mmreg::FakeMem;
+
+fn same(a: &FakeMem, b: &FakeMem, size: usize, what: &str) {
+    for offset in (0..size).step_by(4) {
+        assert_eq!(a.peek::<u32>(offset), b.peek::<u32>(offset), "{what}: word {offset:#x}");
+    }
+}
+
+fn main() {
+    assert_eq!(off::p::SIZE, on::p::SIZE);
+    let size = on::p::SIZE;
+    let (a, b) = (FakeMem::new(size), FakeMem::new(size));
+    let old = off::p::P::new(&a).expect("block fits");
+    let new = on::p::P::new(&b).expect("block fits");
+
+    old.intr().write(|v| {
+        v.set_gpio1_high(true);
+        v.set_gpio3_low(true);
+        v.set_mode0(1);
+        v.set_mode2(3);
+        v.set_mode3(2);
+    });
+    new.intr().write(|v| {
+        v.set_gpio_high(1, true);
+        v.set_gpio_low(3, true);
+        v.set_mode(0, 1);
+        v.set_mode(2, 3);
+        v.set_mode(3, 2);
+    });
+    same(&a, &b, size, "INTR");
+    let (o, n) = (old.intr().read(), new.intr().read());
+    assert_eq!([o.gpio0_low(), o.gpio1_low(), o.gpio2_low(), o.gpio3_low()], [0, 1, 2, 3].map(|i| n.gpio_low(i)));
+    assert_eq!([o.gpio0_high(), o.gpio1_high(), o.gpio2_high(), o.gpio3_high()], [0, 1, 2, 3].map(|i| n.gpio_high(i)));
+    assert_eq!([o.mode0(), o.mode1(), o.mode2(), o.mode3()], [1, 0, 3, 2]);
+    assert_eq!([0, 1, 2, 3].map(|i| n.mode(i)), [1, 0, 3, 2]);
+    assert_eq!(on::p::regs::Intr::FIELDS.len(), 3);
+
+    old.ch0_ctrl().write(|v| v.set_en(true));
+    old.ch2_ctrl().write(|v| v.set_div(5));
+    new.ch_ctrl(0).write(|v| v.set_en(true));
+    new.ch_ctrl(2).write(|v| v.set_div(5));
+    same(&a, &b, size, "CH_CTRL");
+    assert_eq!(new.ch_ctrl(2).read().div(), old.ch2_ctrl().read().div());
+    assert_eq!(new.ch_ctrl(1).offset(), old.ch1_ctrl().offset());
+
+    old.sm1().clkdiv().write(|v| v.set_int(0xab));
+    old.sm0().pinctrl().write(|v| v.0 = 0x1234_5678);
+    new.sm(1).clkdiv().write(|v| v.set_int(0xab));
+    new.sm(0).pinctrl().write(|v| v.0 = 0x1234_5678);
+    same(&a, &b, size, "SM");
+    assert_eq!(new.sm(1).pinctrl().offset(), old.sm1().pinctrl().offset());
+    println!("same bits");
+}
+"#;
+
+/// Generated code, not just the IR: a crate holding both generated modules
+/// runs [`FAKE_MAIN`] on `FakeMem` (the runtime is built once per target
+/// directory, which this test keeps).
+#[test]
+fn inferred_arrays_touch_the_same_bits_in_fake_memory() {
+    let device = parse(FAKE_YAML);
+    let code = |infer_arrays| {
+        let options = Options {
+            share_types: true,
+            infer_arrays,
+        };
+        generate_with(&device, "fake.yaml", options).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (off, on) = (code(false), code(true));
+    assert!(on.contains("fn gpio_low(") && on.contains("fn sm("), "{on}");
+    let directory = Path::new(env!("CARGO_TARGET_TMPDIR")).join("arrays-fake");
+    let runtime = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime"))
+        .canonicalize()
+        .expect("runtime crate directory");
+    let manifest = format!(
+        "[package]\nname = \"arrays-fake\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[dependencies]\nmmreg = {{ path = \"{}\" }}\n\n[workspace]\n",
+        runtime.display()
+    );
+    std::fs::create_dir_all(directory.join("src")).expect("crate directory");
+    let lock = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
+    std::fs::copy(lock, directory.join("Cargo.lock")).expect("copy Cargo.lock");
+    for (file, text) in [
+        ("Cargo.toml", manifest.as_str()),
+        ("src/main.rs", FAKE_MAIN),
+        ("src/off.rs", off.as_str()),
+        ("src/on.rs", on.as_str()),
+    ] {
+        std::fs::write(directory.join(file), text).expect("write crate file");
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["run", "--offline", "--quiet"])
+        .current_dir(&directory)
+        .env("CARGO_TARGET_DIR", directory.join("target"))
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTFLAGS")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run cargo");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "same bits");
+}
