@@ -216,7 +216,8 @@ fn check<T: Member>(
     members: &[T],
     entries: Vec<(usize, Option<u32>)>,
 ) -> Option<(Vec<usize>, u64)> {
-    if entries.len() < 2 {
+    // `Dim::count` is a `u32`; checked here so that building cannot fail.
+    if entries.len() < 2 || u32::try_from(entries.len()).is_err() {
         return None;
     }
     let mut indexed: Vec<(u32, usize)> = entries
