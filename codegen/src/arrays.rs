@@ -157,23 +157,11 @@ fn bucket<'k, T: Member>(
     buckets
 }
 
-/// Method names clippy's `should_implement_trait` flags when they take
-/// `&self` (or `&mut self`) and one argument, as an indexed accessor does.
-const TRAIT_METHODS: &[&str] = &[
-    "cmp",
-    "eq",
-    "hash",
-    "index",
-    "index_mut",
-    "ne",
-    "partial_cmp",
-];
-
 /// Whether an array named `pattern` would get an accessor that clippy takes
 /// for a trait method (`CMP%s` -> `cmp(&self, index)`). The numbered names
 /// (`cmp0`) are safe, so such a group stays as written.
 fn looks_like_trait_method(pattern: &str) -> bool {
-    TRAIT_METHODS.contains(&crate::emit::names::snake(pattern).as_str())
+    crate::emit::names::TRAIT_METHODS.contains(&crate::emit::names::snake(pattern).as_str())
 }
 
 /// Byte ranges of the maximal ASCII digit runs in `name`, in order.

@@ -36,7 +36,15 @@ fn block_types() -> Namespace {
 }
 
 /// Accessor names the block impl uses itself.
-const RESERVED_ACCESSORS: &[&str] = &["new", "at", "clone", "handle", "io", "base"];
+const RESERVED_ACCESSORS: &[&str] = &[
+    "new",
+    "at",
+    "from_raw_parts",
+    "clone",
+    "handle",
+    "io",
+    "base",
+];
 
 /// What one peripheral module is being filled with.
 pub struct ModuleContext<'s> {
@@ -452,7 +460,7 @@ fn emit_block(
     let type_ident = names::ident(type_name);
     let mut register_metas = Vec::new();
     let mut cluster_metas = Vec::new();
-    let mut accessor_names = Namespace::new(Case::Underscored, RESERVED_ACCESSORS);
+    let mut accessor_names = Namespace::methods(RESERVED_ACCESSORS);
     let mut constant_names = Namespace::new(Case::Underscored, &["SIZE", "META"]);
     let mut accessors = Vec::new();
     let mut asserts = Vec::new();
@@ -628,6 +636,17 @@ fn emit_block(
                 ::mmreg::check_block(io, #display_name, offset, Self::SIZE, #align_literal)?;
                 Ok(Self { io, base: offset })
             }
+            /// The block at byte `offset` of `io`, unchecked.
+            ///
+            /// # Safety
+            ///
+            /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+            /// `offset`, and `offset` must be aligned for its widest register:
+            /// what [`Self::at`] checks.
+            #[inline(always)]
+            pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+                Self { io, base: offset }
+            }
             /// The memory the block lives in.
             #[inline(always)]
             pub fn io(&self) -> &'a I {
@@ -737,7 +756,7 @@ fn emit_cluster(
                 quote!(, index: usize),
                 quote! {
                     assert!(index < Self::#constant_ident, #message);
-                    #type_ident { io: self.io, base: #base }
+                    unsafe { #type_ident::from_raw_parts(self.io, #base) }
                 },
             )
         }
@@ -750,7 +769,7 @@ fn emit_cluster(
             let base = offset_expression(quote!(self.base), cluster.offset, None);
             (
                 quote!(),
-                quote! { #type_ident { io: self.io, base: #base } },
+                quote! { unsafe { #type_ident::from_raw_parts(self.io, #base) } },
             )
         }
     };

@@ -10,7 +10,7 @@ use quote::quote;
 
 use super::block::ModuleContext;
 use super::enums::{EnumPlan, by_direction, field_mask};
-use super::names::{self, Case, Namespace};
+use super::names::{self, Namespace};
 use super::share::Owner;
 use super::{IntType, description_or, doc, hex, number};
 use crate::ir::{Field, Register, WriteAction};
@@ -69,7 +69,7 @@ struct FieldPlan<'d> {
 pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> String {
     let local = context.regs_names.claim(&names::camel(&register.name));
     let int = register_int(register);
-    let mut field_names = Namespace::new(Case::Underscored, RESERVED);
+    let mut field_names = Namespace::methods(RESERVED);
     let raw_key = format!(
         "{}|{:#x}|",
         int.bits(),

@@ -73,18 +73,24 @@ pub fn emit(device: &Device, input_name: &str, share_types: bool) -> Result<Stri
     Ok(out)
 }
 
-/// The `unsafe` the generator writes (the register handle helper of each
-/// block, the `RegisterValue` impl of each fieldset) gets its `// SAFETY:`
+/// The `unsafe` the generator writes (the register handle helper and the
+/// cluster accessors of each block, the `RegisterValue` impl of each
+/// fieldset) gets its `// SAFETY:`
 /// line here: `prettyplease` drops comments, so they are added to the
 /// printed text.
 fn add_safety_comments(body: &str) -> String {
     let mut out = String::with_capacity(body.len() + body.len() / 8);
     for line in body.lines() {
         let trimmed = line.trim_start();
-        let comment = if trimmed.starts_with("unsafe {") {
+        let comment = if trimmed.starts_with("unsafe { Reg::new") {
             Some(
                 "// SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every \
                  caller passes the offset of a register inside the block (asserted at compile time).\n",
+            )
+        } else if trimmed.starts_with("unsafe {") {
+            Some(
+                "// SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the \
+                 generator placed the cluster inside it at an offset aligned for its widest register.\n",
             )
         } else if trimmed.starts_with("unsafe impl ::mmreg::RegisterValue") {
             Some("// SAFETY: the fieldset is `#[repr(transparent)]` around its integer.\n")

@@ -44,6 +44,27 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Vec",
 ];
 
+/// Methods of standard traits that clippy (`should_implement_trait`) wants
+/// implemented as the trait when an inherent method of that name takes
+/// `&self` and up to one argument, as getters and accessors do.
+pub const TRAIT_METHODS: &[&str] = &[
+    "as_mut",
+    "as_ref",
+    "borrow",
+    "borrow_mut",
+    "cmp",
+    "deref",
+    "deref_mut",
+    "eq",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "ne",
+    "next",
+    "partial_cmp",
+];
+
 /// Removes the array placeholders `[%s]` and `%s` from a description name.
 pub fn strip_placeholder(name: &str) -> String {
     name.replace("[%s]", "").replace("%s", "")
@@ -170,6 +191,15 @@ impl Namespace {
             used: reserved.iter().map(|s| s.to_string()).collect(),
             case,
         }
+    }
+
+    /// A scope for methods: `reserved` and [`TRAIT_METHODS`] held back.
+    pub fn methods(reserved: &[&str]) -> Self {
+        let mut namespace = Namespace::new(Case::Underscored, reserved);
+        namespace
+            .used
+            .extend(TRAIT_METHODS.iter().map(|s| s.to_string()));
+        namespace
     }
 
     /// Whether `name` is taken.
