@@ -133,13 +133,13 @@ fn every_register_access_kind_maps_to_its_marker() {
     // Compared without whitespace: the formatter wraps long signatures.
     let code: String = generate(&input("access")).split_whitespace().collect();
     for (accessor, marker) in [
-        ("pub fn status(&self", "::mmreg::ReadWrite>"),
-        ("pub fn data(&mut self", "::mmreg::ReadOnlySideEffect>"),
-        ("pub fn flags(&mut self", "::mmreg::ReadWriteSideEffect>"),
-        ("pub fn key(&self", "::mmreg::WriteOnly>"),
-        ("pub fn lock(&self", "::mmreg::ReadWrite>"),
-        ("pub fn id(&self", "::mmreg::ReadOnly>"),
-        ("pub fn trigger(&self", "::mmreg::WriteOnly>"),
+        ("pub fn status(&self", ",ReadWrite>"),
+        ("pub fn data(&mut self", ",ReadOnlySideEffect>"),
+        ("pub fn flags(&mut self", ",ReadWriteSideEffect>"),
+        ("pub fn key(&self", ",WriteOnly>"),
+        ("pub fn lock(&self", ",ReadWrite>"),
+        ("pub fn id(&self", ",ReadOnly>"),
+        ("pub fn trigger(&self", ",WriteOnly>"),
     ] {
         let accessor: String = accessor.split_whitespace().collect();
         let start = code

@@ -305,10 +305,16 @@ fn emit_fieldset(
     // Written out (see `newtype_impls`); unlike enum values, fieldset
     // constants are not meant as `match` patterns.
     let value_impls = super::newtype_impls(&ident);
+    // Clippy refuses `u64::from` of a `u64`.
+    let bits_u64 = if int == IntType::U64 {
+        quote!(self.0)
+    } else {
+        quote!(u64::from(self.0))
+    };
     quote! {
         #doc_attr
         #[repr(transparent)]
-        #[derive(Copy)]
+        #[derive(Copy, Clone)]
         pub struct #ident(pub #int_tokens);
         #value_impls
         impl #ident {
@@ -326,7 +332,7 @@ fn emit_fieldset(
         }
         impl ::core::fmt::Debug for #ident {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::mmreg::meta::debug_fields(f, #name, u64::from(self.0), Self::FIELDS)
+                ::mmreg::meta::debug_fields(f, #name, #bits_u64, Self::FIELDS)
             }
         }
     }

@@ -153,17 +153,13 @@ impl IntType {
     }
 }
 
-/// `Clone`, `PartialEq` and `Eq` of a one-integer newtype (which derives
-/// `Copy`). Written out rather than derived: the derives expand to more items
-/// and checks, which add up over hundreds of fieldsets.
+/// `PartialEq` and `Eq` of a one-integer newtype. Written out rather than
+/// derived: the derives expand to more items and checks, which add up over
+/// hundreds of fieldsets. (`Copy` and `Clone` stay derived: together they
+/// expand to a plain copy, and clippy refuses a hand-written `Clone` on a
+/// `Copy` type.)
 pub fn newtype_impls(ident: &proc_macro2::Ident) -> TokenStream {
     quote! {
-        impl Clone for #ident {
-            #[inline(always)]
-            fn clone(&self) -> Self {
-                *self
-            }
-        }
         impl PartialEq for #ident {
             #[inline(always)]
             fn eq(&self, other: &Self) -> bool {

@@ -2,6 +2,7 @@
 
 /// AXI GPIO register space
 pub mod axi_gpio {
+    use ::mmreg::{ReadWrite, Reg};
     /// Physical base address of `AXI_GPIO`.
     pub const BASE_ADDRESS: u64 = 0x4120_0000;
     /// Size of the register block in bytes.
@@ -69,6 +70,17 @@ pub mod axi_gpio {
             ::mmreg::check_block(io, "AXI_GPIO", offset, Self::SIZE, 4)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -84,65 +96,57 @@ pub mod axi_gpio {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// Channel 1 data; reads return input pins, writes drive output pins
         ///
         /// `GPIO_DATA` at offset `0x0`.
         #[inline(always)]
-        pub fn gpio_data(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::GpioData, ::mmreg::ReadWrite> {
+        pub fn gpio_data(&self) -> Reg<'a, I, regs::GpioData, ReadWrite> {
             self.handle(0x0)
         }
         /// Channel 1 three-state control; a 1 bit makes that pin an input
         ///
         /// `GPIO_TRI` at offset `0x4`.
         #[inline(always)]
-        pub fn gpio_tri(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::GpioTri, ::mmreg::ReadWrite> {
+        pub fn gpio_tri(&self) -> Reg<'a, I, regs::GpioTri, ReadWrite> {
             self.handle(0x4)
         }
         /// Channel 2 data; reads return input pins, writes drive output pins
         ///
         /// `GPIO2_DATA` at offset `0x8`.
         #[inline(always)]
-        pub fn gpio2_data(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpio2Data, ::mmreg::ReadWrite> {
+        pub fn gpio2_data(&self) -> Reg<'a, I, regs::Gpio2Data, ReadWrite> {
             self.handle(0x8)
         }
         /// Channel 2 three-state control; a 1 bit makes that pin an input
         ///
         /// `GPIO2_TRI` at offset `0xc`.
         #[inline(always)]
-        pub fn gpio2_tri(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpio2Tri, ::mmreg::ReadWrite> {
+        pub fn gpio2_tri(&self) -> Reg<'a, I, regs::Gpio2Tri, ReadWrite> {
             self.handle(0xc)
         }
         /// Global interrupt enable
         ///
         /// `GIER` at offset `0x11c`.
         #[inline(always)]
-        pub fn gier(&self) -> ::mmreg::Reg<'a, I, regs::Gier, ::mmreg::ReadWrite> {
+        pub fn gier(&self) -> Reg<'a, I, regs::Gier, ReadWrite> {
             self.handle(0x11c)
         }
         /// Interrupt status; writing 1 to a bit toggles it (write 1 to a set bit to clear it)
         ///
         /// `IP_ISR` at offset `0x120`.
         #[inline(always)]
-        pub fn ip_isr(&self) -> ::mmreg::Reg<'a, I, regs::IpIsr, ::mmreg::ReadWrite> {
+        pub fn ip_isr(&self) -> Reg<'a, I, regs::IpIsr, ReadWrite> {
             self.handle(0x120)
         }
         /// Interrupt enable per channel
         ///
         /// `IP_IER` at offset `0x128`.
         #[inline(always)]
-        pub fn ip_ier(&self) -> ::mmreg::Reg<'a, I, regs::IpIer, ::mmreg::ReadWrite> {
+        pub fn ip_ier(&self) -> Reg<'a, I, regs::IpIer, ReadWrite> {
             self.handle(0x128)
         }
     }
@@ -151,85 +155,98 @@ pub mod axi_gpio {
             f.debug_struct("AxiGpio").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::GpioData>() <= 0x200);
-    const _: () = assert!(size_of::<regs::GpioTri>() <= 0x1fc);
-    const _: () = assert!(size_of::<regs::Gpio2Data>() <= 0x1f8);
-    const _: () = assert!(size_of::<regs::Gpio2Tri>() <= 0x1f4);
-    const _: () = assert!(size_of::<regs::Gier>() <= 0xe4);
-    const _: () = assert!(size_of::<regs::IpIsr>() <= 0xe0);
-    const _: () = assert!(size_of::<regs::IpIer>() <= 0xd8);
+    const _: () = {
+        assert!(size_of::<regs::GpioData>() <= 0x200);
+        assert!(size_of::<regs::GpioTri>() <= 0x1fc);
+        assert!(size_of::<regs::Gpio2Data>() <= 0x1f8);
+        assert!(size_of::<regs::Gpio2Tri>() <= 0x1f4);
+        assert!(size_of::<regs::Gier>() <= 0xe4);
+        assert!(size_of::<regs::IpIsr>() <= 0xe0);
+        assert!(size_of::<regs::IpIer>() <= 0xd8);
+    };
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Channel 1 data; reads return input pins, writes drive output pins
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct GpioData(pub u32);
+        impl PartialEq for GpioData {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for GpioData {}
         impl GpioData {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for GpioData {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for GpioData {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for GpioData {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(
+                    f,
+                    "GpioData",
+                    u64::from(self.0),
+                    Self::FIELDS,
+                )
             }
         }
         /// Channel 1 three-state control; a 1 bit makes that pin an input
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq)]
+        #[derive(Copy, Clone)]
         pub struct GpioTri(pub u32);
+        impl PartialEq for GpioTri {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for GpioTri {}
         impl GpioTri {
             /// The value after reset.
             pub const RESET: Self = Self(0xffff_ffff);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for GpioTri {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for GpioTri {
             type Int = u32;
             const RESET: u32 = 0xffff_ffff;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
-        }
-        impl Default for GpioTri {
-            #[inline(always)]
-            fn default() -> Self {
-                Self::RESET
-            }
         }
         impl ::core::fmt::Debug for GpioTri {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(
+                    f,
+                    "GpioTri",
+                    u64::from(self.0),
+                    Self::FIELDS,
+                )
             }
         }
         pub use self::GpioData as Gpio2Data;
         pub use self::GpioTri as Gpio2Tri;
         /// Global interrupt enable
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gier(pub u32);
+        impl PartialEq for Gier {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gier {}
         impl Gier {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -248,31 +265,29 @@ pub mod axi_gpio {
                 self.0 = (self.0 & 0x7fff_ffff) | (u32::from(value) << 31);
             }
         }
-        impl ::mmreg::RegisterValue for Gier {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gier {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gier {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gier")
-                    .field("global_interrupt_enable", &self.global_interrupt_enable())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gier", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Interrupt status; writing 1 to a bit toggles it (write 1 to a set bit to clear it)
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct IpIsr(pub u32);
+        impl PartialEq for IpIsr {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for IpIsr {}
         impl IpIsr {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -304,32 +319,29 @@ pub mod axi_gpio {
                 self.0 = (self.0 & 0xffff_fffd) | (u32::from(value) << 1);
             }
         }
-        impl ::mmreg::RegisterValue for IpIsr {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for IpIsr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x3;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for IpIsr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("IpIsr")
-                    .field("channel1", &self.channel1())
-                    .field("channel2", &self.channel2())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "IpIsr", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Interrupt enable per channel
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct IpIer(pub u32);
+        impl PartialEq for IpIer {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for IpIer {}
         impl IpIer {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -359,26 +371,16 @@ pub mod axi_gpio {
                 self.0 = (self.0 & 0xffff_fffd) | (u32::from(value) << 1);
             }
         }
-        impl ::mmreg::RegisterValue for IpIer {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for IpIer {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for IpIer {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("IpIer")
-                    .field("channel1", &self.channel1())
-                    .field("channel2", &self.channel2())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "IpIer", u64::from(self.0), Self::FIELDS)
             }
         }
     }

@@ -2,6 +2,7 @@
 
 /// HPET timer block 0
 pub mod hpet {
+    use ::mmreg::{ReadOnly, ReadWrite, Reg};
     /// Physical base address of `HPET`.
     pub const BASE_ADDRESS: u64 = 0xfed0_0000;
     /// Size of the register block in bytes.
@@ -59,6 +60,17 @@ pub mod hpet {
             ::mmreg::check_block(io, "TIMER", offset, Self::SIZE, 8)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -74,35 +86,29 @@ pub mod hpet {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// Timer configuration and capabilities
         ///
         /// `CONF_CAP` at offset `0x0`.
         #[inline(always)]
-        pub fn conf_cap(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::ConfCap, ::mmreg::ReadWrite> {
+        pub fn conf_cap(&self) -> Reg<'a, I, regs::ConfCap, ReadWrite> {
             self.handle(0x0)
         }
         /// Comparator value; the timer fires when the main counter reaches it
         ///
         /// `COMPARATOR` at offset `0x8`.
         #[inline(always)]
-        pub fn comparator(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::Comparator, ::mmreg::ReadWrite> {
+        pub fn comparator(&self) -> Reg<'a, I, regs::Comparator, ReadWrite> {
             self.handle(0x8)
         }
         /// FSB interrupt route (the message written when FSB_EN_CNF is set)
         ///
         /// `FSB_ROUTE` at offset `0x10`.
         #[inline(always)]
-        pub fn fsb_route(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::FsbRoute, ::mmreg::ReadWrite> {
+        pub fn fsb_route(&self) -> Reg<'a, I, regs::FsbRoute, ReadWrite> {
             self.handle(0x10)
         }
     }
@@ -111,9 +117,11 @@ pub mod hpet {
             f.debug_struct("Timer").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::ConfCap>() <= 0x18);
-    const _: () = assert!(size_of::<regs::Comparator>() <= 0x10);
-    const _: () = assert!(size_of::<regs::FsbRoute>() <= 0x8);
+    const _: () = {
+        assert!(size_of::<regs::ConfCap>() <= 0x18);
+        assert!(size_of::<regs::Comparator>() <= 0x10);
+        assert!(size_of::<regs::FsbRoute>() <= 0x8);
+    };
     /// Description of the `HPET` block: registers, fields, reset values and actions.
     pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
         name: "HPET",
@@ -178,6 +186,17 @@ pub mod hpet {
             ::mmreg::check_block(io, "HPET", offset, Self::SIZE, 8)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -193,42 +212,36 @@ pub mod hpet {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// General capabilities and identification (values are fixed by the implementation)
         ///
         /// `GCAP_ID` at offset `0x0`.
         #[inline(always)]
-        pub fn gcap_id(&self) -> ::mmreg::Reg<'a, I, regs::GcapId, ::mmreg::ReadOnly> {
+        pub fn gcap_id(&self) -> Reg<'a, I, regs::GcapId, ReadOnly> {
             self.handle(0x0)
         }
         /// General configuration
         ///
         /// `GEN_CONF` at offset `0x10`.
         #[inline(always)]
-        pub fn gen_conf(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::GenConf, ::mmreg::ReadWrite> {
+        pub fn gen_conf(&self) -> Reg<'a, I, regs::GenConf, ReadWrite> {
             self.handle(0x10)
         }
         /// General interrupt status, one bit per timer; for level-triggered timers a set bit is an active interrupt, cleared by writing 1
         ///
         /// `GINTR_STA` at offset `0x20`.
         #[inline(always)]
-        pub fn gintr_sta(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::GintrSta, ::mmreg::ReadWrite> {
+        pub fn gintr_sta(&self) -> Reg<'a, I, regs::GintrSta, ReadWrite> {
             self.handle(0x20)
         }
         /// Main counter value; write it only while ENABLE_CNF is clear. Counts up at the COUNTER_CLK_PERIOD rate
         ///
         /// `MAIN_CNT` at offset `0xf0`.
         #[inline(always)]
-        pub fn main_cnt(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::MainCnt, ::mmreg::ReadWrite> {
+        pub fn main_cnt(&self) -> Reg<'a, I, regs::MainCnt, ReadWrite> {
             self.handle(0xf0)
         }
         /// Number of `TIMER%s` clusters.
@@ -246,10 +259,8 @@ pub mod hpet {
                 index < Self::TIMER_COUNT,
                 "index out of range: `TIMER%s` has 3 clusters",
             );
-            Timer {
-                io: self.io,
-                base: self.base + 0x100 + index * 0x20,
-            }
+            // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
+            unsafe { Timer::from_raw_parts(self.io, self.base + 0x100 + index * 0x20) }
         }
     }
     impl<I: ?Sized> ::core::fmt::Debug for Hpet<'_, I> {
@@ -257,16 +268,25 @@ pub mod hpet {
             f.debug_struct("Hpet").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::GcapId>() <= 0x400);
-    const _: () = assert!(size_of::<regs::GenConf>() <= 0x3f0);
-    const _: () = assert!(size_of::<regs::GintrSta>() <= 0x3e0);
-    const _: () = assert!(size_of::<regs::MainCnt>() <= 0x310);
+    const _: () = {
+        assert!(size_of::<regs::GcapId>() <= 0x400);
+        assert!(size_of::<regs::GenConf>() <= 0x3f0);
+        assert!(size_of::<regs::GintrSta>() <= 0x3e0);
+        assert!(size_of::<regs::MainCnt>() <= 0x310);
+    };
     /// Register values: one fieldset per register.
     pub mod regs {
         /// General capabilities and identification (values are fixed by the implementation)
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct GcapId(pub u64);
+        impl PartialEq for GcapId {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for GcapId {}
         impl GcapId {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -322,36 +342,29 @@ pub mod hpet {
                 ((self.0 >> 32) & 0xffff_ffff) as u32
             }
         }
-        impl ::mmreg::RegisterValue for GcapId {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for GcapId {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u64) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u64 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for GcapId {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("GcapId")
-                    .field("rev_id", &self.rev_id())
-                    .field("num_tim_cap", &self.num_tim_cap())
-                    .field("count_size_cap", &self.count_size_cap())
-                    .field("leg_rt_cap", &self.leg_rt_cap())
-                    .field("vendor_id", &self.vendor_id())
-                    .field("counter_clk_period", &self.counter_clk_period())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "GcapId", self.0, Self::FIELDS)
             }
         }
         /// General configuration
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct GenConf(pub u64);
+        impl PartialEq for GenConf {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for GenConf {}
         impl GenConf {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -381,32 +394,29 @@ pub mod hpet {
                 self.0 = (self.0 & 0xffff_ffff_ffff_fffd) | (u64::from(value) << 1);
             }
         }
-        impl ::mmreg::RegisterValue for GenConf {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for GenConf {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u64) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u64 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for GenConf {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("GenConf")
-                    .field("enable_cnf", &self.enable_cnf())
-                    .field("leg_rt_cnf", &self.leg_rt_cnf())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "GenConf", self.0, Self::FIELDS)
             }
         }
         /// General interrupt status, one bit per timer; for level-triggered timers a set bit is an active interrupt, cleared by writing 1
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct GintrSta(pub u64);
+        impl PartialEq for GintrSta {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for GintrSta {}
         impl GintrSta {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -447,67 +457,58 @@ pub mod hpet {
                 self.0 = (self.0 & !(0x1 << shift)) | (u64::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for GintrSta {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for GintrSta {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0xffff_ffff;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u64) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u64 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for GintrSta {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("GintrSta")
-                    .field(
-                        "t_int_sts",
-                        &::core::array::from_fn::<
-                            _,
-                            32,
-                            _,
-                        >(|index| self.t_int_sts(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "GintrSta", self.0, Self::FIELDS)
             }
         }
         /// Main counter value; write it only while ENABLE_CNF is clear. Counts up at the COUNTER_CLK_PERIOD rate
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct MainCnt(pub u64);
+        impl PartialEq for MainCnt {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for MainCnt {}
         impl MainCnt {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for MainCnt {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for MainCnt {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u64) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u64 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for MainCnt {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(f, "MainCnt", self.0, Self::FIELDS)
             }
         }
         /// Timer configuration and capabilities
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct ConfCap(pub u64);
+        impl PartialEq for ConfCap {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for ConfCap {}
         impl ConfCap {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -586,8 +587,8 @@ pub mod hpet {
             }
             /// Width of the timer
             #[inline(always)]
-            pub const fn size_cap(&self) -> super::vals::CountSizeCap {
-                super::vals::CountSizeCap::from_bits(((self.0 >> 5) & 0x1) as u8)
+            pub const fn size_cap(&self) -> super::vals::SizeCap {
+                super::vals::SizeCap::from_bits(((self.0 >> 5) & 0x1) as u8)
             }
             /// In periodic mode, the next comparator write sets the accumulator directly
             #[inline(always)]
@@ -641,42 +642,30 @@ pub mod hpet {
                 ((self.0 >> 32) & 0xffff_ffff) as u32
             }
         }
-        impl ::mmreg::RegisterValue for ConfCap {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for ConfCap {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u64) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u64 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for ConfCap {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("ConfCap")
-                    .field("int_type_cnf", &self.int_type_cnf())
-                    .field("int_enb_cnf", &self.int_enb_cnf())
-                    .field("type_cnf", &self.type_cnf())
-                    .field("per_int_cap", &self.per_int_cap())
-                    .field("size_cap", &self.size_cap())
-                    .field("val_set_cnf", &self.val_set_cnf())
-                    .field("mode32_cnf", &self.mode32_cnf())
-                    .field("int_route_cnf", &self.int_route_cnf())
-                    .field("fsb_en_cnf", &self.fsb_en_cnf())
-                    .field("fsb_int_del_cap", &self.fsb_int_del_cap())
-                    .field("int_route_cap", &self.int_route_cap())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "ConfCap", self.0, Self::FIELDS)
             }
         }
         pub use self::MainCnt as Comparator;
         /// FSB interrupt route (the message written when FSB_EN_CNF is set)
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct FsbRoute(pub u64);
+        impl PartialEq for FsbRoute {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for FsbRoute {}
         impl FsbRoute {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -708,26 +697,16 @@ pub mod hpet {
                     | ((u64::from(value) & 0xffff_ffff) << 32);
             }
         }
-        impl ::mmreg::RegisterValue for FsbRoute {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for FsbRoute {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u64) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u64 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for FsbRoute {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("FsbRoute")
-                    .field("fsb_int_val", &self.fsb_int_val())
-                    .field("fsb_int_addr", &self.fsb_int_addr())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "FsbRoute", self.0, Self::FIELDS)
             }
         }
     }
@@ -805,5 +784,6 @@ pub mod hpet {
                 self as u8
             }
         }
+        pub use self::CountSizeCap as SizeCap;
     }
 }

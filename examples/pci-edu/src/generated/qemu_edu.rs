@@ -2,6 +2,7 @@
 
 /// Registers in BAR0 of the edu device
 pub mod edu {
+    use ::mmreg::{ReadOnly, ReadWrite, Reg, WriteOnly};
     /// Physical base address of `EDU`.
     pub const BASE_ADDRESS: u64 = 0x0;
     /// Size of the register block in bytes.
@@ -106,6 +107,17 @@ pub mod edu {
             ::mmreg::check_block(io, "EDU", offset, Self::SIZE, 8)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -121,58 +133,50 @@ pub mod edu {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// Identification, 0xRRrr00ed (major version, minor version, 0x00ed)
         ///
         /// `ID` at offset `0x0`.
         #[inline(always)]
-        pub fn id(&self) -> ::mmreg::Reg<'a, I, regs::Id, ::mmreg::ReadOnly> {
+        pub fn id(&self) -> Reg<'a, I, regs::Id, ReadOnly> {
             self.handle(0x0)
         }
         /// Liveness check; reads return the bitwise inverse of the last value written
         ///
         /// `LIVENESS` at offset `0x4`.
         #[inline(always)]
-        pub fn liveness(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::Liveness, ::mmreg::ReadWrite> {
+        pub fn liveness(&self) -> Reg<'a, I, regs::Liveness, ReadWrite> {
             self.handle(0x4)
         }
         /// Write n to compute n!; the result replaces the value once the COMPUTING bit of STATUS is clear
         ///
         /// `FACTORIAL` at offset `0x8`.
         #[inline(always)]
-        pub fn factorial(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::Factorial, ::mmreg::ReadWrite> {
+        pub fn factorial(&self) -> Reg<'a, I, regs::Factorial, ReadWrite> {
             self.handle(0x8)
         }
         /// Status and control (writes are ORed with the value)
         ///
         /// `STATUS` at offset `0x20`.
         #[inline(always)]
-        pub fn status(&self) -> ::mmreg::Reg<'a, I, regs::Status, ::mmreg::ReadWrite> {
+        pub fn status(&self) -> Reg<'a, I, regs::Status, ReadWrite> {
             self.handle(0x20)
         }
         /// The values that raised the pending interrupt, ORed together (0x1 factorial done, 0x100 DMA done, or what INTERRUPT_RAISE wrote)
         ///
         /// `INTERRUPT_STATUS` at offset `0x24`.
         #[inline(always)]
-        pub fn interrupt_status(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::InterruptStatus, ::mmreg::ReadOnly> {
+        pub fn interrupt_status(&self) -> Reg<'a, I, regs::InterruptStatus, ReadOnly> {
             self.handle(0x24)
         }
         /// Raises an interrupt; the value written is ORed into INTERRUPT_STATUS
         ///
         /// `INTERRUPT_RAISE` at offset `0x60`.
         #[inline(always)]
-        pub fn interrupt_raise(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::InterruptRaise, ::mmreg::WriteOnly> {
+        pub fn interrupt_raise(&self) -> Reg<'a, I, regs::InterruptRaise, WriteOnly> {
             self.handle(0x60)
         }
         /// Clears the written bits from INTERRUPT_STATUS; the interrupt handler must do this to stop the interrupt
@@ -181,43 +185,35 @@ pub mod edu {
         #[inline(always)]
         pub fn interrupt_acknowledge(
             &self,
-        ) -> ::mmreg::Reg<'a, I, regs::InterruptAcknowledge, ::mmreg::WriteOnly> {
+        ) -> Reg<'a, I, regs::InterruptAcknowledge, WriteOnly> {
             self.handle(0x64)
         }
         /// DMA source address (a bus address, or 0x40000 plus an offset into the device's buffer)
         ///
         /// `DMA_SOURCE` at offset `0x80`.
         #[inline(always)]
-        pub fn dma_source(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::DmaSource, ::mmreg::ReadWrite> {
+        pub fn dma_source(&self) -> Reg<'a, I, regs::DmaSource, ReadWrite> {
             self.handle(0x80)
         }
         /// DMA destination address (a bus address, or 0x40000 plus an offset into the device's buffer)
         ///
         /// `DMA_DESTINATION` at offset `0x88`.
         #[inline(always)]
-        pub fn dma_destination(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::DmaDestination, ::mmreg::ReadWrite> {
+        pub fn dma_destination(&self) -> Reg<'a, I, regs::DmaDestination, ReadWrite> {
             self.handle(0x88)
         }
         /// Number of bytes to transfer
         ///
         /// `DMA_COUNT` at offset `0x90`.
         #[inline(always)]
-        pub fn dma_count(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::DmaCount, ::mmreg::ReadWrite> {
+        pub fn dma_count(&self) -> Reg<'a, I, regs::DmaCount, ReadWrite> {
             self.handle(0x90)
         }
         /// DMA command (writes are ORed with the value)
         ///
         /// `DMA_COMMAND` at offset `0x98`.
         #[inline(always)]
-        pub fn dma_command(
-            &self,
-        ) -> ::mmreg::Reg<'a, I, regs::DmaCommand, ::mmreg::ReadWrite> {
+        pub fn dma_command(&self) -> Reg<'a, I, regs::DmaCommand, ReadWrite> {
             self.handle(0x98)
         }
     }
@@ -226,23 +222,32 @@ pub mod edu {
             f.debug_struct("Edu").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::Id>() <= 0x10_0000);
-    const _: () = assert!(size_of::<regs::Liveness>() <= 0xf_fffc);
-    const _: () = assert!(size_of::<regs::Factorial>() <= 0xf_fff8);
-    const _: () = assert!(size_of::<regs::Status>() <= 0xf_ffe0);
-    const _: () = assert!(size_of::<regs::InterruptStatus>() <= 0xf_ffdc);
-    const _: () = assert!(size_of::<regs::InterruptRaise>() <= 0xf_ffa0);
-    const _: () = assert!(size_of::<regs::InterruptAcknowledge>() <= 0xf_ff9c);
-    const _: () = assert!(size_of::<regs::DmaSource>() <= 0xf_ff80);
-    const _: () = assert!(size_of::<regs::DmaDestination>() <= 0xf_ff78);
-    const _: () = assert!(size_of::<regs::DmaCount>() <= 0xf_ff70);
-    const _: () = assert!(size_of::<regs::DmaCommand>() <= 0xf_ff68);
+    const _: () = {
+        assert!(size_of::<regs::Id>() <= 0x10_0000);
+        assert!(size_of::<regs::Liveness>() <= 0xf_fffc);
+        assert!(size_of::<regs::Factorial>() <= 0xf_fff8);
+        assert!(size_of::<regs::Status>() <= 0xf_ffe0);
+        assert!(size_of::<regs::InterruptStatus>() <= 0xf_ffdc);
+        assert!(size_of::<regs::InterruptRaise>() <= 0xf_ffa0);
+        assert!(size_of::<regs::InterruptAcknowledge>() <= 0xf_ff9c);
+        assert!(size_of::<regs::DmaSource>() <= 0xf_ff80);
+        assert!(size_of::<regs::DmaDestination>() <= 0xf_ff78);
+        assert!(size_of::<regs::DmaCount>() <= 0xf_ff70);
+        assert!(size_of::<regs::DmaCommand>() <= 0xf_ff68);
+    };
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Identification, 0xRRrr00ed (major version, minor version, 0x00ed)
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq)]
+        #[derive(Copy, Clone)]
         pub struct Id(pub u32);
+        impl PartialEq for Id {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Id {}
         impl Id {
             /// The value after reset.
             pub const RESET: Self = Self(0x100_00ed);
@@ -271,69 +276,64 @@ pub mod edu {
                 ((self.0 >> 24) & 0xff) as u8
             }
         }
-        impl ::mmreg::RegisterValue for Id {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Id {
             type Int = u32;
             const RESET: u32 = 0x100_00ed;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
-        }
-        impl Default for Id {
-            #[inline(always)]
-            fn default() -> Self {
-                Self::RESET
-            }
         }
         impl ::core::fmt::Debug for Id {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Id")
-                    .field("signature", &self.signature())
-                    .field("minor", &self.minor())
-                    .field("major", &self.major())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Id", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Liveness check; reads return the bitwise inverse of the last value written
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Liveness(pub u32);
+        impl PartialEq for Liveness {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Liveness {}
         impl Liveness {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for Liveness {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Liveness {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Liveness {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(
+                    f,
+                    "Liveness",
+                    u64::from(self.0),
+                    Self::FIELDS,
+                )
             }
         }
         pub use self::Liveness as Factorial;
         /// Status and control (writes are ORed with the value)
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Status(pub u32);
+        impl PartialEq for Status {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Status {}
         impl Status {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -359,26 +359,16 @@ pub mod edu {
                 self.0 = (self.0 & 0xffff_ff7f) | (u32::from(value) << 7);
             }
         }
-        impl ::mmreg::RegisterValue for Status {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Status {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Status {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Status")
-                    .field("computing", &self.computing())
-                    .field("interrupt_on_factorial", &self.interrupt_on_factorial())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Status", u64::from(self.0), Self::FIELDS)
             }
         }
         pub use self::Liveness as InterruptStatus;
@@ -386,39 +376,46 @@ pub mod edu {
         pub use self::Liveness as InterruptAcknowledge;
         /// DMA source address (a bus address, or 0x40000 plus an offset into the device's buffer)
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct DmaSource(pub u64);
+        impl PartialEq for DmaSource {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for DmaSource {}
         impl DmaSource {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for DmaSource {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for DmaSource {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u64) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u64 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for DmaSource {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(f, "DmaSource", self.0, Self::FIELDS)
             }
         }
         pub use self::DmaSource as DmaDestination;
         pub use self::DmaSource as DmaCount;
         /// DMA command (writes are ORed with the value)
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct DmaCommand(pub u64);
+        impl PartialEq for DmaCommand {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for DmaCommand {}
         impl DmaCommand {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -466,27 +463,16 @@ pub mod edu {
                 self.0 = (self.0 & 0xffff_ffff_ffff_fffb) | (u64::from(value) << 2);
             }
         }
-        impl ::mmreg::RegisterValue for DmaCommand {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for DmaCommand {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u64) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u64 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for DmaCommand {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("DmaCommand")
-                    .field("start", &self.start())
-                    .field("direction", &self.direction())
-                    .field("interrupt_on_done", &self.interrupt_on_done())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "DmaCommand", self.0, Self::FIELDS)
             }
         }
     }

@@ -2,6 +2,7 @@
 
 /// GPIO function select, output, level, event detect and pull control
 pub mod gpio {
+    use ::mmreg::{ReadOnly, ReadWrite, Reg, WriteOnly};
     /// Physical base address of `GPIO`.
     pub const BASE_ADDRESS: u64 = 0xfe20_0000;
     /// Size of the register block in bytes.
@@ -78,6 +79,17 @@ pub mod gpio {
             ::mmreg::check_block(io, "GPIO", offset, Self::SIZE, 4)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -93,9 +105,9 @@ pub mod gpio {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// Number of `GPFSEL%s` registers.
         pub const GPFSEL_COUNT: usize = 6;
@@ -107,10 +119,7 @@ pub mod gpio {
         ///
         /// If `index >= 6`.
         #[inline(always)]
-        pub fn gpfsel(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpfsel, ::mmreg::ReadWrite> {
+        pub fn gpfsel(&self, index: usize) -> Reg<'a, I, regs::Gpfsel, ReadWrite> {
             assert!(
                 index < Self::GPFSEL_COUNT,
                 "index out of range: `GPFSEL%s` has 6 registers",
@@ -127,10 +136,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpset(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpset, ::mmreg::WriteOnly> {
+        pub fn gpset(&self, index: usize) -> Reg<'a, I, regs::Gpset, WriteOnly> {
             assert!(
                 index < Self::GPSET_COUNT,
                 "index out of range: `GPSET%s` has 2 registers",
@@ -147,10 +153,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpclr(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpclr, ::mmreg::WriteOnly> {
+        pub fn gpclr(&self, index: usize) -> Reg<'a, I, regs::Gpclr, WriteOnly> {
             assert!(
                 index < Self::GPCLR_COUNT,
                 "index out of range: `GPCLR%s` has 2 registers",
@@ -167,10 +170,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gplev(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gplev, ::mmreg::ReadOnly> {
+        pub fn gplev(&self, index: usize) -> Reg<'a, I, regs::Gplev, ReadOnly> {
             assert!(
                 index < Self::GPLEV_COUNT,
                 "index out of range: `GPLEV%s` has 2 registers",
@@ -187,10 +187,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpeds(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpeds, ::mmreg::ReadWrite> {
+        pub fn gpeds(&self, index: usize) -> Reg<'a, I, regs::Gpeds, ReadWrite> {
             assert!(
                 index < Self::GPEDS_COUNT,
                 "index out of range: `GPEDS%s` has 2 registers",
@@ -207,10 +204,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpren(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpren, ::mmreg::ReadWrite> {
+        pub fn gpren(&self, index: usize) -> Reg<'a, I, regs::Gpren, ReadWrite> {
             assert!(
                 index < Self::GPREN_COUNT,
                 "index out of range: `GPREN%s` has 2 registers",
@@ -227,10 +221,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpfen(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpfen, ::mmreg::ReadWrite> {
+        pub fn gpfen(&self, index: usize) -> Reg<'a, I, regs::Gpfen, ReadWrite> {
             assert!(
                 index < Self::GPFEN_COUNT,
                 "index out of range: `GPFEN%s` has 2 registers",
@@ -247,10 +238,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gphen(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gphen, ::mmreg::ReadWrite> {
+        pub fn gphen(&self, index: usize) -> Reg<'a, I, regs::Gphen, ReadWrite> {
             assert!(
                 index < Self::GPHEN_COUNT,
                 "index out of range: `GPHEN%s` has 2 registers",
@@ -267,10 +255,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gplen(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gplen, ::mmreg::ReadWrite> {
+        pub fn gplen(&self, index: usize) -> Reg<'a, I, regs::Gplen, ReadWrite> {
             assert!(
                 index < Self::GPLEN_COUNT,
                 "index out of range: `GPLEN%s` has 2 registers",
@@ -287,10 +272,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gparen(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gparen, ::mmreg::ReadWrite> {
+        pub fn gparen(&self, index: usize) -> Reg<'a, I, regs::Gparen, ReadWrite> {
             assert!(
                 index < Self::GPAREN_COUNT,
                 "index out of range: `GPAREN%s` has 2 registers",
@@ -307,10 +289,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpafen(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpafen, ::mmreg::ReadWrite> {
+        pub fn gpafen(&self, index: usize) -> Reg<'a, I, regs::Gpafen, ReadWrite> {
             assert!(
                 index < Self::GPAFEN_COUNT,
                 "index out of range: `GPAFEN%s` has 2 registers",
@@ -330,7 +309,7 @@ pub mod gpio {
         pub fn gpio_pup_pdn_cntrl_reg(
             &self,
             index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::GpioPupPdnCntrlReg, ::mmreg::ReadWrite> {
+        ) -> Reg<'a, I, regs::GpioPupPdnCntrlReg, ReadWrite> {
             assert!(
                 index < Self::GPIO_PUP_PDN_CNTRL_REG_COUNT,
                 "index out of range: `GPIO_PUP_PDN_CNTRL_REG%s` has 4 registers",
@@ -343,24 +322,33 @@ pub mod gpio {
             f.debug_struct("Gpio").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::Gpfsel>() <= 0xec);
-    const _: () = assert!(size_of::<regs::Gpset>() <= 0xe0);
-    const _: () = assert!(size_of::<regs::Gpclr>() <= 0xd4);
-    const _: () = assert!(size_of::<regs::Gplev>() <= 0xc8);
-    const _: () = assert!(size_of::<regs::Gpeds>() <= 0xbc);
-    const _: () = assert!(size_of::<regs::Gpren>() <= 0xb0);
-    const _: () = assert!(size_of::<regs::Gpfen>() <= 0xa4);
-    const _: () = assert!(size_of::<regs::Gphen>() <= 0x98);
-    const _: () = assert!(size_of::<regs::Gplen>() <= 0x8c);
-    const _: () = assert!(size_of::<regs::Gparen>() <= 0x80);
-    const _: () = assert!(size_of::<regs::Gpafen>() <= 0x74);
-    const _: () = assert!(size_of::<regs::GpioPupPdnCntrlReg>() <= 0x10);
+    const _: () = {
+        assert!(size_of::<regs::Gpfsel>() <= 0xec);
+        assert!(size_of::<regs::Gpset>() <= 0xe0);
+        assert!(size_of::<regs::Gpclr>() <= 0xd4);
+        assert!(size_of::<regs::Gplev>() <= 0xc8);
+        assert!(size_of::<regs::Gpeds>() <= 0xbc);
+        assert!(size_of::<regs::Gpren>() <= 0xb0);
+        assert!(size_of::<regs::Gpfen>() <= 0xa4);
+        assert!(size_of::<regs::Gphen>() <= 0x98);
+        assert!(size_of::<regs::Gplen>() <= 0x8c);
+        assert!(size_of::<regs::Gparen>() <= 0x80);
+        assert!(size_of::<regs::Gpafen>() <= 0x74);
+        assert!(size_of::<regs::GpioPupPdnCntrlReg>() <= 0x10);
+    };
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Function select; register n holds pins 10n to 10n+9
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpfsel(pub u32);
+        impl PartialEq for Gpfsel {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpfsel {}
         impl Gpfsel {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -413,34 +401,29 @@ pub mod gpio {
                     | ((u32::from(value.to_bits()) & 0x7) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpfsel {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpfsel {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpfsel {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpfsel")
-                    .field(
-                        "fsel",
-                        &::core::array::from_fn::<_, 10, _>(|index| self.fsel(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpfsel", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Output set; writing 1 drives the pin high, 0 has no effect. Register n covers pins 32n to 32n+31
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpset(pub u32);
+        impl PartialEq for Gpset {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpset {}
         impl Gpset {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -479,34 +462,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpset {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpset {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpset {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpset")
-                    .field(
-                        "set",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.set(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpset", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Output clear; writing 1 drives the pin low, 0 has no effect. Register n covers pins 32n to 32n+31
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpclr(pub u32);
+        impl PartialEq for Gpclr {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpclr {}
         impl Gpclr {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -545,34 +523,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpclr {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpclr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpclr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpclr")
-                    .field(
-                        "clr",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.clr(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpclr", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Pin level, as read from the pad. Register n covers pins 32n to 32n+31
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gplev(pub u32);
+        impl PartialEq for Gplev {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gplev {}
         impl Gplev {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -597,34 +570,29 @@ pub mod gpio {
                 ((self.0 >> shift) & 0x1) != 0
             }
         }
-        impl ::mmreg::RegisterValue for Gplev {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gplev {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gplev {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gplev")
-                    .field(
-                        "lev",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.lev(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gplev", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Event detect status; a bit is set when an enabled edge or level event happens on the pin, and cleared by writing 1. Register n covers pins 32n to 32n+31
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpeds(pub u32);
+        impl PartialEq for Gpeds {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpeds {}
         impl Gpeds {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -663,34 +631,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpeds {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpeds {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0xffff_ffff;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpeds {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpeds")
-                    .field(
-                        "eds",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.eds(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpeds", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Rising edge detect enable (a rising edge sets the pin's GPEDS bit); register n covers pins 32n to 32n+31
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpren(pub u32);
+        impl PartialEq for Gpren {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpren {}
         impl Gpren {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -727,34 +690,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpren {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpren {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpren {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpren")
-                    .field(
-                        "ren",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.ren(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpren", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Falling edge detect enable (a falling edge sets the pin's GPEDS bit); register n covers pins 32n to 32n+31
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpfen(pub u32);
+        impl PartialEq for Gpfen {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpfen {}
         impl Gpfen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -791,34 +749,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpfen {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpfen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpfen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpfen")
-                    .field(
-                        "fen",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.fen(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpfen", u64::from(self.0), Self::FIELDS)
             }
         }
         /// High detect enable (a high level sets the pin's GPEDS bit); register n covers pins 32n to 32n+31
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gphen(pub u32);
+        impl PartialEq for Gphen {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gphen {}
         impl Gphen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -855,34 +808,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gphen {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gphen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gphen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gphen")
-                    .field(
-                        "hen",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.hen(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gphen", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Low detect enable (a low level sets the pin's GPEDS bit); register n covers pins 32n to 32n+31
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gplen(pub u32);
+        impl PartialEq for Gplen {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gplen {}
         impl Gplen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -920,34 +868,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gplen {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gplen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gplen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gplen")
-                    .field(
-                        "len",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.len(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gplen", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Asynchronous rising edge detect enable (not sampled by the system clock); register n covers pins 32n to 32n+31
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gparen(pub u32);
+        impl PartialEq for Gparen {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gparen {}
         impl Gparen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -984,34 +927,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gparen {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gparen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gparen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gparen")
-                    .field(
-                        "aren",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.aren(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gparen", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Asynchronous falling edge detect enable (not sampled by the system clock); register n covers pins 32n to 32n+31
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpafen(pub u32);
+        impl PartialEq for Gpafen {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpafen {}
         impl Gpafen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -1048,34 +986,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpafen {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpafen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpafen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpafen")
-                    .field(
-                        "afen",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.afen(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpafen", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Pull-up / pull-down control (new in the BCM2711, replacing GPPUD and GPPUDCLK); register n holds pins 16n to 16n+15. The reset state differs per pin
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct GpioPupPdnCntrlReg(pub u32);
+        impl PartialEq for GpioPupPdnCntrlReg {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for GpioPupPdnCntrlReg {}
         impl GpioPupPdnCntrlReg {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -1124,28 +1057,21 @@ pub mod gpio {
                     | ((u32::from(value.to_bits()) & 0x3) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for GpioPupPdnCntrlReg {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for GpioPupPdnCntrlReg {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for GpioPupPdnCntrlReg {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("GpioPupPdnCntrlReg")
-                    .field(
-                        "pull",
-                        &::core::array::from_fn::<_, 16, _>(|index| self.pull(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(
+                    f,
+                    "GpioPupPdnCntrlReg",
+                    u64::from(self.0),
+                    Self::FIELDS,
+                )
             }
         }
     }

@@ -2,6 +2,9 @@
 
 /// `TIMER` at `0x50000000`.
 pub mod timer {
+    use ::mmreg::{
+        ReadOnly, ReadOnlySideEffect, ReadWrite, ReadWriteSideEffect, Reg, WriteOnly,
+    };
     /// Physical base address of `TIMER`.
     pub const BASE_ADDRESS: u64 = 0x5000_0000;
     /// Size of the register block in bytes.
@@ -64,6 +67,17 @@ pub mod timer {
             ::mmreg::check_block(io, "TIMER", offset, Self::SIZE, 8)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -79,15 +93,15 @@ pub mod timer {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// Status flags
         ///
         /// `STATUS` at offset `0x0`.
         #[inline(always)]
-        pub fn status(&self) -> ::mmreg::Reg<'a, I, regs::Status, ::mmreg::ReadWrite> {
+        pub fn status(&self) -> Reg<'a, I, regs::Status, ReadWrite> {
             self.handle(0x0)
         }
         /// Captured value; reading clears it
@@ -96,48 +110,44 @@ pub mod timer {
         ///
         /// Reading has a side effect: it clears the register, hence `&mut self`.
         #[inline(always)]
-        pub fn data(
-            &mut self,
-        ) -> ::mmreg::Reg<'a, I, regs::Data, ::mmreg::ReadOnlySideEffect> {
+        pub fn data(&mut self) -> Reg<'a, I, regs::Data, ReadOnlySideEffect> {
             self.handle(0x4)
         }
         /// `FLAGS` at offset `0x8`.
         ///
         /// Reading has a side effect: it clears `PENDING`, hence `&mut self`.
         #[inline(always)]
-        pub fn flags(
-            &mut self,
-        ) -> ::mmreg::Reg<'a, I, regs::Flags, ::mmreg::ReadWriteSideEffect> {
+        pub fn flags(&mut self) -> Reg<'a, I, regs::Flags, ReadWriteSideEffect> {
             self.handle(0x8)
         }
         /// `KEY` at offset `0xc`.
         #[inline(always)]
-        pub fn key(&self) -> ::mmreg::Reg<'a, I, regs::Key, ::mmreg::WriteOnly> {
+        pub fn key(&self) -> Reg<'a, I, regs::Key, WriteOnly> {
             self.handle(0xc)
         }
         /// `LOCK` at offset `0x10`.
         #[inline(always)]
-        pub fn lock(&self) -> ::mmreg::Reg<'a, I, regs::Lock, ::mmreg::ReadWrite> {
+        pub fn lock(&self) -> Reg<'a, I, regs::Lock, ReadWrite> {
             self.handle(0x10)
         }
         /// `ID` at offset `0x14`.
         #[inline(always)]
-        pub fn id(&self) -> ::mmreg::Reg<'a, I, regs::Id, ::mmreg::ReadOnly> {
+        pub fn id(&self) -> Reg<'a, I, regs::Id, ReadOnly> {
             self.handle(0x14)
         }
         /// `TRIGGER` at offset `0x18`.
         #[inline(always)]
-        pub fn trigger(&self) -> ::mmreg::Reg<'a, I, regs::Trigger, ::mmreg::WriteOnly> {
+        pub fn trigger(&self) -> Reg<'a, I, regs::Trigger, WriteOnly> {
             self.handle(0x18)
         }
         /// `WIDE` at offset `0x20`.
         #[inline(always)]
-        pub fn wide(&self) -> ::mmreg::Reg<'a, I, regs::Wide, ::mmreg::ReadWrite> {
+        pub fn wide(&self) -> Reg<'a, I, regs::Wide, ReadWrite> {
             self.handle(0x20)
         }
         /// `BYTE` at offset `0x28`.
         #[inline(always)]
-        pub fn byte(&self) -> ::mmreg::Reg<'a, I, regs::Byte, ::mmreg::ReadWrite> {
+        pub fn byte(&self) -> Reg<'a, I, regs::Byte, ReadWrite> {
             self.handle(0x28)
         }
     }
@@ -146,21 +156,30 @@ pub mod timer {
             f.debug_struct("Timer").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::Status>() <= 0x40);
-    const _: () = assert!(size_of::<regs::Data>() <= 0x3c);
-    const _: () = assert!(size_of::<regs::Flags>() <= 0x38);
-    const _: () = assert!(size_of::<regs::Key>() <= 0x34);
-    const _: () = assert!(size_of::<regs::Lock>() <= 0x30);
-    const _: () = assert!(size_of::<regs::Id>() <= 0x2c);
-    const _: () = assert!(size_of::<regs::Trigger>() <= 0x28);
-    const _: () = assert!(size_of::<regs::Wide>() <= 0x20);
-    const _: () = assert!(size_of::<regs::Byte>() <= 0x18);
+    const _: () = {
+        assert!(size_of::<regs::Status>() <= 0x40);
+        assert!(size_of::<regs::Data>() <= 0x3c);
+        assert!(size_of::<regs::Flags>() <= 0x38);
+        assert!(size_of::<regs::Key>() <= 0x34);
+        assert!(size_of::<regs::Lock>() <= 0x30);
+        assert!(size_of::<regs::Id>() <= 0x2c);
+        assert!(size_of::<regs::Trigger>() <= 0x28);
+        assert!(size_of::<regs::Wide>() <= 0x20);
+        assert!(size_of::<regs::Byte>() <= 0x18);
+    };
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Status flags
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq)]
+        #[derive(Copy, Clone)]
         pub struct Status(pub u32);
+        impl PartialEq for Status {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Status {}
         impl Status {
             /// The value after reset.
             pub const RESET: Self = Self(0x100);
@@ -215,69 +234,58 @@ pub mod timer {
                 self.0 = (self.0 & 0xffff_f0ff) | ((u32::from(value) & 0xf) << 8);
             }
         }
-        impl ::mmreg::RegisterValue for Status {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Status {
             type Int = u32;
             const RESET: u32 = 0x100;
             const WRITE_ONE_ACTION_MASK: u32 = 0x3;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x4;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
-        }
-        impl Default for Status {
-            #[inline(always)]
-            fn default() -> Self {
-                Self::RESET
-            }
         }
         impl ::core::fmt::Debug for Status {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Status")
-                    .field("err", &self.err())
-                    .field("done", &self.done())
-                    .field("arm", &self.arm())
-                    .field("prescale", &self.prescale())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Status", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Captured value; reading clears it
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Data(pub u32);
+        impl PartialEq for Data {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Data {}
         impl Data {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for Data {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Data {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Data {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(f, "Data", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Value of `FLAGS` (32 bits).
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Flags(pub u32);
+        impl PartialEq for Flags {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Flags {}
         impl Flags {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -308,69 +316,60 @@ pub mod timer {
                 self.0 = (self.0 & 0xffff_ffef) | (u32::from(value) << 4);
             }
         }
-        impl ::mmreg::RegisterValue for Flags {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Flags {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Flags {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Flags")
-                    .field("pending", &self.pending())
-                    .field("mask", &self.mask())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Flags", u64::from(self.0), Self::FIELDS)
             }
         }
         pub use self::Data as Key;
         pub use self::Data as Lock;
         /// Value of `ID` (32 bits).
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq)]
+        #[derive(Copy, Clone)]
         pub struct Id(pub u32);
+        impl PartialEq for Id {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Id {}
         impl Id {
             /// The value after reset.
             pub const RESET: Self = Self(0x1234_5678);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for Id {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Id {
             type Int = u32;
             const RESET: u32 = 0x1234_5678;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
-        }
-        impl Default for Id {
-            #[inline(always)]
-            fn default() -> Self {
-                Self::RESET
-            }
         }
         impl ::core::fmt::Debug for Id {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(f, "Id", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Value of `TRIGGER` (32 bits).
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Trigger(pub u32);
+        impl PartialEq for Trigger {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Trigger {}
         impl Trigger {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -397,32 +396,34 @@ pub mod timer {
                 ((self.0 >> 1) & 0x1) != 0
             }
         }
-        impl ::mmreg::RegisterValue for Trigger {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Trigger {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Trigger {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Trigger")
-                    .field("start", &self.start())
-                    .field("busy", &self.busy())
-                    .finish()
+                ::mmreg::meta::debug_fields(
+                    f,
+                    "Trigger",
+                    u64::from(self.0),
+                    Self::FIELDS,
+                )
             }
         }
         /// Value of `WIDE` (64 bits).
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Wide(pub u64);
+        impl PartialEq for Wide {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Wide {}
         impl Wide {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -454,61 +455,45 @@ pub mod timer {
                     | ((u64::from(value) & 0xf) << 60);
             }
         }
-        impl ::mmreg::RegisterValue for Wide {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Wide {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u64) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u64 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Wide {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Wide")
-                    .field("low", &self.low())
-                    .field("top", &self.top())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Wide", self.0, Self::FIELDS)
             }
         }
         /// Value of `BYTE` (8 bits).
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq)]
+        #[derive(Copy, Clone)]
         pub struct Byte(pub u8);
+        impl PartialEq for Byte {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Byte {}
         impl Byte {
             /// The value after reset.
             pub const RESET: Self = Self(0x5a);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for Byte {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Byte {
             type Int = u8;
             const RESET: u8 = 0x5a;
             const WRITE_ONE_ACTION_MASK: u8 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u8 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u8) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u8 {
-                self.0
-            }
-        }
-        impl Default for Byte {
-            #[inline(always)]
-            fn default() -> Self {
-                Self::RESET
-            }
         }
         impl ::core::fmt::Debug for Byte {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(f, "Byte", u64::from(self.0), Self::FIELDS)
             }
         }
     }

@@ -2,6 +2,7 @@
 
 /// Direct memory access
 pub mod dma {
+    use ::mmreg::{ReadWrite, Reg};
     /// Physical base address of `DMA`.
     pub const BASE_ADDRESS: u64 = 0x4000_0000;
     /// Size of the register block in bytes.
@@ -47,6 +48,17 @@ pub mod dma {
             ::mmreg::check_block(io, "LIMITS", offset, Self::SIZE, 4)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -62,18 +74,18 @@ pub mod dma {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// `LOW` at offset `0x0`.
         #[inline(always)]
-        pub fn low(&self) -> ::mmreg::Reg<'a, I, regs::Low, ::mmreg::ReadWrite> {
+        pub fn low(&self) -> Reg<'a, I, regs::Low, ReadWrite> {
             self.handle(0x0)
         }
         /// `HIGH` at offset `0x4`.
         #[inline(always)]
-        pub fn high(&self) -> ::mmreg::Reg<'a, I, regs::High, ::mmreg::ReadWrite> {
+        pub fn high(&self) -> Reg<'a, I, regs::High, ReadWrite> {
             self.handle(0x4)
         }
     }
@@ -82,8 +94,10 @@ pub mod dma {
             f.debug_struct("Limits").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::Low>() <= 0x8);
-    const _: () = assert!(size_of::<regs::High>() <= 0x4);
+    const _: () = {
+        assert!(size_of::<regs::Low>() <= 0x8);
+        assert!(size_of::<regs::High>() <= 0x4);
+    };
     /// Description of the `CH` block: registers, fields, reset values and actions.
     pub const CH_META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
         name: "CH",
@@ -134,6 +148,17 @@ pub mod dma {
             ::mmreg::check_block(io, "CH", offset, Self::SIZE, 4)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -149,22 +174,22 @@ pub mod dma {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// Source address
         ///
         /// `SRC` at offset `0x0`.
         #[inline(always)]
-        pub fn src(&self) -> ::mmreg::Reg<'a, I, regs::Src, ::mmreg::ReadWrite> {
+        pub fn src(&self) -> Reg<'a, I, regs::Src, ReadWrite> {
             self.handle(0x0)
         }
         /// Transfer count
         ///
         /// `COUNT` at offset `0x4`.
         #[inline(always)]
-        pub fn count(&self) -> ::mmreg::Reg<'a, I, regs::Count, ::mmreg::ReadWrite> {
+        pub fn count(&self) -> Reg<'a, I, regs::Count, ReadWrite> {
             self.handle(0x4)
         }
         /// Address window
@@ -172,10 +197,8 @@ pub mod dma {
         /// `LIMITS` at offset `0x10`.
         #[inline(always)]
         pub fn limits(&self) -> Limits<'a, I> {
-            Limits {
-                io: self.io,
-                base: self.base + 0x10,
-            }
+            // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
+            unsafe { Limits::from_raw_parts(self.io, self.base + 0x10) }
         }
     }
     impl<I: ?Sized> ::core::fmt::Debug for Ch<'_, I> {
@@ -183,8 +206,10 @@ pub mod dma {
             f.debug_struct("Ch").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::Src>() <= 0x18);
-    const _: () = assert!(size_of::<regs::Count>() <= 0x14);
+    const _: () = {
+        assert!(size_of::<regs::Src>() <= 0x18);
+        assert!(size_of::<regs::Count>() <= 0x14);
+    };
     /// Description of the `DMA` block: registers, fields, reset values and actions.
     pub const META: &::mmreg::meta::BlockMeta = &::mmreg::meta::BlockMeta {
         name: "DMA",
@@ -237,6 +262,17 @@ pub mod dma {
             ::mmreg::check_block(io, "DMA", offset, Self::SIZE, 4)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -252,15 +288,15 @@ pub mod dma {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// Global control
         ///
         /// `CTRL` at offset `0x0`.
         #[inline(always)]
-        pub fn ctrl(&self) -> ::mmreg::Reg<'a, I, regs::Ctrl, ::mmreg::ReadWrite> {
+        pub fn ctrl(&self) -> Reg<'a, I, regs::Ctrl, ReadWrite> {
             self.handle(0x0)
         }
         /// Number of `IRQ_%s` registers.
@@ -273,10 +309,7 @@ pub mod dma {
         ///
         /// If `index >= 3`.
         #[inline(always)]
-        pub fn irq(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Irq, ::mmreg::ReadWrite> {
+        pub fn irq(&self, index: usize) -> Reg<'a, I, regs::Irq, ReadWrite> {
             assert!(
                 index < Self::IRQ_COUNT,
                 "index out of range: `IRQ_%s` has 3 registers",
@@ -298,10 +331,8 @@ pub mod dma {
                 index < Self::CH_COUNT,
                 "index out of range: `CH[%s]` has 4 clusters",
             );
-            Ch {
-                io: self.io,
-                base: self.base + 0x100 + index * 0x20,
-            }
+            // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
+            unsafe { Ch::from_raw_parts(self.io, self.base + 0x100 + index * 0x20) }
         }
     }
     impl<I: ?Sized> ::core::fmt::Debug for Dma<'_, I> {
@@ -309,14 +340,23 @@ pub mod dma {
             f.debug_struct("Dma").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::Ctrl>() <= 0x200);
-    const _: () = assert!(size_of::<regs::Irq>() <= 0x1f4);
+    const _: () = {
+        assert!(size_of::<regs::Ctrl>() <= 0x200);
+        assert!(size_of::<regs::Irq>() <= 0x1f4);
+    };
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Global control
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq)]
+        #[derive(Copy, Clone)]
         pub struct Ctrl(pub u32);
+        impl PartialEq for Ctrl {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Ctrl {}
         impl Ctrl {
             /// The value after reset.
             pub const RESET: Self = Self(0x1);
@@ -346,96 +386,87 @@ pub mod dma {
                 self.0 = (self.0 & 0xffff_ff0f) | ((u32::from(value) & 0xf) << 4);
             }
         }
-        impl ::mmreg::RegisterValue for Ctrl {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Ctrl {
             type Int = u32;
             const RESET: u32 = 0x1;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
-        }
-        impl Default for Ctrl {
-            #[inline(always)]
-            fn default() -> Self {
-                Self::RESET
-            }
         }
         impl ::core::fmt::Debug for Ctrl {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Ctrl")
-                    .field("en", &self.en())
-                    .field("priority", &self.priority())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Ctrl", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Interrupt routing
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Irq(pub u16);
+        impl PartialEq for Irq {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Irq {}
         impl Irq {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for Irq {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Irq {
             type Int = u16;
             const RESET: u16 = 0x0;
             const WRITE_ONE_ACTION_MASK: u16 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u16 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u16) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u16 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Irq {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(f, "Irq", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Source address
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Src(pub u32);
+        impl PartialEq for Src {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Src {}
         impl Src {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for Src {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Src {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Src {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(f, "Src", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Transfer count
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Count(pub u32);
+        impl PartialEq for Count {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Count {}
         impl Count {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -461,26 +492,16 @@ pub mod dma {
                 ((self.0 >> 31) & 0x1) != 0
             }
         }
-        impl ::mmreg::RegisterValue for Count {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Count {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Count {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Count")
-                    .field("n", &self.n())
-                    .field("busy", &self.busy())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Count", u64::from(self.0), Self::FIELDS)
             }
         }
         pub use self::Src as Low;

@@ -2,6 +2,7 @@
 
 /// Serial port
 pub mod uart0 {
+    use ::mmreg::{ReadWrite, Reg};
     /// Physical base address of `UART0`.
     pub const BASE_ADDRESS: u64 = 0x4000_1000;
     /// Size of the register block in bytes.
@@ -47,6 +48,17 @@ pub mod uart0 {
             ::mmreg::check_block(io, "UART0", offset, Self::SIZE, 4)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -62,22 +74,22 @@ pub mod uart0 {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// Control
         ///
         /// `CR` at offset `0x0`.
         #[inline(always)]
-        pub fn cr(&self) -> ::mmreg::Reg<'a, I, regs::Cr, ::mmreg::ReadWrite> {
+        pub fn cr(&self) -> Reg<'a, I, regs::Cr, ReadWrite> {
             self.handle(0x0)
         }
         /// Second control, same mode field
         ///
         /// `CR2` at offset `0x4`.
         #[inline(always)]
-        pub fn cr2(&self) -> ::mmreg::Reg<'a, I, regs::Cr2, ::mmreg::ReadWrite> {
+        pub fn cr2(&self) -> Reg<'a, I, regs::Cr2, ReadWrite> {
             self.handle(0x4)
         }
     }
@@ -86,14 +98,23 @@ pub mod uart0 {
             f.debug_struct("Uart0").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::Cr>() <= 0x10);
-    const _: () = assert!(size_of::<regs::Cr2>() <= 0xc);
+    const _: () = {
+        assert!(size_of::<regs::Cr>() <= 0x10);
+        assert!(size_of::<regs::Cr2>() <= 0xc);
+    };
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Control
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Cr(pub u32);
+        impl PartialEq for Cr {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Cr {}
         impl Cr {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -175,34 +196,29 @@ pub mod uart0 {
                     | ((u32::from(value.to_bits()) & 0x3) << 12);
             }
         }
-        impl ::mmreg::RegisterValue for Cr {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Cr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Cr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Cr")
-                    .field("mode", &self.mode())
-                    .field("speed", &self.speed())
-                    .field("state", &self.state())
-                    .field("level", &self.level())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Cr", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Second control, same mode field
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Cr2(pub u32);
+        impl PartialEq for Cr2 {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Cr2 {}
         impl Cr2 {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -229,23 +245,16 @@ pub mod uart0 {
                 self.0 = (self.0 & 0xffff_fffc) | (u32::from(value.to_bits()) & 0x3);
             }
         }
-        impl ::mmreg::RegisterValue for Cr2 {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Cr2 {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Cr2 {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Cr2").field("mode", &self.mode()).finish()
+                ::mmreg::meta::debug_fields(f, "Cr2", u64::from(self.0), Self::FIELDS)
             }
         }
     }

@@ -2,6 +2,7 @@
 
 /// General purpose I/O
 pub mod gpio {
+    use ::mmreg::{ReadOnly, ReadWrite, Reg, WriteOnly};
     /// Physical base address of `GPIO`.
     pub const BASE_ADDRESS: u64 = 0xfe20_0000;
     /// Size of the register block in bytes.
@@ -58,6 +59,17 @@ pub mod gpio {
             ::mmreg::check_block(io, "GPIO", offset, Self::SIZE, 4)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -73,9 +85,9 @@ pub mod gpio {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// Number of `GPFSEL%s` registers.
         pub const GPFSEL_COUNT: usize = 6;
@@ -87,10 +99,7 @@ pub mod gpio {
         ///
         /// If `index >= 6`.
         #[inline(always)]
-        pub fn gpfsel(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpfsel, ::mmreg::ReadWrite> {
+        pub fn gpfsel(&self, index: usize) -> Reg<'a, I, regs::Gpfsel, ReadWrite> {
             assert!(
                 index < Self::GPFSEL_COUNT,
                 "index out of range: `GPFSEL%s` has 6 registers",
@@ -107,10 +116,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpset(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpset, ::mmreg::WriteOnly> {
+        pub fn gpset(&self, index: usize) -> Reg<'a, I, regs::Gpset, WriteOnly> {
             assert!(
                 index < Self::GPSET_COUNT,
                 "index out of range: `GPSET%s` has 2 registers",
@@ -127,10 +133,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpclr(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpclr, ::mmreg::WriteOnly> {
+        pub fn gpclr(&self, index: usize) -> Reg<'a, I, regs::Gpclr, WriteOnly> {
             assert!(
                 index < Self::GPCLR_COUNT,
                 "index out of range: `GPCLR%s` has 2 registers",
@@ -147,10 +150,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gplev(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gplev, ::mmreg::ReadOnly> {
+        pub fn gplev(&self, index: usize) -> Reg<'a, I, regs::Gplev, ReadOnly> {
             assert!(
                 index < Self::GPLEV_COUNT,
                 "index out of range: `GPLEV%s` has 2 registers",
@@ -167,10 +167,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpeds(
-            &self,
-            index: usize,
-        ) -> ::mmreg::Reg<'a, I, regs::Gpeds, ::mmreg::ReadWrite> {
+        pub fn gpeds(&self, index: usize) -> Reg<'a, I, regs::Gpeds, ReadWrite> {
             assert!(
                 index < Self::GPEDS_COUNT,
                 "index out of range: `GPEDS%s` has 2 registers",
@@ -183,17 +180,26 @@ pub mod gpio {
             f.debug_struct("Gpio").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::Gpfsel>() <= 0xec);
-    const _: () = assert!(size_of::<regs::Gpset>() <= 0xe0);
-    const _: () = assert!(size_of::<regs::Gpclr>() <= 0xd4);
-    const _: () = assert!(size_of::<regs::Gplev>() <= 0xc8);
-    const _: () = assert!(size_of::<regs::Gpeds>() <= 0xbc);
+    const _: () = {
+        assert!(size_of::<regs::Gpfsel>() <= 0xec);
+        assert!(size_of::<regs::Gpset>() <= 0xe0);
+        assert!(size_of::<regs::Gpclr>() <= 0xd4);
+        assert!(size_of::<regs::Gplev>() <= 0xc8);
+        assert!(size_of::<regs::Gpeds>() <= 0xbc);
+    };
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Function select for ten pins
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpfsel(pub u32);
+        impl PartialEq for Gpfsel {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpfsel {}
         impl Gpfsel {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -243,34 +249,29 @@ pub mod gpio {
                     | ((u32::from(value.to_bits()) & 0x7) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpfsel {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpfsel {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpfsel {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpfsel")
-                    .field(
-                        "fsel",
-                        &::core::array::from_fn::<_, 10, _>(|index| self.fsel(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpfsel", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Pin output set: writing 1 drives the pin high
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpset(pub u32);
+        impl PartialEq for Gpset {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpset {}
         impl Gpset {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -309,34 +310,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpset {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpset {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpset {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpset")
-                    .field(
-                        "set",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.set(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpset", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Pin output clear: writing 1 drives the pin low
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpclr(pub u32);
+        impl PartialEq for Gpclr {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpclr {}
         impl Gpclr {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -375,34 +371,29 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpclr {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpclr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpclr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpclr")
-                    .field(
-                        "clr",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.clr(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpclr", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Pin level
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gplev(pub u32);
+        impl PartialEq for Gplev {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gplev {}
         impl Gplev {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -427,34 +418,29 @@ pub mod gpio {
                 ((self.0 >> shift) & 0x1) != 0
             }
         }
-        impl ::mmreg::RegisterValue for Gplev {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gplev {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gplev {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gplev")
-                    .field(
-                        "lev",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.lev(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gplev", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Event detect status: write 1 to clear
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gpeds(pub u32);
+        impl PartialEq for Gpeds {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gpeds {}
         impl Gpeds {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -493,28 +479,16 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
             }
         }
-        impl ::mmreg::RegisterValue for Gpeds {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gpeds {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0xffff_ffff;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gpeds {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gpeds")
-                    .field(
-                        "eds",
-                        &::core::array::from_fn::<_, 32, _>(|index| self.eds(index)),
-                    )
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Gpeds", u64::from(self.0), Self::FIELDS)
             }
         }
     }

@@ -2,6 +2,7 @@
 
 /// `1WIRE` at `0x60000000`.
 pub mod v1wire {
+    use ::mmreg::{ReadWrite, Reg};
     /// Physical base address of `1WIRE`.
     pub const BASE_ADDRESS: u64 = 0x6000_0000;
     /// Size of the register block in bytes.
@@ -49,6 +50,17 @@ pub mod v1wire {
             ::mmreg::check_block(io, "1WIRE", offset, Self::SIZE, 4)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -64,28 +76,28 @@ pub mod v1wire {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// `type` at offset `0x0`.
         #[inline(always)]
-        pub fn type_(&self) -> ::mmreg::Reg<'a, I, regs::Type, ::mmreg::ReadWrite> {
+        pub fn type_(&self) -> Reg<'a, I, regs::Type, ReadWrite> {
             self.handle(0x0)
         }
         /// `new` at offset `0x4`.
         #[inline(always)]
-        pub fn new_1(&self) -> ::mmreg::Reg<'a, I, regs::New, ::mmreg::ReadWrite> {
+        pub fn new_1(&self) -> Reg<'a, I, regs::New, ReadWrite> {
             self.handle(0x4)
         }
         /// `Result` at offset `0x8`.
         #[inline(always)]
-        pub fn result(&self) -> ::mmreg::Reg<'a, I, regs::Result1, ::mmreg::ReadWrite> {
+        pub fn result(&self) -> Reg<'a, I, regs::Result1, ReadWrite> {
             self.handle(0x8)
         }
         /// `gen` at offset `0xc`.
         #[inline(always)]
-        pub fn gen_(&self) -> ::mmreg::Reg<'a, I, regs::Gen, ::mmreg::ReadWrite> {
+        pub fn gen_(&self) -> Reg<'a, I, regs::Gen, ReadWrite> {
             self.handle(0xc)
         }
     }
@@ -94,16 +106,25 @@ pub mod v1wire {
             f.debug_struct("V1wire").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::Type>() <= 0x20);
-    const _: () = assert!(size_of::<regs::New>() <= 0x1c);
-    const _: () = assert!(size_of::<regs::Result1>() <= 0x18);
-    const _: () = assert!(size_of::<regs::Gen>() <= 0x14);
+    const _: () = {
+        assert!(size_of::<regs::Type>() <= 0x20);
+        assert!(size_of::<regs::New>() <= 0x1c);
+        assert!(size_of::<regs::Result1>() <= 0x18);
+        assert!(size_of::<regs::Gen>() <= 0x14);
+    };
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Value of `type` (32 bits).
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Type(pub u32);
+        impl PartialEq for Type {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Type {}
         impl Type {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -222,69 +243,58 @@ pub mod v1wire {
                 self.0 = (self.0 & 0xfffd_ffff) | (u32::from(value) << 17);
             }
         }
-        impl ::mmreg::RegisterValue for Type {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Type {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Type {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Type")
-                    .field("self_", &self.self_())
-                    .field("en", &self.en())
-                    .field("en_1", &self.en_1())
-                    .field("mode", &self.mode())
-                    .field("set_mode_1", &self.set_mode_1())
-                    .field("bits_1", &self.bits_1())
-                    .field("v1st", &self.v1st())
-                    .field("len", &self.len())
-                    .field("new_1", &self.new_1())
-                    .field("to_addr", &self.to_addr())
-                    .finish()
+                ::mmreg::meta::debug_fields(f, "Type", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Value of `new` (32 bits).
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct New(pub u32);
+        impl PartialEq for New {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for New {}
         impl New {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        impl ::mmreg::RegisterValue for New {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for New {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for New {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                write!(f, "{:#x}", self.0)
+                ::mmreg::meta::debug_fields(f, "New", u64::from(self.0), Self::FIELDS)
             }
         }
         /// Value of `Result` (32 bits).
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Result1(pub u32);
+        impl PartialEq for Result1 {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Result1 {}
         impl Result1 {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -303,29 +313,34 @@ pub mod v1wire {
                 self.0 = (self.0 & 0xffff_fff0) | (u32::from(value) & 0xf);
             }
         }
-        impl ::mmreg::RegisterValue for Result1 {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Result1 {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Result1 {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Result1").field("v", &self.v()).finish()
+                ::mmreg::meta::debug_fields(
+                    f,
+                    "Result1",
+                    u64::from(self.0),
+                    Self::FIELDS,
+                )
             }
         }
         /// Value of `gen` (32 bits).
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Gen(pub u32);
+        impl PartialEq for Gen {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Gen {}
         impl Gen {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -344,29 +359,23 @@ pub mod v1wire {
                 self.0 = (self.0 & 0xffff_fff0) | (u32::from(value) & 0xf);
             }
         }
-        impl ::mmreg::RegisterValue for Gen {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Gen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Gen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Gen").field("a", &self.a()).finish()
+                ::mmreg::meta::debug_fields(f, "Gen", u64::from(self.0), Self::FIELDS)
             }
         }
     }
 }
 /// `one-wire` at `0x60001000`.
 pub mod one_wire {
+    use ::mmreg::{ReadWrite, Reg};
     /// Physical base address of `one-wire`.
     pub const BASE_ADDRESS: u64 = 0x6000_1000;
     /// Size of the register block in bytes.
@@ -409,6 +418,17 @@ pub mod one_wire {
             ::mmreg::check_block(io, "one-wire", offset, Self::SIZE, 4)?;
             Ok(Self { io, base: offset })
         }
+        /// The block at byte `offset` of `io`, unchecked.
+        ///
+        /// # Safety
+        ///
+        /// The block's [`Self::SIZE`] bytes must lie inside `io` from
+        /// `offset`, and `offset` must be aligned for its widest register:
+        /// what [`Self::at`] checks.
+        #[inline(always)]
+        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
+            Self { io, base: offset }
+        }
         /// The memory the block lives in.
         #[inline(always)]
         pub fn io(&self) -> &'a I {
@@ -424,13 +444,13 @@ pub mod one_wire {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> ::mmreg::Reg<'a, I, V, A> {
+        ) -> Reg<'a, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { ::mmreg::Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(self.io, self.base + offset) }
         }
         /// `CR` at offset `0x0`.
         #[inline(always)]
-        pub fn cr(&self) -> ::mmreg::Reg<'a, I, regs::Cr, ::mmreg::ReadWrite> {
+        pub fn cr(&self) -> Reg<'a, I, regs::Cr, ReadWrite> {
             self.handle(0x0)
         }
     }
@@ -439,13 +459,22 @@ pub mod one_wire {
             f.debug_struct("OneWire").field("base", &self.base).finish_non_exhaustive()
         }
     }
-    const _: () = assert!(size_of::<regs::Cr>() <= 0x4);
+    const _: () = {
+        assert!(size_of::<regs::Cr>() <= 0x4);
+    };
     /// Register values: one fieldset per register.
     pub mod regs {
         /// Value of `CR` (32 bits).
         #[repr(transparent)]
-        #[derive(Copy, Clone, PartialEq, Eq, Default)]
+        #[derive(Copy, Clone)]
         pub struct Cr(pub u32);
+        impl PartialEq for Cr {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl Eq for Cr {}
         impl Cr {
             /// The value after reset.
             pub const RESET: Self = Self(0x0);
@@ -464,23 +493,16 @@ pub mod one_wire {
                 self.0 = (self.0 & 0xffff_fffe) | u32::from(value);
             }
         }
-        impl ::mmreg::RegisterValue for Cr {
+        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
+        unsafe impl ::mmreg::RegisterValue for Cr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
-            #[inline(always)]
-            fn from_bits(bits: u32) -> Self {
-                Self(bits)
-            }
-            #[inline(always)]
-            fn to_bits(self) -> u32 {
-                self.0
-            }
         }
         impl ::core::fmt::Debug for Cr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct("Cr").field("go", &self.go()).finish()
+                ::mmreg::meta::debug_fields(f, "Cr", u64::from(self.0), Self::FIELDS)
             }
         }
     }
