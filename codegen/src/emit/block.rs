@@ -258,7 +258,10 @@ pub fn emit_peripheral(
     if !regs_items.is_empty() {
         items.push(module_item(
             quote! { /// Register values: one fieldset per register.
-            pub mod regs {} },
+            pub mod regs {
+                // Setters widen field values with `as` (see `fieldset.rs`).
+                #![allow(clippy::cast_lossless)]
+            } },
             regs_items,
         )?);
     }

@@ -471,12 +471,16 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
     let setter = names::ident(setter);
     let write_type = plan.write.tokens();
     let int_tokens = int.tokens();
+    // Widening with `as` (never narrowing: the field type is at most the
+    // register's): `From` would cost rustc a trait lookup per setter, a
+    // measurable share of checking a large device. The `regs` module allows
+    // clippy's `cast_lossless` for it.
     let (value_bits, needs_mask) = match &plan.write {
-        ValueKind::Bool => (quote!(#int_tokens::from(value)), false),
+        ValueKind::Bool => (quote!((value as #int_tokens)), false),
         ValueKind::Int(source) if *source == int => (quote!(value), true),
-        ValueKind::Int(_) => (quote!(#int_tokens::from(value)), true),
+        ValueKind::Int(_) => (quote!((value as #int_tokens)), true),
         ValueKind::Enum { int: source, .. } if *source == int => (quote!(value.to_bits()), true),
-        ValueKind::Enum { .. } => (quote!(#int_tokens::from(value.to_bits())), true),
+        ValueKind::Enum { .. } => (quote!((value.to_bits() as #int_tokens)), true),
     };
     let store = if full {
         quote! { self.0 = #value_bits; }

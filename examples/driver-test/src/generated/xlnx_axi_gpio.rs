@@ -166,6 +166,7 @@ pub mod axi_gpio {
     };
     /// Register values: one fieldset per register.
     pub mod regs {
+        #![allow(clippy::cast_lossless)]
         /// Channel 1 data; reads return input pins, writes drive output pins
         #[repr(transparent)]
         #[derive(Copy, Clone)]
@@ -262,7 +263,7 @@ pub mod axi_gpio {
             /// Sets `GLOBAL_INTERRUPT_ENABLE`; see [`Self::global_interrupt_enable`].
             #[inline(always)]
             pub fn set_global_interrupt_enable(&mut self, value: bool) {
-                self.0 = (self.0 & 0x7fff_ffff) | (u32::from(value) << 31);
+                self.0 = (self.0 & 0x7fff_ffff) | ((value as u32) << 31);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -306,7 +307,7 @@ pub mod axi_gpio {
             /// Sets `CHANNEL1`; see [`Self::channel1`].
             #[inline(always)]
             pub fn set_channel1(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffe) | u32::from(value);
+                self.0 = (self.0 & 0xffff_fffe) | (value as u32);
             }
             /// An input of channel 2 changed
             #[inline(always)]
@@ -316,7 +317,7 @@ pub mod axi_gpio {
             /// Sets `CHANNEL2`; see [`Self::channel2`].
             #[inline(always)]
             pub fn set_channel2(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffd) | (u32::from(value) << 1);
+                self.0 = (self.0 & 0xffff_fffd) | ((value as u32) << 1);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -358,7 +359,7 @@ pub mod axi_gpio {
             /// Sets `CHANNEL1`; see [`Self::channel1`].
             #[inline(always)]
             pub fn set_channel1(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffe) | u32::from(value);
+                self.0 = (self.0 & 0xffff_fffe) | (value as u32);
             }
             /// Enable the channel 2 interrupt
             #[inline(always)]
@@ -368,7 +369,7 @@ pub mod axi_gpio {
             /// Sets `CHANNEL2`; see [`Self::channel2`].
             #[inline(always)]
             pub fn set_channel2(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffd) | (u32::from(value) << 1);
+                self.0 = (self.0 & 0xffff_fffd) | ((value as u32) << 1);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.

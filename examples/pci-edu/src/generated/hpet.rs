@@ -276,6 +276,7 @@ pub mod hpet {
     };
     /// Register values: one fieldset per register.
     pub mod regs {
+        #![allow(clippy::cast_lossless)]
         /// General capabilities and identification (values are fixed by the implementation)
         #[repr(transparent)]
         #[derive(Copy, Clone)]
@@ -381,7 +382,7 @@ pub mod hpet {
             /// Sets `ENABLE_CNF`; see [`Self::enable_cnf`].
             #[inline(always)]
             pub fn set_enable_cnf(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ffff_ffff_fffe) | u64::from(value);
+                self.0 = (self.0 & 0xffff_ffff_ffff_fffe) | (value as u64);
             }
             /// Legacy replacement routing (timer 0 to IRQ0/IRQ2, timer 1 to IRQ8)
             #[inline(always)]
@@ -391,7 +392,7 @@ pub mod hpet {
             /// Sets `LEG_RT_CNF`; see [`Self::leg_rt_cnf`].
             #[inline(always)]
             pub fn set_leg_rt_cnf(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ffff_ffff_fffd) | (u64::from(value) << 1);
+                self.0 = (self.0 & 0xffff_ffff_ffff_fffd) | ((value as u64) << 1);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -454,7 +455,7 @@ pub mod hpet {
                     "index out of range: field array `T%s_INT_STS` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u64::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u64) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -557,7 +558,7 @@ pub mod hpet {
             #[inline(always)]
             pub fn set_int_type_cnf(&mut self, value: super::vals::IntTypeCnf) {
                 self.0 = (self.0 & 0xffff_ffff_ffff_fffd)
-                    | ((u64::from(value.to_bits()) & 0x1) << 1);
+                    | (((value.to_bits() as u64) & 0x1) << 1);
             }
             /// Enable the timer's interrupt
             #[inline(always)]
@@ -567,7 +568,7 @@ pub mod hpet {
             /// Sets `INT_ENB_CNF`; see [`Self::int_enb_cnf`].
             #[inline(always)]
             pub fn set_int_enb_cnf(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ffff_ffff_fffb) | (u64::from(value) << 2);
+                self.0 = (self.0 & 0xffff_ffff_ffff_fffb) | ((value as u64) << 2);
             }
             /// One-shot or periodic (periodic only when PER_INT_CAP is set)
             #[inline(always)]
@@ -578,7 +579,7 @@ pub mod hpet {
             #[inline(always)]
             pub fn set_type_cnf(&mut self, value: super::vals::TypeCnf) {
                 self.0 = (self.0 & 0xffff_ffff_ffff_fff7)
-                    | ((u64::from(value.to_bits()) & 0x1) << 3);
+                    | (((value.to_bits() as u64) & 0x1) << 3);
             }
             /// The timer can run periodically
             #[inline(always)]
@@ -598,7 +599,7 @@ pub mod hpet {
             /// Sets `VAL_SET_CNF`; see [`Self::val_set_cnf`].
             #[inline(always)]
             pub fn set_val_set_cnf(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ffff_ffff_ffbf) | (u64::from(value) << 6);
+                self.0 = (self.0 & 0xffff_ffff_ffff_ffbf) | ((value as u64) << 6);
             }
             /// Force a 64-bit timer to run as a 32-bit one
             #[inline(always)]
@@ -608,7 +609,7 @@ pub mod hpet {
             /// Sets `MODE32_CNF`; see [`Self::mode32_cnf`].
             #[inline(always)]
             pub fn set_mode32_cnf(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ffff_ffff_feff) | (u64::from(value) << 8);
+                self.0 = (self.0 & 0xffff_ffff_ffff_feff) | ((value as u64) << 8);
             }
             /// I/O APIC input the timer's interrupt goes to
             #[inline(always)]
@@ -619,7 +620,7 @@ pub mod hpet {
             #[inline(always)]
             pub fn set_int_route_cnf(&mut self, value: u8) {
                 self.0 = (self.0 & 0xffff_ffff_ffff_c1ff)
-                    | ((u64::from(value) & 0x1f) << 9);
+                    | (((value as u64) & 0x1f) << 9);
             }
             /// Deliver interrupts as FSB messages (see FSB_ROUTE)
             #[inline(always)]
@@ -629,7 +630,7 @@ pub mod hpet {
             /// Sets `FSB_EN_CNF`; see [`Self::fsb_en_cnf`].
             #[inline(always)]
             pub fn set_fsb_en_cnf(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ffff_ffff_bfff) | (u64::from(value) << 14);
+                self.0 = (self.0 & 0xffff_ffff_ffff_bfff) | ((value as u64) << 14);
             }
             /// The timer can deliver FSB messages
             #[inline(always)]
@@ -683,7 +684,7 @@ pub mod hpet {
             #[inline(always)]
             pub fn set_fsb_int_val(&mut self, value: u32) {
                 self.0 = (self.0 & 0xffff_ffff_0000_0000)
-                    | (u64::from(value) & 0xffff_ffff);
+                    | ((value as u64) & 0xffff_ffff);
             }
             /// Address of the message
             #[inline(always)]
@@ -693,8 +694,7 @@ pub mod hpet {
             /// Sets `FSB_INT_ADDR`; see [`Self::fsb_int_addr`].
             #[inline(always)]
             pub fn set_fsb_int_addr(&mut self, value: u32) {
-                self.0 = (self.0 & 0xffff_ffff)
-                    | ((u64::from(value) & 0xffff_ffff) << 32);
+                self.0 = (self.0 & 0xffff_ffff) | (((value as u64) & 0xffff_ffff) << 32);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.

@@ -237,6 +237,7 @@ pub mod edu {
     };
     /// Register values: one fieldset per register.
     pub mod regs {
+        #![allow(clippy::cast_lossless)]
         /// Identification, 0xRRrr00ed (major version, minor version, 0x00ed)
         #[repr(transparent)]
         #[derive(Copy, Clone)]
@@ -356,7 +357,7 @@ pub mod edu {
             /// Sets `INTERRUPT_ON_FACTORIAL`; see [`Self::interrupt_on_factorial`].
             #[inline(always)]
             pub fn set_interrupt_on_factorial(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ff7f) | (u32::from(value) << 7);
+                self.0 = (self.0 & 0xffff_ff7f) | ((value as u32) << 7);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -439,7 +440,7 @@ pub mod edu {
             /// Sets `START`; see [`Self::start`].
             #[inline(always)]
             pub fn set_start(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ffff_ffff_fffe) | u64::from(value);
+                self.0 = (self.0 & 0xffff_ffff_ffff_fffe) | (value as u64);
             }
             /// Which way the data goes
             #[inline(always)]
@@ -450,7 +451,7 @@ pub mod edu {
             #[inline(always)]
             pub fn set_direction(&mut self, value: super::vals::Direction) {
                 self.0 = (self.0 & 0xffff_ffff_ffff_fffd)
-                    | ((u64::from(value.to_bits()) & 0x1) << 1);
+                    | (((value.to_bits() as u64) & 0x1) << 1);
             }
             /// Raise an interrupt (status value 0x100) when the transfer finishes
             #[inline(always)]
@@ -460,7 +461,7 @@ pub mod edu {
             /// Sets `INTERRUPT_ON_DONE`; see [`Self::interrupt_on_done`].
             #[inline(always)]
             pub fn set_interrupt_on_done(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ffff_ffff_fffb) | (u64::from(value) << 2);
+                self.0 = (self.0 & 0xffff_ffff_ffff_fffb) | ((value as u64) << 2);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.

@@ -338,6 +338,7 @@ pub mod gpio {
     };
     /// Register values: one fieldset per register.
     pub mod regs {
+        #![allow(clippy::cast_lossless)]
         /// Function select; register n holds pins 10n to 10n+9
         #[repr(transparent)]
         #[derive(Copy, Clone)]
@@ -398,7 +399,7 @@ pub mod gpio {
                 );
                 let shift = index * 3;
                 self.0 = (self.0 & !(0x7 << shift))
-                    | ((u32::from(value.to_bits()) & 0x7) << shift);
+                    | (((value.to_bits() as u32) & 0x7) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -459,7 +460,7 @@ pub mod gpio {
                     "index out of range: field array `SET%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -520,7 +521,7 @@ pub mod gpio {
                     "index out of range: field array `CLR%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -628,7 +629,7 @@ pub mod gpio {
                     "index out of range: field array `EDS%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -687,7 +688,7 @@ pub mod gpio {
                     "index out of range: field array `REN%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -746,7 +747,7 @@ pub mod gpio {
                     "index out of range: field array `FEN%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -805,7 +806,7 @@ pub mod gpio {
                     "index out of range: field array `HEN%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -865,7 +866,7 @@ pub mod gpio {
                     "index out of range: field array `LEN%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -924,7 +925,7 @@ pub mod gpio {
                     "index out of range: field array `AREN%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -983,7 +984,7 @@ pub mod gpio {
                     "index out of range: field array `AFEN%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -1054,7 +1055,7 @@ pub mod gpio {
                 );
                 let shift = index * 2;
                 self.0 = (self.0 & !(0x3 << shift))
-                    | ((u32::from(value.to_bits()) & 0x3) << shift);
+                    | (((value.to_bits() as u32) & 0x3) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.

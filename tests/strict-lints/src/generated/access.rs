@@ -169,6 +169,7 @@ pub mod timer {
     };
     /// Register values: one fieldset per register.
     pub mod regs {
+        #![allow(clippy::cast_lossless)]
         /// Status flags
         #[repr(transparent)]
         #[derive(Copy, Clone)]
@@ -201,7 +202,7 @@ pub mod timer {
             /// Sets `ERR`; see [`Self::err`].
             #[inline(always)]
             pub fn set_err(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffe) | u32::from(value);
+                self.0 = (self.0 & 0xffff_fffe) | (value as u32);
             }
             /// Done; write 1 to clear
             #[inline(always)]
@@ -211,7 +212,7 @@ pub mod timer {
             /// Sets `DONE`; see [`Self::done`].
             #[inline(always)]
             pub fn set_done(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffd) | (u32::from(value) << 1);
+                self.0 = (self.0 & 0xffff_fffd) | ((value as u32) << 1);
             }
             /// Armed; write 0 to clear
             #[inline(always)]
@@ -221,7 +222,7 @@ pub mod timer {
             /// Sets `ARM`; see [`Self::arm`].
             #[inline(always)]
             pub fn set_arm(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffb) | (u32::from(value) << 2);
+                self.0 = (self.0 & 0xffff_fffb) | ((value as u32) << 2);
             }
             /// Clock prescaler
             #[inline(always)]
@@ -231,7 +232,7 @@ pub mod timer {
             /// Sets `PRESCALE`; see [`Self::prescale`].
             #[inline(always)]
             pub fn set_prescale(&mut self, value: u8) {
-                self.0 = (self.0 & 0xffff_f0ff) | ((u32::from(value) & 0xf) << 8);
+                self.0 = (self.0 & 0xffff_f0ff) | (((value as u32) & 0xf) << 8);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -303,7 +304,7 @@ pub mod timer {
             /// Sets `PENDING`; see [`Self::pending`].
             #[inline(always)]
             pub fn set_pending(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffe) | u32::from(value);
+                self.0 = (self.0 & 0xffff_fffe) | (value as u32);
             }
             /// `MASK`, bit 4.
             #[inline(always)]
@@ -313,7 +314,7 @@ pub mod timer {
             /// Sets `MASK`; see [`Self::mask`].
             #[inline(always)]
             pub fn set_mask(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ffef) | (u32::from(value) << 4);
+                self.0 = (self.0 & 0xffff_ffef) | ((value as u32) << 4);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -388,7 +389,7 @@ pub mod timer {
             /// Sets `START`; see [`Self::start`].
             #[inline(always)]
             pub fn set_start(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffe) | u32::from(value);
+                self.0 = (self.0 & 0xffff_fffe) | (value as u32);
             }
             /// `BUSY`, bit 1.
             #[inline(always)]
@@ -441,7 +442,7 @@ pub mod timer {
             #[inline(always)]
             pub fn set_low(&mut self, value: u32) {
                 self.0 = (self.0 & 0xffff_ffff_0000_0000)
-                    | (u64::from(value) & 0xffff_ffff);
+                    | ((value as u64) & 0xffff_ffff);
             }
             /// `TOP`, bits 60..=63.
             #[inline(always)]
@@ -452,7 +453,7 @@ pub mod timer {
             #[inline(always)]
             pub fn set_top(&mut self, value: u8) {
                 self.0 = (self.0 & 0xfff_ffff_ffff_ffff)
-                    | ((u64::from(value) & 0xf) << 60);
+                    | (((value as u64) & 0xf) << 60);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.

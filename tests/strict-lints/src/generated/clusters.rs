@@ -346,6 +346,7 @@ pub mod dma {
     };
     /// Register values: one fieldset per register.
     pub mod regs {
+        #![allow(clippy::cast_lossless)]
         /// Global control
         #[repr(transparent)]
         #[derive(Copy, Clone)]
@@ -373,7 +374,7 @@ pub mod dma {
             /// Sets `EN`; see [`Self::en`].
             #[inline(always)]
             pub fn set_en(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffe) | u32::from(value);
+                self.0 = (self.0 & 0xffff_fffe) | (value as u32);
             }
             /// Arbitration priority
             #[inline(always)]
@@ -383,7 +384,7 @@ pub mod dma {
             /// Sets `PRIORITY`; see [`Self::priority`].
             #[inline(always)]
             pub fn set_priority(&mut self, value: u8) {
-                self.0 = (self.0 & 0xffff_ff0f) | ((u32::from(value) & 0xf) << 4);
+                self.0 = (self.0 & 0xffff_ff0f) | (((value as u32) & 0xf) << 4);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -484,7 +485,7 @@ pub mod dma {
             /// Sets `N`; see [`Self::n`].
             #[inline(always)]
             pub fn set_n(&mut self, value: u16) {
-                self.0 = (self.0 & 0xffff_0000) | (u32::from(value) & 0xffff);
+                self.0 = (self.0 & 0xffff_0000) | ((value as u32) & 0xffff);
             }
             /// Transfer in progress
             #[inline(always)]

@@ -104,6 +104,7 @@ pub mod uart0 {
     };
     /// Register values: one fieldset per register.
     pub mod regs {
+        #![allow(clippy::cast_lossless)]
         /// Control
         #[repr(transparent)]
         #[derive(Copy, Clone)]
@@ -160,7 +161,7 @@ pub mod uart0 {
             /// Sets `MODE`; see [`Self::mode`].
             #[inline(always)]
             pub fn set_mode(&mut self, value: super::vals::Mode) {
-                self.0 = (self.0 & 0xffff_fffc) | (u32::from(value.to_bits()) & 0x3);
+                self.0 = (self.0 & 0xffff_fffc) | ((value.to_bits() as u32) & 0x3);
             }
             /// Baud rate
             #[inline(always)]
@@ -171,7 +172,7 @@ pub mod uart0 {
             #[inline(always)]
             pub fn set_speed(&mut self, value: super::vals::Speed) {
                 self.0 = (self.0 & 0xffff_ff8f)
-                    | ((u32::from(value.to_bits()) & 0x7) << 4);
+                    | (((value.to_bits() as u32) & 0x7) << 4);
             }
             /// Line state
             #[inline(always)]
@@ -182,7 +183,7 @@ pub mod uart0 {
             #[inline(always)]
             pub fn set_state(&mut self, value: super::vals::StateWrite) {
                 self.0 = (self.0 & 0xffff_fcff)
-                    | ((u32::from(value.to_bits()) & 0x3) << 8);
+                    | (((value.to_bits() as u32) & 0x3) << 8);
             }
             /// Idle level
             #[inline(always)]
@@ -193,7 +194,7 @@ pub mod uart0 {
             #[inline(always)]
             pub fn set_level(&mut self, value: super::vals::Level) {
                 self.0 = (self.0 & 0xffff_cfff)
-                    | ((u32::from(value.to_bits()) & 0x3) << 12);
+                    | (((value.to_bits() as u32) & 0x3) << 12);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -242,7 +243,7 @@ pub mod uart0 {
             /// Sets `MODE`; see [`Self::mode`].
             #[inline(always)]
             pub fn set_mode(&mut self, value: super::vals::Mode) {
-                self.0 = (self.0 & 0xffff_fffc) | (u32::from(value.to_bits()) & 0x3);
+                self.0 = (self.0 & 0xffff_fffc) | ((value.to_bits() as u32) & 0x3);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.

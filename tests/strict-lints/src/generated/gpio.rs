@@ -189,6 +189,7 @@ pub mod gpio {
     };
     /// Register values: one fieldset per register.
     pub mod regs {
+        #![allow(clippy::cast_lossless)]
         /// Function select for ten pins
         #[repr(transparent)]
         #[derive(Copy, Clone)]
@@ -246,7 +247,7 @@ pub mod gpio {
                 );
                 let shift = index * 3;
                 self.0 = (self.0 & !(0x7 << shift))
-                    | ((u32::from(value.to_bits()) & 0x7) << shift);
+                    | (((value.to_bits() as u32) & 0x7) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -307,7 +308,7 @@ pub mod gpio {
                     "index out of range: field array `SET%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -368,7 +369,7 @@ pub mod gpio {
                     "index out of range: field array `CLR%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -476,7 +477,7 @@ pub mod gpio {
                     "index out of range: field array `EDS%s` has 32 elements",
                 );
                 let shift = index;
-                self.0 = (self.0 & !(0x1 << shift)) | (u32::from(value) << shift);
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.

@@ -114,6 +114,7 @@ pub mod v1wire {
     };
     /// Register values: one fieldset per register.
     pub mod regs {
+        #![allow(clippy::cast_lossless)]
         /// Value of `type` (32 bits).
         #[repr(transparent)]
         #[derive(Copy, Clone)]
@@ -149,7 +150,7 @@ pub mod v1wire {
             /// Sets `self`; see [`Self::self_`].
             #[inline(always)]
             pub fn set_self_(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffe) | u32::from(value);
+                self.0 = (self.0 & 0xffff_fffe) | (value as u32);
             }
             /// `en`, bit 1.
             #[inline(always)]
@@ -159,7 +160,7 @@ pub mod v1wire {
             /// Sets `en`; see [`Self::en`].
             #[inline(always)]
             pub fn set_en(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffd) | (u32::from(value) << 1);
+                self.0 = (self.0 & 0xffff_fffd) | ((value as u32) << 1);
             }
             /// `EN_`, bit 2.
             #[inline(always)]
@@ -169,7 +170,7 @@ pub mod v1wire {
             /// Sets `EN_`; see [`Self::en_1`].
             #[inline(always)]
             pub fn set_en_1(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffb) | (u32::from(value) << 2);
+                self.0 = (self.0 & 0xffff_fffb) | ((value as u32) << 2);
             }
             /// `mode`, bit 3.
             #[inline(always)]
@@ -179,7 +180,7 @@ pub mod v1wire {
             /// Sets `mode`; see [`Self::mode`].
             #[inline(always)]
             pub fn set_mode(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fff7) | (u32::from(value) << 3);
+                self.0 = (self.0 & 0xffff_fff7) | ((value as u32) << 3);
             }
             /// `set_mode`, bit 4.
             #[inline(always)]
@@ -189,7 +190,7 @@ pub mod v1wire {
             /// Sets `set_mode`; see [`Self::set_mode_1`].
             #[inline(always)]
             pub fn set_set_mode_1(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_ffef) | (u32::from(value) << 4);
+                self.0 = (self.0 & 0xffff_ffef) | ((value as u32) << 4);
             }
             /// `bits`, bits 5..=6.
             #[inline(always)]
@@ -199,7 +200,7 @@ pub mod v1wire {
             /// Sets `bits`; see [`Self::bits_1`].
             #[inline(always)]
             pub fn set_bits_1(&mut self, value: u8) {
-                self.0 = (self.0 & 0xffff_ff9f) | ((u32::from(value) & 0x3) << 5);
+                self.0 = (self.0 & 0xffff_ff9f) | (((value as u32) & 0x3) << 5);
             }
             /// `1st`, bit 8.
             #[inline(always)]
@@ -209,7 +210,7 @@ pub mod v1wire {
             /// Sets `1st`; see [`Self::v1st`].
             #[inline(always)]
             pub fn set_v1st(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_feff) | (u32::from(value) << 8);
+                self.0 = (self.0 & 0xffff_feff) | ((value as u32) << 8);
             }
             /// `LEN`, bits 12..=15.
             #[allow(clippy::len_without_is_empty)]
@@ -220,7 +221,7 @@ pub mod v1wire {
             /// Sets `LEN`; see [`Self::len`].
             #[inline(always)]
             pub fn set_len(&mut self, value: u8) {
-                self.0 = (self.0 & 0xffff_0fff) | ((u32::from(value) & 0xf) << 12);
+                self.0 = (self.0 & 0xffff_0fff) | (((value as u32) & 0xf) << 12);
             }
             /// `NEW`, bit 16.
             #[inline(always)]
@@ -230,7 +231,7 @@ pub mod v1wire {
             /// Sets `NEW`; see [`Self::new_1`].
             #[inline(always)]
             pub fn set_new_1(&mut self, value: bool) {
-                self.0 = (self.0 & 0xfffe_ffff) | (u32::from(value) << 16);
+                self.0 = (self.0 & 0xfffe_ffff) | ((value as u32) << 16);
             }
             /// `TO_ADDR`, bit 17.
             #[inline(always)]
@@ -240,7 +241,7 @@ pub mod v1wire {
             /// Sets `TO_ADDR`; see [`Self::to_addr`].
             #[inline(always)]
             pub fn set_to_addr(&mut self, value: bool) {
-                self.0 = (self.0 & 0xfffd_ffff) | (u32::from(value) << 17);
+                self.0 = (self.0 & 0xfffd_ffff) | ((value as u32) << 17);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -310,7 +311,7 @@ pub mod v1wire {
             /// Sets `V`; see [`Self::v`].
             #[inline(always)]
             pub fn set_v(&mut self, value: u8) {
-                self.0 = (self.0 & 0xffff_fff0) | (u32::from(value) & 0xf);
+                self.0 = (self.0 & 0xffff_fff0) | ((value as u32) & 0xf);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -356,7 +357,7 @@ pub mod v1wire {
             /// Sets `A`; see [`Self::a`].
             #[inline(always)]
             pub fn set_a(&mut self, value: u8) {
-                self.0 = (self.0 & 0xffff_fff0) | (u32::from(value) & 0xf);
+                self.0 = (self.0 & 0xffff_fff0) | ((value as u32) & 0xf);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -464,6 +465,7 @@ pub mod one_wire {
     };
     /// Register values: one fieldset per register.
     pub mod regs {
+        #![allow(clippy::cast_lossless)]
         /// Value of `CR` (32 bits).
         #[repr(transparent)]
         #[derive(Copy, Clone)]
@@ -490,7 +492,7 @@ pub mod one_wire {
             /// Sets `GO`; see [`Self::go`].
             #[inline(always)]
             pub fn set_go(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffe) | u32::from(value);
+                self.0 = (self.0 & 0xffff_fffe) | (value as u32);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
