@@ -1,4 +1,4 @@
-//! Array inference: registers, clusters and fields numbered `0..n` at a
+//! Array inference: registers, clusters and fields numbered `k..k + n` at a
 //! constant stride, and otherwise identical, become one array.
 //!
 //! Runs on the validated IR, before emission, and returns a new IR: the
@@ -15,13 +15,17 @@
 //! - Items with the same pattern and the same content (everything that shapes
 //!   generated code: all but name, position, descriptions and locations) form
 //!   a group. A group becomes one array only if its indices are exactly
-//!   `0..n` (`n >= 2`, spelt without leading zeros) and its positions (bit
-//!   for fields, byte offset otherwise) are `first + index * stride` with
-//!   `stride > 0` and at least one element's extent, so elements never
-//!   overlap. Anything else is left as written.
-//! - The array takes element 0's position and location, the place of the
-//!   earliest member in input order, and each description only where all
-//!   members agree on it.
+//!   `k..k + n` for some `k >= 0` (`n >= 2`, consecutive, spelt without
+//!   leading zeros) and its positions (bit for fields, byte offset
+//!   otherwise) are `start + (index - k) * stride`, `start` being the
+//!   lowest-numbered element's, with `stride > 0` and at least one element's
+//!   extent, so elements never overlap. Anything else is left as written.
+//! - The array takes the lowest-numbered element's position and location,
+//!   the place of the earliest member in input order, and each description
+//!   only where all members agree on it. Numbered from `k > 0`, its
+//!   `index_names` are the numbers `k..k + n` in decimal (the emitter then
+//!   takes the number in the name as the index: `CCR%s` from `CCR1` gives
+//!   `ccr(1)`); from 0 they stay empty.
 //!
 //! Grouping sorts content keys (strings) in `BTreeMap`s: no pairwise
 //! comparison of whole items, and output order follows input order.
@@ -76,11 +80,13 @@ trait Member: Sized {
     fn make_array(&mut self, name: String, dim: Dim);
 }
 
-/// An array about to be built: members in index order, and its stride.
+/// An array about to be built: members in index order, its stride and the
+/// lowest index.
 struct Group {
     name: String,
     members: Vec<usize>,
     stride: u64,
+    first: u32,
 }
 
 /// Replaces every valid numbered group in `members` by one array, keeping
@@ -102,7 +108,7 @@ fn group<T: Member>(members: Vec<T>) -> Vec<T> {
             if looks_like_trait_method(&name) {
                 continue;
             }
-            if let Some((order, stride)) = check(&members, entries) {
+            if let Some((order, stride, first)) = check(&members, entries) {
                 for &member in &order {
                     assigned[member] = Some(groups.len());
                 }
@@ -110,6 +116,7 @@ fn group<T: Member>(members: Vec<T>) -> Vec<T> {
                     name,
                     members: order,
                     stride,
+                    first,
                 });
             }
         }
@@ -190,7 +197,7 @@ fn digit_runs(name: &str) -> Vec<(usize, usize)> {
 }
 
 /// The index a digit run spells; `None` for leading zeros (`01`), which
-/// suggest a naming scheme other than `0..n`, or for overflow.
+/// suggest a naming scheme other than `k..k + n`, or for overflow.
 fn parse_index(digits: &str) -> Option<u32> {
     if digits.len() > 1 && digits.starts_with('0') {
         return None;
@@ -198,12 +205,13 @@ fn parse_index(digits: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-/// The members of a bucket in index order and the array stride, if the
-/// bucket is exactly `0..n` (`n >= 2`) at a constant, non-overlapping stride.
+/// The members of a bucket in index order, the array stride and the lowest
+/// index `k`, if the bucket is exactly `k..k + n` (`n >= 2`) at a constant,
+/// non-overlapping stride.
 fn check<T: Member>(
     members: &[T],
     entries: Vec<(usize, Option<u32>)>,
-) -> Option<(Vec<usize>, u64)> {
+) -> Option<(Vec<usize>, u64, u32)> {
     // `Dim::count` is a `u32`; checked here so that building cannot fail.
     if entries.len() < 2 || u32::try_from(entries.len()).is_err() {
         return None;
@@ -213,10 +221,10 @@ fn check<T: Member>(
         .map(|(member, index)| index.map(|i| (i, member)))
         .collect::<Option<_>>()?;
     indexed.sort_unstable();
-    let in_order = indexed
-        .iter()
-        .enumerate()
-        .all(|(expected, &(index, _))| usize::try_from(index).is_ok_and(|i| i == expected));
+    let lowest = indexed.first()?.0;
+    let in_order = (u64::from(lowest)..)
+        .zip(&indexed)
+        .all(|(expected, &(index, _))| u64::from(index) == expected);
     if !in_order {
         return None;
     }
@@ -234,7 +242,7 @@ fn check<T: Member>(
             .and_then(|step| step.checked_add(start));
         members.get(member).map(Member::position) == expected
     });
-    constant.then_some((order, stride))
+    constant.then_some((order, stride, lowest))
 }
 
 /// Builds the output: each array at the place of its earliest member,
@@ -276,7 +284,14 @@ fn build<T: Member>(slots: &mut [Option<T>], group: &Group) -> Option<T> {
         Dim {
             count,
             stride: group.stride,
-            index_names: Vec::new(),
+            index_names: if group.first == 0 {
+                Vec::new()
+            } else {
+                (u64::from(group.first)..)
+                    .take(group.members.len())
+                    .map(|index| index.to_string())
+                    .collect()
+            },
         },
     );
     Some(array)

@@ -262,10 +262,69 @@ fn a_gap_in_the_indices_leaves_the_group() {
     assert_eq!(infer(&input), input);
 }
 
+/// `R1`..`R3`: numbered from 1, the array starts at the lowest-numbered
+/// element and its index names are the numbers, so the accessor's index is
+/// the number in the name (`r(1)` is `R1`).
 #[test]
-fn an_index_list_not_starting_at_zero_leaves_the_group() {
-    let input = registers_at(&[("R1", 4), ("R2", 8), ("R3", 12)]);
-    assert_eq!(infer(&input), input);
+fn indices_starting_above_zero_form_a_numbered_array() {
+    let input = registers_at(&[("R2", 8), ("R1", 4), ("R3", 12)]);
+    let inferred = infer(&input);
+    assert_eq!(item_names(items(&inferred)), ["R%s"]);
+    let r = register(items(&inferred), "R%s");
+    let mut numbered = dim(3, 4);
+    if let Some(d) = numbered.as_mut() {
+        d.index_names = vec!["1".into(), "2".into(), "3".into()];
+    }
+    assert_eq!((r.offset, r.dim.clone()), (4, numbered));
+    let code = generate(&inferred);
+    assert!(code.contains("pub const R_FIRST: usize = 1;"), "{code}");
+    assert!(
+        code.contains("index out of range: `R%s` has indices 1..4"),
+        "{code}"
+    );
+    // Numbered from 0: no index names, as before.
+    let zero = infer(&registers_at(&[("R0", 0), ("R1", 4)]));
+    assert_eq!(register(items(&zero), "R%s").dim, dim(2, 4));
+    // A gap or an uneven stride still leaves a group numbered from 1.
+    let gap = registers_at(&[("R1", 4), ("R2", 8), ("R4", 16)]);
+    assert_eq!(infer(&gap), gap);
+    let uneven = registers_at(&[("R1", 4), ("R2", 8), ("R3", 16)]);
+    assert_eq!(infer(&uneven), uneven);
+}
+
+/// RP2040 `IO_BANK0.INTR1` (GPIO 8..15, four kinds each) becomes four
+/// arrays numbered `8..16`: `gpio_level_low(8)` is `GPIO8_LEVEL_LOW`.
+#[test]
+fn rp2040_intr1_becomes_four_numbered_arrays() {
+    let device = mmreg_codegen::load(&Path::new(CORPUS).join("RP2040.svd"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .device;
+    let inferred = infer(&device);
+    let bank = inferred
+        .peripherals
+        .iter()
+        .find(|p| p.name == "IO_BANK0")
+        .expect("IO_BANK0");
+    let intr1 = register(&bank.items, "INTR1");
+    // The SVD lists the fields from the highest bit down.
+    assert_eq!(
+        field_names(intr1),
+        [
+            "GPIO%s_EDGE_HIGH",
+            "GPIO%s_EDGE_LOW",
+            "GPIO%s_LEVEL_HIGH",
+            "GPIO%s_LEVEL_LOW"
+        ]
+    );
+    let names: Vec<String> = (8..16).map(|n: u32| n.to_string()).collect();
+    for (k, f) in intr1.fields.iter().rev().enumerate() {
+        assert_eq!(f.lsb, u32::try_from(k).unwrap());
+        let d = f.dim.as_ref().expect("an array");
+        assert_eq!((d.count, d.stride, &d.index_names), (8, 4, &names));
+    }
+    let code = generate(&inferred);
+    assert!(code.contains("pub const fn gpio_level_low(&self, index: usize) -> bool"));
+    assert!(code.contains("index out of range: field array `GPIO%s_LEVEL_LOW` has indices 8..16"));
 }
 
 #[test]
@@ -618,6 +677,15 @@ peripherals:
       - name: CH2_CTRL
         offset: 0x30
         fields: [{ name: EN, bit: 0 }, { name: DIV, bits: \"[7:4]\" }]
+      - { name: CCR1, offset: 0x40, fields: [{ name: VAL, bits: \"[15:0]\" }] }
+      - { name: CCR2, offset: 0x44, fields: [{ name: VAL, bits: \"[15:0]\" }] }
+      - { name: CCR3, offset: 0x48, fields: [{ name: VAL, bits: \"[15:0]\" }] }
+      - name: EV
+        offset: 0x50
+        fields:
+          - { name: CH1_EV, bit: 3 }
+          - { name: CH2_EV, bit: 5 }
+          - { name: CH3_EV, bit: 7 }
       - cluster: SM0
         offset: 0x100
         registers:
@@ -680,6 +748,19 @@ fn main() {
     same(&a, &b, size, "CH_CTRL");
     assert_eq!(new.ch_ctrl(2).read().div(), old.ch2_ctrl().read().div());
     assert_eq!(new.ch_ctrl(1).offset(), old.ch1_ctrl().offset());
+
+    // Numbered from 1: the index is the number in the name.
+    assert_eq!((on::p::P::<FakeMem>::CCR_FIRST, on::p::P::<FakeMem>::CCR_COUNT), (1, 3));
+    old.ccr1().write(|v| v.set_val(0x11));
+    old.ccr3().write(|v| v.set_val(0x33));
+    new.ccr(1).write(|v| v.set_val(0x11));
+    new.ccr(3).write(|v| v.set_val(0x33));
+    same(&a, &b, size, "CCR");
+    assert_eq!(new.ccr(2).offset(), old.ccr2().offset());
+    old.ev().write(|v| { v.set_ch1_ev(true); v.set_ch3_ev(true); });
+    new.ev().write(|v| { v.set_ch_ev(1, true); v.set_ch_ev(3, true); });
+    same(&a, &b, size, "EV");
+    assert!(new.ev().read().ch_ev(3) && !new.ev().read().ch_ev(2));
 
     old.sm1().clkdiv().write(|v| v.set_int(0xab));
     old.sm0().pinctrl().write(|v| v.0 = 0x1234_5678);

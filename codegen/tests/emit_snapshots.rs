@@ -41,6 +41,10 @@ const CASES: &[(&str, &str)] = &[
         "names",
         "keywords, leading digits, collisions with generated items and prelude types",
     ),
+    (
+        "numbered",
+        "arrays numbered from above 0 (declared and inferred): the index is the number in the name",
+    ),
 ];
 
 fn input(name: &str) -> PathBuf {

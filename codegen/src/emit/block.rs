@@ -404,15 +404,20 @@ fn meta_name(type_name: &str) -> String {
     format!("{}_META", names::screaming(type_name))
 }
 
-/// `base + index * stride` without `+ 0` or `* 1`.
-fn offset_expression(start: TokenStream, offset: u64, stride: Option<u64>) -> TokenStream {
+/// `base + index * stride` without `+ 0` or `* 1`; `stride` comes with the
+/// variable holding the element's position.
+fn offset_expression(
+    start: TokenStream,
+    offset: u64,
+    stride: Option<(u64, TokenStream)>,
+) -> TokenStream {
     let offset_literal = hex(offset);
-    let index_part = stride.map(|stride| {
+    let index_part = stride.map(|(stride, index)| {
         if stride == 1 {
-            quote!(index)
+            index
         } else {
             let stride = hex(stride);
-            quote!(index * #stride)
+            quote!(#index * #stride)
         }
     });
     match (offset, index_part) {
@@ -428,6 +433,19 @@ fn index_doc(name: &str, dim: &crate::ir::Dim, what: &str, offset: u64) -> Strin
         "`{name}`: {} {what} every `{:#x}` bytes from offset `{offset:#x}`.",
         dim.count, dim.stride
     );
+    let first = first_index(dim);
+    let end = first + u64::from(dim.count);
+    if first > 0 {
+        let _ = write!(
+            text,
+            " `index` is the number in the name, `{first}..{end}`."
+        );
+        let _ = write!(
+            text,
+            "\n\n# Panics\n\nIf `index` is outside `{first}..{end}`."
+        );
+        return text;
+    }
     if !dim.index_names.is_empty() {
         let listed = dim
             .index_names
@@ -439,6 +457,55 @@ fn index_doc(name: &str, dim: &crate::ir::Dim, what: &str, offset: u64) -> Strin
     }
     let _ = write!(text, "\n\n# Panics\n\nIf `index >= {}`.", dim.count);
     text
+}
+
+/// The first index of an array numbered from above 0 (see
+/// [`super::numbered_start`]); 0 for positional arrays.
+fn first_index(dim: &crate::ir::Dim) -> u64 {
+    super::numbered_start(dim).unwrap_or(0)
+}
+
+/// The `_COUNT` constant (and, for an array numbered from above 0, the
+/// `_FIRST` constant) of an array accessor, and the statements that check
+/// `index` and leave the element's position (from 0) in the returned
+/// variable.
+fn array_index(
+    constant_names: &mut Namespace,
+    accessor: &str,
+    name: &str,
+    dim: &crate::ir::Dim,
+    what: &str,
+) -> (Vec<TokenStream>, TokenStream, TokenStream) {
+    let upper = accessor.trim_end_matches('_').to_ascii_uppercase();
+    let count = u64::from(dim.count.max(1));
+    let count_constant = names::ident(&constant_names.claim(&format!("{upper}_COUNT")));
+    let count_doc = doc(&format!("Number of `{name}` {what}."));
+    let count_literal = number(count);
+    let mut constants =
+        vec![quote! { #count_doc pub const #count_constant: usize = #count_literal; }];
+    let first = first_index(dim);
+    if first == 0 {
+        let message = format!("index out of range: `{name}` has {count} {what}");
+        let check = quote! { assert!(index < Self::#count_constant, #message); };
+        return (constants, check, quote!(index));
+    }
+    let end = first + count;
+    let first_constant = names::ident(&constant_names.claim(&format!("{upper}_FIRST")));
+    let first_doc = doc(&format!(
+        "The first index of `{name}`: the {what} are numbered `{first}..{end}` \
+         (`{upper}_FIRST..{upper}_FIRST + {upper}_COUNT`)."
+    ));
+    let first_literal = number(first);
+    constants.push(quote! { #first_doc pub const #first_constant: usize = #first_literal; });
+    let message = format!("index out of range: `{name}` has indices {first}..{end}");
+    let check = quote! {
+        assert!(
+            (Self::#first_constant..Self::#first_constant + Self::#count_constant).contains(&index),
+            #message
+        );
+        let position = index - Self::#first_constant;
+    };
+    (constants, check, quote!(position))
 }
 
 fn read_action_text(action: ReadAction) -> &'static str {
@@ -517,20 +584,16 @@ fn emit_block(
                             "registers",
                             register.offset,
                         ));
-                        let count_literal = number(count);
-                        let constant = constant_names.claim(&format!(
-                            "{}_COUNT",
-                            accessor.trim_end_matches('_').to_ascii_uppercase()
-                        ));
-                        let constant_ident = names::ident(&constant);
-                        let constant_doc =
-                            doc(&format!("Number of `{}` registers.", register.name));
-                        accessors.push(quote! { #constant_doc pub const #constant_ident: usize = #count_literal; });
-                        let message = format!(
-                            "index out of range: `{}` has {count} registers",
-                            register.name
+                        let (constants, check, position) = array_index(
+                            &mut constant_names,
+                            &accessor,
+                            &register.name,
+                            dim,
+                            "registers",
                         );
-                        let offset = offset_expression(quote!(), register.offset, Some(stride));
+                        accessors.extend(constants);
+                        let offset =
+                            offset_expression(quote!(), register.offset, Some((stride, position)));
                         let offset = strip_leading_plus(offset);
                         asserts.push(end_assert(
                             register.offset + (count - 1) * stride,
@@ -538,7 +601,7 @@ fn emit_block(
                             size,
                         ));
                         quote! {
-                            assert!(index < Self::#constant_ident, #message);
+                            #check
                             self.handle(#offset)
                         }
                     }
@@ -742,23 +805,15 @@ fn emit_cluster(
     let (parameter, body) = match &cluster.dim {
         Some(dim) => {
             doc_text.push_str(&index_doc(&cluster.name, dim, "clusters", cluster.offset));
-            let constant = constant_names.claim(&format!(
-                "{}_COUNT",
-                accessor.trim_end_matches('_').to_ascii_uppercase()
-            ));
-            let constant_ident = names::ident(&constant);
-            let constant_doc = doc(&format!("Number of `{}` clusters.", cluster.name));
-            let count_literal = number(count);
-            out.push(quote! { #constant_doc pub const #constant_ident: usize = #count_literal; });
-            let message = format!(
-                "index out of range: `{}` has {count} clusters",
-                cluster.name
-            );
-            let base = offset_expression(quote!(self.base), cluster.offset, Some(stride));
+            let (constants, check, position) =
+                array_index(constant_names, &accessor, &cluster.name, dim, "clusters");
+            out.extend(constants);
+            let base =
+                offset_expression(quote!(self.base), cluster.offset, Some((stride, position)));
             (
                 quote!(, index: usize),
                 quote! {
-                    assert!(index < Self::#constant_ident, #message);
+                    #check
                     unsafe { #type_ident::from_raw_parts(self.io, #base) }
                 },
             )

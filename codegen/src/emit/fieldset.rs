@@ -60,6 +60,9 @@ struct FieldPlan<'d> {
     write: ValueKind,
     /// (count, stride in bits) of a field array.
     array: Option<(u32, u32)>,
+    /// The first index of a field array numbered from above 0 (see
+    /// [`super::numbered_start`]); 0 for every other field.
+    first: u64,
     /// Named values (as the description spells them), for metadata.
     values: Vec<(String, u64)>,
 }
@@ -167,7 +170,13 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
             values,
             writable
         );
+        let first = field
+            .dim
+            .as_ref()
+            .and_then(super::numbered_start)
+            .unwrap_or(0);
         plans.push(FieldPlan {
+            first,
             values,
             field,
             getter,
@@ -360,15 +369,16 @@ fn element_masks(plan: &FieldPlan<'_>) -> u64 {
         .fold(0, |all, mask| all | mask)
 }
 
-/// The shift of array element `index`, without `+ 0` or `* 1`.
-fn array_shift(lsb: u32, stride: u32) -> TokenStream {
+/// The shift of the array element at `position` (a variable counting from
+/// 0), without `+ 0` or `* 1`.
+fn array_shift(lsb: u32, stride: u32, position: TokenStream) -> TokenStream {
     let lsb_literal = number(u64::from(lsb));
     let stride_literal = number(u64::from(stride));
     match (lsb, stride) {
-        (0, 1) => quote!(index),
-        (0, _) => quote!(index * #stride_literal),
-        (_, 1) => quote!(#lsb_literal + index),
-        _ => quote!(#lsb_literal + index * #stride_literal),
+        (0, 1) => position,
+        (0, _) => quote!(#position * #stride_literal),
+        (_, 1) => quote!(#lsb_literal + #position),
+        _ => quote!(#lsb_literal + #position * #stride_literal),
     }
 }
 
@@ -395,7 +405,18 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
     let mut setter_text = format!("Sets `{name}`; see [`Self::{}`].", plan.getter);
     if let Some((count, _)) = plan.array {
         let mut panics = String::new();
-        if let Some(dim) = &field.dim
+        let first = plan.first;
+        let end = first + u64::from(count);
+        if first > 0 {
+            let _ = write!(
+                panics,
+                "\n\n`index` is the number in the name, `{first}..{end}`."
+            );
+            let _ = write!(
+                panics,
+                "\n\n# Panics\n\nIf `index` is outside `{first}..{end}`."
+            );
+        } else if let Some(dim) = &field.dim
             && !dim.index_names.is_empty()
         {
             let listed = dim
@@ -406,7 +427,9 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
                 .join(", ");
             let _ = write!(panics, "\n\nIndices `0..{count}` stand for {listed}.");
         }
-        let _ = write!(panics, "\n\n# Panics\n\nIf `index >= {count}`.");
+        if first == 0 {
+            let _ = write!(panics, "\n\n# Panics\n\nIf `index >= {count}`.");
+        }
         if field.description.is_some() {
             text = format!("{text}\n\n{describe}");
         }
@@ -416,14 +439,42 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
     let getter_doc = doc(&text);
     let setter_doc = doc(&setter_text);
 
-    let (index_parameter, check, shift, raw) = match plan.array {
+    let (index_parameter, check, setter_check, shift, raw) = match plan.array {
         Some((count, stride)) => {
-            let count_literal = number(u64::from(count));
-            let message = format!("index out of range: field array `{name}` has {count} elements");
-            let shift = array_shift(field.lsb, stride);
+            let (check, setter_check) = if plan.first == 0 {
+                let count_literal = number(u64::from(count));
+                let message =
+                    format!("index out of range: field array `{name}` has {count} elements");
+                let shift = array_shift(field.lsb, stride, quote!(index));
+                let check =
+                    quote! { assert!(index < #count_literal, #message); let shift = #shift; };
+                (check.clone(), check)
+            } else {
+                let first = plan.first;
+                let end = first + u64::from(count);
+                let first_literal = number(first);
+                let end_literal = number(end);
+                let message =
+                    format!("index out of range: field array `{name}` has indices {first}..{end}");
+                let shift = array_shift(field.lsb, stride, quote!(position));
+                // `Range::contains` is not a `const fn`: getters compare.
+                (
+                    quote! {
+                        assert!(index >= #first_literal && index < #end_literal, #message);
+                        let position = index - #first_literal;
+                        let shift = #shift;
+                    },
+                    quote! {
+                        assert!((#first_literal..#end_literal).contains(&index), #message);
+                        let position = index - #first_literal;
+                        let shift = #shift;
+                    },
+                )
+            };
             (
                 quote!(, index: usize),
-                quote! { assert!(index < #count_literal, #message); let shift = #shift; },
+                check,
+                setter_check,
                 quote!(shift),
                 quote!((self.0 >> shift) & #mask_literal),
             )
@@ -437,7 +488,7 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
             } else {
                 quote!((self.0 >> #lsb) & #mask_literal)
             };
-            (quote!(), quote!(), quote!(#lsb), raw)
+            (quote!(), quote!(), quote!(), quote!(#lsb), raw)
         }
     };
     let read_value = match &plan.read {
@@ -509,7 +560,7 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
         #setter_doc
         #[inline(always)]
         pub fn #setter(&mut self #index_parameter, value: #write_type) {
-            #check
+            #setter_check
             #store
         }
     }

@@ -237,3 +237,34 @@ pub fn description_or(description: Option<&str>, fallback: impl FnOnce() -> Stri
         _ => fallback(),
     }
 }
+
+/// The first index of an array indexed by the numbers in its names: `Some(k)`
+/// when `dim`'s index names are the decimal numbers `k, k + 1, ...,
+/// k + count - 1`, spelt canonically (no sign, no leading zeros), and
+/// `Some(0)` when there are no index names. `None` otherwise (letters, gaps,
+/// another order): the array is then indexed by position, `0..count`.
+///
+/// The one place that decides how an array accessor's `index` is read, for
+/// field, register and cluster arrays alike.
+pub fn numbered_start(dim: &crate::ir::Dim) -> Option<u64> {
+    let Some(first) = dim.index_names.first() else {
+        return Some(0);
+    };
+    let canonical = |name: &str| -> Option<u64> {
+        let canonical = !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_digit())
+            && (name.len() == 1 || !name.starts_with('0'));
+        if canonical { name.parse().ok() } else { None }
+    };
+    let start = canonical(first)?;
+    // The whole range must fit a `usize` index on every target (16 bits at
+    // least), as well as the count.
+    let count = u64::try_from(dim.index_names.len()).ok()?;
+    if count != u64::from(dim.count) || start.checked_add(count)? > u64::from(u16::MAX) {
+        return None;
+    }
+    let consecutive = (start..)
+        .zip(&dim.index_names)
+        .all(|(expected, name)| canonical(name) == Some(expected));
+    consecutive.then_some(start)
+}

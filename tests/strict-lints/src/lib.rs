@@ -55,3 +55,8 @@ pub mod access_svd {
 pub mod names_svd {
     include!("generated/names.rs");
 }
+
+/// `numbered.svd`: arrays numbered from above 0, indexed by that number.
+pub mod numbered_svd {
+    include!("generated/numbered.rs");
+}

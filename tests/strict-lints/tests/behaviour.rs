@@ -4,12 +4,13 @@
 //! panic.
 
 use mmreg::{Access, BlockError, FakeMem};
-use mmreg_strict_lints::{access_svd, clusters_svd, enums_svd, gpio_svd, names_svd};
+use mmreg_strict_lints::{access_svd, clusters_svd, enums_svd, gpio_svd, names_svd, numbered_svd};
 
 use access_svd::timer;
 use clusters_svd::dma;
 use enums_svd::{uart0, uart1};
 use gpio_svd::{gpio, gpio2};
+use numbered_svd::tim;
 
 #[test]
 fn the_documented_gpio_example_works() -> Result<(), BlockError> {
@@ -265,4 +266,129 @@ fn metadata_describes_clusters_fields_and_shared_instances() {
     // GPIO2 shares GPIO's registers but carries its own name.
     assert_eq!(gpio2::META.name, "GPIO2");
     assert_eq!(gpio2::META.registers.len(), gpio::META.registers.len());
+}
+
+// Arrays numbered from above 0 (`numbered.svd`): the index is the number in
+// the name, and element `k` touches what the numbered name declares.
+
+#[test]
+fn numbered_register_and_cluster_arrays_take_the_number_in_the_name() -> Result<(), BlockError> {
+    let fake = FakeMem::from_meta(tim::META);
+    let tim = tim::Tim::new(&fake)?;
+    type Tim<'a> = tim::Tim<'a, FakeMem>;
+    assert_eq!((Tim::CCR_FIRST, Tim::CCR_COUNT), (1, 4));
+    assert_eq!((Tim::DR_FIRST, Tim::DR_COUNT), (1, 3));
+    assert_eq!((Tim::CH_FIRST, Tim::CH_COUNT), (2, 2));
+    // CCR1 is at 0x34 (declared `dimIndex` 1-4), CCR4 at 0x40.
+    tim.ccr(1).write(|w| w.set_ccr(0x11));
+    tim.ccr(4).write(|w| w.set_ccr(0x44));
+    // DR1..DR3 written out at 0x60, 0x64, 0x68 (inferred).
+    tim.dr(1).write(|w| w.0 = 1);
+    tim.dr(3).write(|w| w.0 = 3);
+    // CH2 at 0x80, CH3 at 0x90 (`dimIndex` 2-3).
+    tim.ch(2).ctrl().write(|w| w.set_en(true));
+    tim.ch(3).ctrl().write(|w| w.set_en(true));
+    assert_eq!(
+        fake.log(),
+        [
+            Access::write32(0x34, 0x11),
+            Access::write32(0x40, 0x44),
+            Access::write32(0x60, 1),
+            Access::write32(0x68, 3),
+            Access::write32(0x80, 1),
+            Access::write32(0x90, 1),
+        ]
+    );
+    let range = Tim::CCR_FIRST..Tim::CCR_FIRST + Tim::CCR_COUNT;
+    let values: Vec<u16> = range.map(|n| tim.ccr(n).read().ccr()).collect();
+    assert_eq!(values, [0x11, 0, 0, 0x44]);
+    fake.clear_log();
+    tim.ccr(3).write(|w| w.set_ccr(7));
+    tim.dr(2).write(|w| w.0 = 2);
+    tim.ch(3).ctrl().write(|w| w.set_en(false));
+    assert_eq!(
+        fake.log_named(),
+        [
+            "TIM.CCR3 <- 0x00000007 {CCR=0x7}",
+            "TIM.DR2 <- 0x00000002",
+            "TIM.CH3.CTRL <- 0x00000000",
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn numbered_field_arrays_take_the_number_in_the_name() -> Result<(), BlockError> {
+    let fake = FakeMem::from_meta(tim::META);
+    let tim = tim::Tim::new(&fake)?;
+    // CC1E is bit 0, CC3E bit 8 (declared `dimIndex` 1-4, every 4 bits).
+    tim.ccer().write(|w| {
+        w.set_cce(1, true);
+        w.set_cce(3, true);
+    });
+    assert_eq!(fake.log(), [Access::write32(0x20, 1 | 1 << 8)]);
+    let ccer = tim.ccer().read();
+    assert_eq!(
+        [1, 2, 3, 4].map(|n| ccer.cce(n)),
+        [true, false, true, false]
+    );
+    // Letters keep positional indices: `out(1)` is OUTB, bit 17.
+    tim.ccer().write(|w| w.set_out(1, true));
+    assert_eq!(fake.peek::<u32>(0x20), 1 << 17);
+    // INTR1 (inferred): GPIO8_LEVEL_LOW is bit 0, GPIO10_EDGE_HIGH bit 11.
+    fake.poke32(0x50, 1 | 1 << 11);
+    let intr = tim.intr1().read();
+    assert!(intr.gpio_level_low(8) && intr.gpio_edge_high(10));
+    assert!(!intr.gpio_level_low(9) && !intr.gpio_edge_high(8) && !intr.gpio_edge_low(10));
+    fake.clear_log();
+    fake.poke32(0x50, 1);
+    let _ = tim.intr1().read();
+    assert_eq!(
+        fake.log_named(),
+        ["TIM.INTR1 -> 0x00000001 {GPIO8_LEVEL_LOW}"]
+    );
+    Ok(())
+}
+
+#[test]
+#[should_panic(expected = "index out of range: `CCR%s` has indices 1..5")]
+fn a_numbered_register_index_below_the_first_panics() {
+    let fake = FakeMem::new(tim::SIZE);
+    let tim = tim::Tim::new(&fake).unwrap();
+    let _ = tim.ccr(0);
+}
+
+#[test]
+#[should_panic(expected = "index out of range: `CCR%s` has indices 1..5")]
+fn a_numbered_register_index_past_the_end_panics() {
+    let fake = FakeMem::new(tim::SIZE);
+    let tim = tim::Tim::new(&fake).unwrap();
+    let _ = tim.ccr(5);
+}
+
+#[test]
+#[should_panic(expected = "index out of range: `CH%s` has indices 2..4")]
+fn a_numbered_cluster_index_below_the_first_panics() {
+    let fake = FakeMem::new(tim::SIZE);
+    let tim = tim::Tim::new(&fake).unwrap();
+    let _ = tim.ch(1);
+}
+
+#[test]
+#[should_panic(expected = "index out of range: field array `GPIO%s_LEVEL_LOW` has indices 8..12")]
+fn a_numbered_field_index_below_the_first_panics() {
+    let _ = tim::regs::Intr1(0).gpio_level_low(7);
+}
+
+#[test]
+#[should_panic(expected = "index out of range: field array `GPIO%s_LEVEL_LOW` has indices 8..12")]
+fn a_numbered_field_index_past_the_end_panics() {
+    let _ = tim::regs::Intr1(0).gpio_level_low(12);
+}
+
+#[test]
+#[should_panic(expected = "index out of range: field array `CC%sE` has indices 1..5")]
+fn a_numbered_field_setter_index_past_the_end_panics() {
+    let mut value = tim::regs::Ccer::RESET;
+    value.set_cce(5, true);
 }
