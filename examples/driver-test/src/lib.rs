@@ -68,6 +68,16 @@ impl Channel {
             Channel::Two => 1,
         }
     }
+
+    /// The number in the core's names (`CHANNEL1`, `CHANNEL2` of the
+    /// interrupt registers): the index the generated `channel` accessors
+    /// take.
+    const fn number(self) -> usize {
+        match self {
+            Channel::One => 1,
+            Channel::Two => 2,
+        }
+    }
 }
 
 /// Which channels have an interrupt pending.
@@ -166,8 +176,9 @@ impl<'a, I: Io + ?Sized> AxiGpio<'a, I> {
     /// lets them reach the interrupt output.
     pub fn enable_interrupts(&self, channels: &[Channel]) {
         self.block.ip_ier().write(|enable| {
-            enable.set_channel1(channels.contains(&Channel::One));
-            enable.set_channel2(channels.contains(&Channel::Two));
+            for channel in Channel::ALL {
+                enable.set_channel(channel.number(), channels.contains(&channel));
+            }
         });
         self.block
             .gier()
@@ -185,8 +196,8 @@ impl<'a, I: Io + ?Sized> AxiGpio<'a, I> {
     pub fn pending(&self) -> Pending {
         let status = self.block.ip_isr().read();
         Pending {
-            one: status.channel1(),
-            two: status.channel2(),
+            one: status.channel(Channel::One.number()),
+            two: status.channel(Channel::Two.number()),
         }
     }
 
@@ -200,10 +211,9 @@ impl<'a, I: Io + ?Sized> AxiGpio<'a, I> {
     pub fn acknowledge(&self, channel: Channel) -> bool {
         let pending = self.pending().contains(channel);
         if pending {
-            self.block.ip_isr().write(|status| match channel {
-                Channel::One => status.set_channel1(true),
-                Channel::Two => status.set_channel2(true),
-            });
+            self.block
+                .ip_isr()
+                .write(|status| status.set_channel(channel.number(), true));
         }
         pending
     }

@@ -175,7 +175,7 @@ fn generated_modify_leaves_toggle_bits_alone() {
     fake.set_bits(IP_ISR, 0b11u32);
     gpio.block
         .ip_isr()
-        .modify(|status| status.set_channel2(true));
+        .modify(|status| status.set_channel(2, true));
     assert_eq!(fake.peek32(IP_ISR), 0b01);
 }
 

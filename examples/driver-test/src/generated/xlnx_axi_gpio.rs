@@ -294,30 +294,43 @@ pub mod axi_gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta::new("CHANNEL1", 0, 1)
-                    .with_write_action(::mmreg::meta::WriteAction::OneToToggle),
-                ::mmreg::meta::FieldMeta::new("CHANNEL2", 1, 1)
+                ::mmreg::meta::FieldMeta::new("CHANNEL%s", 0, 1)
+                    .with_array(2, 1, &["1", "2"])
                     .with_write_action(::mmreg::meta::WriteAction::OneToToggle),
             ];
-            /// An input of channel 1 changed
+            /// `CHANNEL%s`: 2 fields of 1 bit from bit 0, every 1 bit.
+            ///
+            /// `index` is the number in the name, `1..3`.
+            ///
+            /// # Panics
+            ///
+            /// If `index` is outside `1..3`.
             #[inline(always)]
-            pub const fn channel1(&self) -> bool {
-                (self.0 & 0x1) != 0
+            pub const fn channel(&self, index: usize) -> bool {
+                assert!(
+                    index >= 1 && index < 3,
+                    "index out of range: field array `CHANNEL%s` has indices 1..3",
+                );
+                let position = index - 1;
+                let shift = position;
+                ((self.0 >> shift) & 0x1) != 0
             }
-            /// Sets `CHANNEL1`; see [`Self::channel1`].
+            /// Sets `CHANNEL%s`; see [`Self::channel`].
+            ///
+            /// `index` is the number in the name, `1..3`.
+            ///
+            /// # Panics
+            ///
+            /// If `index` is outside `1..3`.
             #[inline(always)]
-            pub fn set_channel1(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffe) | (value as u32);
-            }
-            /// An input of channel 2 changed
-            #[inline(always)]
-            pub const fn channel2(&self) -> bool {
-                ((self.0 >> 1) & 0x1) != 0
-            }
-            /// Sets `CHANNEL2`; see [`Self::channel2`].
-            #[inline(always)]
-            pub fn set_channel2(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffd) | ((value as u32) << 1);
+            pub fn set_channel(&mut self, index: usize, value: bool) {
+                assert!(
+                    (1..3).contains(&index),
+                    "index out of range: field array `CHANNEL%s` has indices 1..3",
+                );
+                let position = index - 1;
+                let shift = position;
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
@@ -348,28 +361,42 @@ pub mod axi_gpio {
             pub const RESET: Self = Self(0x0);
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[
-                ::mmreg::meta::FieldMeta::new("CHANNEL1", 0, 1),
-                ::mmreg::meta::FieldMeta::new("CHANNEL2", 1, 1),
+                ::mmreg::meta::FieldMeta::new("CHANNEL%s", 0, 1)
+                    .with_array(2, 1, &["1", "2"]),
             ];
-            /// Enable the channel 1 interrupt
+            /// `CHANNEL%s`: 2 fields of 1 bit from bit 0, every 1 bit.
+            ///
+            /// `index` is the number in the name, `1..3`.
+            ///
+            /// # Panics
+            ///
+            /// If `index` is outside `1..3`.
             #[inline(always)]
-            pub const fn channel1(&self) -> bool {
-                (self.0 & 0x1) != 0
+            pub const fn channel(&self, index: usize) -> bool {
+                assert!(
+                    index >= 1 && index < 3,
+                    "index out of range: field array `CHANNEL%s` has indices 1..3",
+                );
+                let position = index - 1;
+                let shift = position;
+                ((self.0 >> shift) & 0x1) != 0
             }
-            /// Sets `CHANNEL1`; see [`Self::channel1`].
+            /// Sets `CHANNEL%s`; see [`Self::channel`].
+            ///
+            /// `index` is the number in the name, `1..3`.
+            ///
+            /// # Panics
+            ///
+            /// If `index` is outside `1..3`.
             #[inline(always)]
-            pub fn set_channel1(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffe) | (value as u32);
-            }
-            /// Enable the channel 2 interrupt
-            #[inline(always)]
-            pub const fn channel2(&self) -> bool {
-                ((self.0 >> 1) & 0x1) != 0
-            }
-            /// Sets `CHANNEL2`; see [`Self::channel2`].
-            #[inline(always)]
-            pub fn set_channel2(&mut self, value: bool) {
-                self.0 = (self.0 & 0xffff_fffd) | ((value as u32) << 1);
+            pub fn set_channel(&mut self, index: usize, value: bool) {
+                assert!(
+                    (1..3).contains(&index),
+                    "index out of range: field array `CHANNEL%s` has indices 1..3",
+                );
+                let position = index - 1;
+                let shift = position;
+                self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
         // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
