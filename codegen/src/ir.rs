@@ -65,7 +65,9 @@ pub struct Dim {
     /// Distance between elements: bytes for registers and clusters, bits for fields.
     pub stride: u64,
     /// Names of the indices when the description lists them (`A,B,C`, or
-    /// non-contiguous numbers); empty means `0..count`.
+    /// numbers); empty means `0..count`. Consecutive numbers `k..k + count`
+    /// make the accessors' index that number; other names are positional
+    /// (see [`crate::emit::numbered_start`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub index_names: Vec<String>,
 }

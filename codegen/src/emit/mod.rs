@@ -19,6 +19,8 @@
 //!     pub struct Uart0<'a, I: ?Sized>;   // SIZE, META, new(io), at(io, offset), io(), base()
 //!                                        // cr(&self) -> Reg<'a, I, regs::Cr, ReadWrite>
 //!                                        // arrays: gpfsel(&self, index) + GPFSEL_COUNT
+//!                                        // numbered k..k+n (CCR1..CCR4): ccr(1) is CCR1,
+//!                                        //   + CCR_FIRST (see `numbered_start`)
 //!                                        // clusters: ch(&self, index) -> Ch<'a, I>
 //!                                        // read side effects: data(&mut self) -> ...SideEffect
 //!     pub struct Ch<'a, I: ?Sized>;      // cluster blocks, same shape (+ CH_META)
