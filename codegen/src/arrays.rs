@@ -100,25 +100,39 @@ fn group<T: Member>(members: Vec<T>) -> Vec<T> {
         .map(|(m, r)| if r.is_empty() { None } else { m.content_key() })
         .collect();
     let most_runs = runs.iter().map(Vec::len).max().unwrap_or(0);
+    // Candidates from every digit run, largest first: `CH0_AL1_CTRL` ..
+    // `CH11_AL1_CTRL` (12, by channel) wins over `CH0_AL1_CTRL` ..
+    // `CH0_AL3_CTRL` (3, by alias). Ties go to the last run, then by name,
+    // so the choice is the same on every run.
+    let unassigned: Vec<Option<usize>> = vec![None; members.len()];
+    let mut candidates = Vec::new();
+    for pass in 0..most_runs {
+        for ((name, _), entries) in bucket(&members, &keys, &runs, &unassigned, pass) {
+            if !looks_like_trait_method(&name) {
+                candidates.push((entries.len(), pass, name, entries));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let mut assigned: Vec<Option<usize>> = vec![None; members.len()];
     let mut groups: Vec<Group> = Vec::new();
-    for pass in 0..most_runs {
-        let buckets = bucket(&members, &keys, &runs, &assigned, pass);
-        for ((name, _), entries) in buckets {
-            if looks_like_trait_method(&name) {
-                continue;
+    for (_, _, name, entries) in candidates {
+        if entries
+            .iter()
+            .any(|(member, _)| assigned[*member].is_some())
+        {
+            continue;
+        }
+        if let Some((order, stride, first)) = check(&members, entries) {
+            for &member in &order {
+                assigned[member] = Some(groups.len());
             }
-            if let Some((order, stride, first)) = check(&members, entries) {
-                for &member in &order {
-                    assigned[member] = Some(groups.len());
-                }
-                groups.push(Group {
-                    name,
-                    members: order,
-                    stride,
-                    first,
-                });
-            }
+            groups.push(Group {
+                name,
+                members: order,
+                stride,
+                first,
+            });
         }
     }
     if groups.is_empty() {
@@ -348,10 +362,13 @@ fn field_key(field: &Field, out: &mut String) {
 }
 
 /// Appends a register's content key: as [`field_key`], with every field's
-/// name and lsb included.
+/// name and lsb included. A field named like its register (a common SVD
+/// habit for one-field registers: `CH0_READ_ADDR` in `CH0_READ_ADDR`) is
+/// keyed as such, so the numbered copies still match; the array renames it
+/// (see [`Member::make_array`]).
 fn register_key(register: &Register, out: &mut String) {
     let Register {
-        name: _,
+        name,
         description: _,
         offset: _,
         size,
@@ -371,7 +388,11 @@ fn register_key(register: &Register, out: &mut String) {
          {alternate_register:?}|{alternate_group:?}{{"
     );
     for field in fields {
-        let _ = write!(out, "{:?}@{}:", field.name, field.lsb);
+        if field.name == *name {
+            let _ = write!(out, "<register>@{}:", field.lsb);
+        } else {
+            let _ = write!(out, "{:?}@{}:", field.name, field.lsb);
+        }
         field_key(field, out);
     }
     out.push('}');
@@ -499,6 +520,13 @@ impl Member for Item {
     fn make_array(&mut self, name: String, dim: Dim) {
         match self {
             Item::Register(register) => {
+                // A field named after the register is named after the array.
+                let field_name = crate::emit::names::strip_placeholder(&name);
+                for field in &mut register.fields {
+                    if field.name == register.name {
+                        field.name.clone_from(&field_name);
+                    }
+                }
                 register.name = name;
                 register.dim = Some(dim);
             }

@@ -327,6 +327,44 @@ fn rp2040_intr1_becomes_four_numbered_arrays() {
     assert!(code.contains("index out of range: field array `GPIO%s_LEVEL_LOW` has indices 8..16"));
 }
 
+/// RP2040 `DMA`: twelve channels of sixteen registers, each register
+/// holding one field named like itself (`CH3_READ_ADDR` in `CH3_READ_ADDR`).
+/// The channel number wins over the alias number (`CH0_AL1_CTRL` ..
+/// `CH0_AL3_CTRL` would group too, but only three): sixteen arrays of
+/// twelve (and two debug arrays), and the lone field takes the array's name.
+#[test]
+fn rp2040_dma_channels_become_arrays_by_channel() {
+    let device = mmreg_codegen::load(&Path::new(CORPUS).join("RP2040.svd"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .device;
+    let inferred = infer(&device);
+    let dma = inferred
+        .peripherals
+        .iter()
+        .find(|p| p.name == "DMA")
+        .expect("DMA");
+    let channel_arrays: Vec<&str> = dma
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Register(r) if r.name.starts_with("CH%s_") => Some(r.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    // Sixteen per channel, plus the two debug registers per channel.
+    assert_eq!(channel_arrays.len(), 18, "{channel_arrays:?}");
+    let read_addr = register(&dma.items, "CH%s_READ_ADDR");
+    let dim = read_addr.dim.as_ref().expect("an array");
+    assert_eq!((dim.count, dim.stride), (12, 0x40));
+    assert_eq!(field_names(read_addr), ["CH_READ_ADDR"]);
+    let al1_ctrl = register(&dma.items, "CH%s_AL1_CTRL");
+    assert_eq!(al1_ctrl.dim.as_ref().map(|d| d.count), Some(12));
+    // Compared without whitespace: the formatter wraps long signatures.
+    let code: String = generate(&inferred).split_whitespace().collect();
+    assert!(code.contains("pubfnch_al1_ctrl(&self,index:usize"));
+    assert!(!code.contains("fnch0_al_ctrl("));
+}
+
 #[test]
 fn irregular_or_overlapping_strides_leave_the_group() {
     let uneven = registers_at(&[("R0", 0), ("R1", 4), ("R2", 12)]);
@@ -533,6 +571,11 @@ fn flatten_items(items: &[Item], path: &str, base: u64, out: &mut BTreeSet<Flat>
                     let mut fields: Vec<(String, u32, String)> = Vec::new();
                     for f in &r.fields {
                         for (field_name, bit_step) in elements(&f.name, f.dim.as_ref()) {
+                            let field_name = if named_after_register(&field_name, &name) {
+                                "<register>".to_string()
+                            } else {
+                                field_name
+                            };
                             let values: Vec<_> = f
                                 .enums
                                 .iter()
@@ -567,6 +610,32 @@ fn flatten_items(items: &[Item], path: &str, base: u64, out: &mut BTreeSet<Flat>
             }
         }
     }
+}
+
+/// Whether `field` is named after register element `register`: the same
+/// name, or the name with one digit run left out. A field named after its
+/// register is renamed with it (`CH0_READ_ADDR` in `CH0_READ_ADDR` becomes
+/// `CH_READ_ADDR` in `CH%s_READ_ADDR`), so both spellings compare equal.
+fn named_after_register(field: &str, register: &str) -> bool {
+    if field == register {
+        return true;
+    }
+    let bytes = register.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        if bytes[start].is_ascii_digit() {
+            let end = (start..bytes.len())
+                .find(|&i| !bytes[i].is_ascii_digit())
+                .unwrap_or(bytes.len());
+            if format!("{}{}", &register[..start], &register[end..]) == field {
+                return true;
+            }
+            start = end;
+        } else {
+            start += 1;
+        }
+    }
+    false
 }
 
 fn corpus_files() -> Vec<std::path::PathBuf> {
