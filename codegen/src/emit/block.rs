@@ -101,19 +101,8 @@ impl ModuleContext<'_> {
     /// Emits the enum for `plan` as `local` in `vals`: a re-export when an
     /// identical one exists, else the type itself.
     fn define_enum(&mut self, plan: &EnumPlan, key: String, local: &str, field: &Field) {
-        let local_ident = names::ident(local);
         if let Some(owner) = self.shared.enumeration(&key) {
-            let owner_ident = names::ident(&owner.name);
-            let item = if owner.module == self.module {
-                quote! { pub use self::#owner_ident as #local_ident; }
-            } else {
-                let module = names::ident(&owner.module);
-                if owner.name == local {
-                    quote! { pub use super::super::#module::vals::#owner_ident; }
-                } else {
-                    quote! { pub use super::super::#module::vals::#owner_ident as #local_ident; }
-                }
-            };
+            let item = share::reexport(owner, &self.module, "vals", local);
             self.vals_items.push(item);
             return;
         }

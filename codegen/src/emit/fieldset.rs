@@ -202,19 +202,8 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
         key = raw_key;
     }
 
-    if let Some(owner) = context.shared.fieldset(&key).cloned() {
-        let local_ident = names::ident(&local);
-        let owner_ident = names::ident(&owner.name);
-        let item = if owner.module == context.module {
-            quote! { pub use self::#owner_ident as #local_ident; }
-        } else {
-            let module = names::ident(&owner.module);
-            if owner.name == local {
-                quote! { pub use super::super::#module::regs::#owner_ident; }
-            } else {
-                quote! { pub use super::super::#module::regs::#owner_ident as #local_ident; }
-            }
-        };
+    if let Some(owner) = context.shared.fieldset(&key) {
+        let item = super::share::reexport(owner, &context.module, "regs", &local);
         context.regs_items.push(item);
         return local;
     }

@@ -12,6 +12,11 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::names;
+
 use crate::ir::{Item, Peripheral};
 
 /// Where a shared item was first emitted.
@@ -109,6 +114,24 @@ impl Shared {
     /// Records an enum.
     pub fn add_enum(&mut self, key: String, owner: Owner) {
         self.enums.entry(key).or_insert(owner);
+    }
+}
+
+/// The `pub use` that makes `owner`'s item (in the `submodule` of its
+/// peripheral module: `regs` or `vals`) visible as `local` in the same
+/// submodule of peripheral module `here`.
+pub fn reexport(owner: &Owner, here: &str, submodule: &str, local: &str) -> TokenStream {
+    let owner_ident = names::ident(&owner.name);
+    let local_ident = names::ident(local);
+    if owner.module == here {
+        return quote! { pub use self::#owner_ident as #local_ident; };
+    }
+    let module = names::ident(&owner.module);
+    let submodule = names::ident(submodule);
+    if owner.name == local {
+        quote! { pub use super::super::#module::#submodule::#owner_ident; }
+    } else {
+        quote! { pub use super::super::#module::#submodule::#owner_ident as #local_ident; }
     }
 }
 
