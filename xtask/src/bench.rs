@@ -123,7 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         args.runs >= 1 && args.compile_runs >= 1,
         "--runs and --compile-runs must be at least 1"
     );
-    let figures = if args.figures.is_empty() {
+    let mut figures = if args.figures.is_empty() {
         if args.quick {
             vec![1, 2, 3]
         } else {
@@ -132,6 +132,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         args.figures.clone()
     };
+    // In order: figure 5 generates in this process, and Linux carries a
+    // process's peak memory into every child it later starts (`ru_maxrss`
+    // survives `exec`), which would spoil figure 2's peak column.
+    figures.sort_unstable();
+    figures.dedup();
     let mut corpus = corpus()?;
     if !args.files.is_empty() {
         corpus.retain(|path| args.files.contains(&peers::file_stem(path)));
