@@ -9,20 +9,26 @@
 //! - Only items without a `dim` (and registers without an alternate group or
 //!   alternate register) take part; existing arrays and peripherals are
 //!   never touched.
-//! - A name's decimal digit runs are tried from the last to the first: the
-//!   run becomes `%s` (the name pattern) and its value the index. Items still
-//!   ungrouped after one run are tried with the run before it.
+//! - Each decimal digit run of a name can be the index: the run becomes `%s`
+//!   (the name pattern) and its value the index.
 //! - Items with the same pattern and the same content (everything that shapes
-//!   generated code: all but name, position, descriptions and locations) form
-//!   a group. A group becomes one array only if its indices are exactly
-//!   `k..k + n` for some `k >= 0` (`n >= 2`, consecutive, spelt without
+//!   generated code: all but name, position, descriptions and locations; a
+//!   field named like its register is keyed by that fact, not by its name)
+//!   form a candidate group. Candidates from every digit run compete, the
+//!   largest first (`CH0_AL1_CTRL`..`CH11_AL1_CTRL` by channel beats
+//!   `CH0_AL1_CTRL`..`CH0_AL3_CTRL` by alias), then the last run, then by
+//!   name; an item joins one group at most.
+//! - A group becomes one array only if its indices are exactly `k..k + n`
+//!   for some `k >= 0` (`n >= 2`, consecutive, spelt without
 //!   leading zeros) and its positions (bit for fields, byte offset
 //!   otherwise) are `start + (index - k) * stride`, `start` being the
 //!   lowest-numbered element's, with `stride > 0` and at least one element's
 //!   extent, so elements never overlap. Anything else is left as written.
 //! - The array takes the lowest-numbered element's position and location,
 //!   the place of the earliest member in input order, and each description
-//!   only where all members agree on it. Numbered from `k > 0`, its
+//!   only where all members agree on it. A field named like its register
+//!   takes the array's name without the index (`CH_READ_ADDR` in
+//!   `CH%s_READ_ADDR`). Numbered from `k > 0`, its
 //!   `index_names` are the numbers `k..k + n` in decimal (the emitter then
 //!   takes the number in the name as the index: `CCR%s` from `CCR1` gives
 //!   `ccr(1)`); from 0 they stay empty.
