@@ -128,11 +128,21 @@ impl EnumPlan {
                     quote! { #value => Self::#ident }
                 }
             });
+            // `PartialEq` by discriminant, written out: the derive costs
+            // rustc about twice as much, over thousands of enums on large
+            // devices, and variants match as patterns without it.
             quote! {
                 #doc_attr
                 #[repr(#int)]
-                #[derive(Copy, Clone, PartialEq, Eq, Debug)]
+                #[derive(Copy, Clone, Debug)]
                 pub enum #type_ident { #(#variants,)* }
+                impl PartialEq for #type_ident {
+                    #[inline(always)]
+                    fn eq(&self, other: &Self) -> bool {
+                        *self as #int == *other as #int
+                    }
+                }
+                impl Eq for #type_ident {}
                 impl #type_ident {
                     /// Decodes the field bits (every value has a name).
                     #[inline(always)]

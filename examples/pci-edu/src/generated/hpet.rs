@@ -714,13 +714,20 @@ pub mod hpet {
     pub mod vals {
         /// Width of the main counter
         #[repr(u8)]
-        #[derive(Copy, Clone, PartialEq, Eq, Debug)]
+        #[derive(Copy, Clone, Debug)]
         pub enum CountSizeCap {
             /// `BITS_32` = `0x0`
             Bits32 = 0x0,
             /// `BITS_64` = `0x1`
             Bits64 = 0x1,
         }
+        impl PartialEq for CountSizeCap {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                *self as u8 == *other as u8
+            }
+        }
+        impl Eq for CountSizeCap {}
         impl CountSizeCap {
             /// Decodes the field bits (every value has a name).
             #[inline(always)]
@@ -738,13 +745,20 @@ pub mod hpet {
         }
         /// How the timer signals its interrupt
         #[repr(u8)]
-        #[derive(Copy, Clone, PartialEq, Eq, Debug)]
+        #[derive(Copy, Clone, Debug)]
         pub enum IntTypeCnf {
             /// `EDGE` = `0x0`
             Edge = 0x0,
             /// `LEVEL` = `0x1`
             Level = 0x1,
         }
+        impl PartialEq for IntTypeCnf {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                *self as u8 == *other as u8
+            }
+        }
+        impl Eq for IntTypeCnf {}
         impl IntTypeCnf {
             /// Decodes the field bits (every value has a name).
             #[inline(always)]
@@ -762,13 +776,20 @@ pub mod hpet {
         }
         /// One-shot or periodic (periodic only when PER_INT_CAP is set)
         #[repr(u8)]
-        #[derive(Copy, Clone, PartialEq, Eq, Debug)]
+        #[derive(Copy, Clone, Debug)]
         pub enum TypeCnf {
             /// `ONE_SHOT` = `0x0`
             OneShot = 0x0,
             /// `PERIODIC` = `0x1`
             Periodic = 0x1,
         }
+        impl PartialEq for TypeCnf {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                *self as u8 == *other as u8
+            }
+        }
+        impl Eq for TypeCnf {}
         impl TypeCnf {
             /// Decodes the field bits (every value has a name).
             #[inline(always)]

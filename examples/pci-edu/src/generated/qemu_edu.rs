@@ -481,13 +481,20 @@ pub mod edu {
     pub mod vals {
         /// Which way the data goes
         #[repr(u8)]
-        #[derive(Copy, Clone, PartialEq, Eq, Debug)]
+        #[derive(Copy, Clone, Debug)]
         pub enum Direction {
             /// From RAM to the device's buffer
             ToDevice = 0x0,
             /// From the device's buffer to RAM
             FromDevice = 0x1,
         }
+        impl PartialEq for Direction {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                *self as u8 == *other as u8
+            }
+        }
+        impl Eq for Direction {}
         impl Direction {
             /// Decodes the field bits (every value has a name).
             #[inline(always)]

@@ -1080,7 +1080,7 @@ pub mod gpio {
     pub mod vals {
         /// Function of pin 10n+i
         #[repr(u8)]
-        #[derive(Copy, Clone, PartialEq, Eq, Debug)]
+        #[derive(Copy, Clone, Debug)]
         pub enum Fsel {
             /// `INPUT` = `0x0`
             Input = 0x0,
@@ -1099,6 +1099,13 @@ pub mod gpio {
             /// `ALT3` = `0x7`
             Alt3 = 0x7,
         }
+        impl PartialEq for Fsel {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                *self as u8 == *other as u8
+            }
+        }
+        impl Eq for Fsel {}
         impl Fsel {
             /// Decodes the field bits (every value has a name).
             #[inline(always)]
@@ -1122,7 +1129,7 @@ pub mod gpio {
         }
         /// Resistor on pin 16n+i
         #[repr(u8)]
-        #[derive(Copy, Clone, PartialEq, Eq, Debug)]
+        #[derive(Copy, Clone, Debug)]
         pub enum Pull {
             /// `NONE` = `0x0`
             None = 0x0,
@@ -1133,6 +1140,13 @@ pub mod gpio {
             /// `RESERVED` = `0x3`
             Reserved = 0x3,
         }
+        impl PartialEq for Pull {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                *self as u8 == *other as u8
+            }
+        }
+        impl Eq for Pull {}
         impl Pull {
             /// Decodes the field bits (every value has a name).
             #[inline(always)]

@@ -263,7 +263,7 @@ pub mod uart0 {
     pub mod vals {
         /// Operating mode
         #[repr(u8)]
-        #[derive(Copy, Clone, PartialEq, Eq, Debug)]
+        #[derive(Copy, Clone, Debug)]
         pub enum Mode {
             /// Disabled
             Off = 0x0,
@@ -274,6 +274,13 @@ pub mod uart0 {
             /// Full duplex
             Both = 0x3,
         }
+        impl PartialEq for Mode {
+            #[inline(always)]
+            fn eq(&self, other: &Self) -> bool {
+                *self as u8 == *other as u8
+            }
+        }
+        impl Eq for Mode {}
         impl Mode {
             /// Decodes the field bits (every value has a name).
             #[inline(always)]
