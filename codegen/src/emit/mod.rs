@@ -2,8 +2,9 @@
 //!
 //! Start reading at [`emit`]. Each peripheral becomes a module (`block.rs`)
 //! with a block type, `regs` (fieldsets, `fieldset.rs`) and `vals` (enums,
-//! `enums.rs`). `share.rs` finds identical blocks, fieldsets and enums by
-//! content so each is emitted once and re-exported under every name;
+//! `enums.rs`). `share.rs` finds identical blocks, clusters, fieldsets and
+//! enums by content so each is emitted once and re-exported under every
+//! name (unless sharing is off);
 //! `meta.rs` fills in the static descriptions the runtime reads; `names.rs`
 //! holds the identifier rules.
 //!
@@ -13,18 +14,22 @@
 //! # The generated shape
 //! ```text
 //! pub mod uart0 {                        // one module per peripheral (snake_case)
+//!     use ::mmreg::{ReadWrite, Reg};     // the handle and the markers it uses
 //!     pub const BASE_ADDRESS: u64;       // physical base
 //!     pub const SIZE: usize;             // address block, or end of the last register
 //!     pub const META: &BlockMeta;        // registers, fields, actions (::mmreg::meta)
-//!     pub struct Uart0<'a, I: ?Sized>;   // SIZE, META, new(io), at(io, offset), io(), base()
+//!     pub struct Uart0<'a, I: ?Sized>;   // SIZE, META, new(io), at(io, offset), io(), base(),
+//!                                        // unsafe from_raw_parts(io, offset)
 //!                                        // cr(&self) -> Reg<'a, I, regs::Cr, ReadWrite>
 //!                                        // arrays: gpfsel(&self, index) + GPFSEL_COUNT
 //!                                        // numbered k..k+n (CCR1..CCR4): ccr(1) is CCR1,
 //!                                        //   + CCR_FIRST (see `numbered_start`)
 //!                                        // clusters: ch(&self, index) -> Ch<'a, I>
 //!                                        // read side effects: data(&mut self) -> ...SideEffect
-//!     pub struct Ch<'a, I: ?Sized>;      // cluster blocks, same shape (+ CH_META)
-//!     pub mod regs { pub struct Cr(pub u32); }  // RESET, FIELDS, getters, set_*
+//!     pub struct Ch<'a, I: ?Sized>;      // cluster blocks, same shape (+ CH_META), or
+//!                                        // `pub use super::other::Ch` when identical
+//!     pub mod regs { pub struct Cr(pub u32); }  // RESET, FIELDS, getters, set_*,
+//!                                        // RegisterValue, PartialEq, Debug (from FIELDS)
 //!     pub mod vals { pub enum Mode {..} pub struct Speed(pub u8); }
 //! }
 //! pub mod uart1 { pub use super::uart0::{regs, vals, Uart0 as Uart1}; BASE_ADDRESS, SIZE, META }
