@@ -11,6 +11,9 @@ use mmreg_codegen::arrays::infer;
 use mmreg_codegen::ir::{Cluster, Device, Dim, Field, Item, Register};
 use mmreg_codegen::{Options, generate_with};
 
+mod scratch;
+use scratch::ScratchCrate;
+
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/svd-corpus");
 
 fn parse(text: &str) -> Device {
@@ -856,36 +859,11 @@ fn inferred_arrays_touch_the_same_bits_in_fake_memory() {
     };
     let (off, on) = (code(false), code(true));
     assert!(on.contains("fn gpio_low(") && on.contains("fn sm("), "{on}");
-    let directory = Path::new(env!("CARGO_TARGET_TMPDIR")).join("arrays-fake");
-    let runtime = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime"))
-        .canonicalize()
-        .expect("runtime crate directory");
-    let manifest = format!(
-        "[package]\nname = \"arrays-fake\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
-         publish = false\n\n[dependencies]\nmmreg = {{ path = \"{}\" }}\n\n[workspace]\n",
-        runtime.display()
-    );
-    std::fs::create_dir_all(directory.join("src")).expect("crate directory");
-    let lock = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
-    std::fs::copy(lock, directory.join("Cargo.lock")).expect("copy Cargo.lock");
-    for (file, text) in [
-        ("Cargo.toml", manifest.as_str()),
-        ("src/main.rs", FAKE_MAIN),
-        ("src/off.rs", off.as_str()),
-        ("src/on.rs", on.as_str()),
-    ] {
-        std::fs::write(directory.join(file), text).expect("write crate file");
-    }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = std::process::Command::new(cargo)
-        .args(["run", "--offline", "--quiet"])
-        .current_dir(&directory)
-        .env("CARGO_TARGET_DIR", directory.join("target"))
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("RUSTFLAGS")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run cargo");
+    let scratch = ScratchCrate::new("arrays-fake");
+    scratch.write("src/main.rs", FAKE_MAIN);
+    scratch.write("src/off.rs", &off);
+    scratch.write("src/on.rs", &on);
+    let output = scratch.cargo(&["run"]);
     assert!(
         output.status.success(),
         "{}",

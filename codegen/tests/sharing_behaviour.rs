@@ -8,13 +8,11 @@
 //! with `cargo test`, with its own target directory kept across runs.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+
+mod scratch;
+use scratch::ScratchCrate;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/svd-corpus");
-const RUNTIME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime");
-const WORKSPACE_LOCK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
-const CRATE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/sharing-behaviour");
-const TARGET: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/sharing-behaviour-target");
 
 /// The same steps through `$m` (the shared or the unshared module); returns
 /// the fake memories' raw and named logs.
@@ -91,14 +89,6 @@ fn generate(share_types: bool) -> String {
     mmreg_codegen::generate_with(&device, "RP2040.svd", options).expect("generates")
 }
 
-fn write(path: &Path, contents: &str) {
-    if std::fs::read(path).is_ok_and(|bytes| bytes == contents.as_bytes()) {
-        return;
-    }
-    std::fs::write(path, contents)
-        .unwrap_or_else(|error| panic!("cannot write `{}`: {error}", path.display()));
-}
-
 #[test]
 fn shared_and_unshared_output_behave_the_same_on_fake_memory() {
     let shared = generate(true);
@@ -110,26 +100,11 @@ fn shared_and_unshared_output_behave_the_same_on_fake_memory() {
         shared.lines().count(),
         unshared.lines().count()
     );
-    let directory = Path::new(CRATE);
-    std::fs::create_dir_all(directory.join("src")).expect("create crate directory");
-    let runtime = Path::new(RUNTIME)
-        .canonicalize()
-        .expect("runtime directory");
-    write(
-        &directory.join("Cargo.toml"),
-        &format!(
-            "[package]\nname = \"sharing-behaviour\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
-             publish = false\n\n[dependencies]\nmmreg = {{ path = \"{}\" }}\n\n[workspace]\n",
-            runtime.display()
-        ),
-    );
-    if !directory.join("Cargo.lock").exists() {
-        std::fs::copy(WORKSPACE_LOCK, directory.join("Cargo.lock")).expect("copy Cargo.lock");
-    }
-    write(&directory.join("src/shared.rs"), &shared);
-    write(&directory.join("src/unshared.rs"), &unshared);
-    write(
-        &directory.join("src/lib.rs"),
+    let scratch = ScratchCrate::new("sharing-behaviour");
+    scratch.write("src/shared.rs", &shared);
+    scratch.write("src/unshared.rs", &unshared);
+    scratch.write(
+        "src/lib.rs",
         &format!(
             "//! RP2040 parts generated with sharing on and off.\n\
              #![allow(dead_code)]\n\
@@ -138,16 +113,7 @@ fn shared_and_unshared_output_behave_the_same_on_fake_memory() {
              #[cfg(test)]\nmod driver {{{DRIVER}}}\n"
         ),
     );
-    let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(program)
-        .args(["test", "--offline", "--quiet"])
-        .current_dir(directory)
-        .env("CARGO_TARGET_DIR", TARGET)
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("RUSTFLAGS")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run cargo test");
+    let output = scratch.cargo(&["test"]);
     assert!(
         output.status.success(),
         "cargo test of the two outputs failed:\n{}\n{}",

@@ -1,16 +1,14 @@
 //! The descriptions in `svd/` load without warnings, say what their source
 //! documents say, and generate code that passes `cargo clippy -D warnings`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 
 use mmreg_codegen::ir::{Access, Device, Field, Item, Register, WriteAction};
 
+mod scratch;
+use scratch::ScratchCrate;
+
 const DESCRIPTIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../svd");
-const RUNTIME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime");
-const WORKSPACE_LOCK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
-const CRATE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/yaml-descriptions");
-const TARGET: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/yaml-descriptions-target");
 
 /// The stems of the YAML descriptions this project writes.
 const STEMS: [&str; 4] = ["qemu-edu", "hpet", "bcm2711-gpio", "xlnx-axi-gpio"];
@@ -258,38 +256,9 @@ fn generated_code_is_warning_free() {
             "/// `svd/{stem}.yaml`.\npub mod {module} {{\n{code}}}\n"
         ));
     }
-    let directory = PathBuf::from(CRATE);
-    let runtime = Path::new(RUNTIME).canonicalize().unwrap();
-    std::fs::create_dir_all(directory.join("src")).unwrap();
-    std::fs::write(
-        directory.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"yaml-descriptions\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\nmmreg = {{ path = \"{}\" }}\n\n[workspace]\n",
-            runtime.display()
-        ),
-    )
-    .unwrap();
-    std::fs::write(directory.join("src/lib.rs"), lib_rs).unwrap();
-    std::fs::copy(WORKSPACE_LOCK, directory.join("Cargo.lock")).unwrap();
-    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args([
-            "clippy",
-            "--offline",
-            "--quiet",
-            "--",
-            "-D",
-            "warnings",
-            "-W",
-            "missing_docs",
-        ])
-        .current_dir(&directory)
-        .env("CARGO_TARGET_DIR", TARGET)
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let scratch = ScratchCrate::new("yaml-descriptions");
+    scratch.write("src/lib.rs", &lib_rs);
+    let output = scratch.cargo(&["clippy", "--", "-D", "warnings", "-W", "missing_docs"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
