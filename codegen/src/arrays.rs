@@ -527,7 +527,7 @@ impl Member for Item {
         match self {
             Item::Register(register) => {
                 // A field named after the register is named after the array.
-                let field_name = crate::emit::names::strip_placeholder(&name);
+                let field_name = crate::ir::strip_placeholder(&name);
                 for field in &mut register.fields {
                     if field.name == register.name {
                         field.name.clone_from(&field_name);

@@ -315,3 +315,9 @@ impl std::fmt::Display for Location {
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
     }
 }
+
+/// A name with its array placeholders (`[%s]`, `%s`) removed: `GPIO%s_CTRL`
+/// becomes `GPIO_CTRL`, `SET[%s]` becomes `SET`.
+pub fn strip_placeholder(name: &str) -> String {
+    name.replace("[%s]", "").replace("%s", "")
+}

@@ -436,7 +436,7 @@ fn check_collisions<'a>(
 /// The identifier a name turns into, up to case: array markers dropped, runs of
 /// other characters folded to one `_`.
 fn rust_key(name: &str) -> String {
-    let stripped = name.replace("[%s]", "").replace("%s", "");
+    let stripped = crate::ir::strip_placeholder(name);
     let mut key = String::new();
     for character in stripped.chars() {
         if character.is_ascii_alphanumeric() {

@@ -65,10 +65,9 @@ pub const TRAIT_METHODS: &[&str] = &[
     "partial_cmp",
 ];
 
-/// Removes the array placeholders `[%s]` and `%s` from a description name.
-pub fn strip_placeholder(name: &str) -> String {
-    name.replace("[%s]", "").replace("%s", "")
-}
+/// Removes the array placeholders from a name (one rule for the IR and the
+/// emitter).
+pub use crate::ir::strip_placeholder;
 
 /// Splits a name into words at separators and case changes
 /// (`TxFIFOLevel` -> `Tx`, `FIFO`, `Level`). Characters that are not ASCII

@@ -297,7 +297,7 @@ fn array_name(
         context.warn(DiagnosticKind::BadArray, path, location, message);
         repaired
     } else if !is_array && has_placeholder {
-        let repaired = name.replace("[%s]", "").replace("%s", "");
+        let repaired = crate::ir::strip_placeholder(&name);
         let message = format!("`{name}` has `%s` in its name but no `<dim>`; read as `{repaired}`");
         context.warn(DiagnosticKind::BadArray, path, location, message);
         repaired

@@ -217,7 +217,7 @@ pub(super) fn name_matches(declared: &str, dim: Option<&RawDim>, wanted: &str) -
     if !declared.contains("%s") {
         return false;
     }
-    if declared.replace("[%s]", "").replace("%s", "") == wanted {
+    if crate::ir::strip_placeholder(declared) == wanted {
         return true;
     }
     let Some(dim) = dim else { return false };
