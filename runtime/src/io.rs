@@ -44,28 +44,46 @@ impl fmt::Display for AccessError {
 
 impl std::error::Error for AccessError {}
 
-/// Byte-addressed register memory: exactly one volatile access of the requested
-/// width per call.
+/// Byte-addressed register memory that can be read: exactly one volatile
+/// access of the requested width per call.
 ///
-/// The raw methods are `unsafe`: the caller promises the access is in bounds
-/// (`offset + width <= self.len()`) and naturally aligned (`offset % width == 0`).
-/// Generated code meets this by construction (offsets are checked when the code
-/// is generated, and a block's constructor checks [`Io::len`]). The `checked_*`
-/// methods are the safe variant for poking at raw offsets.
+/// Generated blocks are generic over it: a real [`crate::Mapping`],
+/// [`crate::FakeMem`], a [`crate::RawIo`] over memory mapped elsewhere, or a
+/// reference, `Box`, `Rc` or `Arc` of any of them. Writes are the separate
+/// [`IoWrite`], so memory mapped read-only cannot carry them: a block over it
+/// has no `write` or `modify`, at compile time.
 ///
-/// Writes take `&self`: device memory is shared by nature, and the types that
-/// implement `Io` are not `Sync`, so two threads cannot race on one register.
+/// # Safety
+///
+/// An implementation promises, for the whole lifetime of the value:
+/// - [`len`](Io::len) always returns the same number;
+/// - every offset below `len()` that is a multiple of an access width is valid
+///   for one volatile read of that width.
+///
+/// Generated blocks check `len()` once, when they are built, and rely on this
+/// for every access after it without checking again.
+///
+/// # Threads
+///
+/// Each call is one access; nothing here orders or groups accesses. What keeps
+/// two read-modify-write sequences on one register from interleaving is the
+/// block: generated blocks are `Send` but not `Sync`, so one block is used by
+/// one thread at a time (share it through a `Mutex`). Two blocks over the
+/// same registers can exist only through a shared `I` (`&Mapping`,
+/// `Arc<Mapping>`, `&FakeMem`); each access is still in bounds, but their
+/// `modify` sequences may interleave, and neither may read side-effect
+/// registers (see [`Exclusive`]).
 ///
 /// ```
-/// use mmreg::{FakeMem, Io};
+/// use mmreg::{FakeMem, Io, IoWrite};
 /// let mem = FakeMem::new(0x100);
 /// mem.checked_write32(0x10, 0xdead_beef)?;
 /// assert_eq!(mem.checked_read32(0x10)?, 0xdead_beef);
 /// assert!(mem.checked_read32(0x12).is_err()); // misaligned
 /// # Ok::<(), mmreg::AccessError>(())
 /// ```
-pub trait Io {
-    /// Length of the accessible range in bytes.
+pub unsafe trait Io {
+    /// Length of the accessible range in bytes; constant for the value's life.
     fn len(&self) -> usize;
 
     /// Whether the accessible range is empty.
@@ -76,7 +94,7 @@ pub trait Io {
     /// Reads 8 bits at `offset`.
     ///
     /// # Safety
-    /// `offset` must be in bounds.
+    /// `offset < len()`.
     unsafe fn read8(&self, offset: usize) -> u8;
     /// Reads 16 bits at `offset`.
     ///
@@ -88,31 +106,13 @@ pub trait Io {
     /// # Safety
     /// `offset + 4 <= len()` and `offset` is a multiple of 4.
     unsafe fn read32(&self, offset: usize) -> u32;
-    /// Reads 64 bits at `offset`.
+    /// Reads 64 bits at `offset`. On 32-bit targets this is whatever the
+    /// implementation makes of it; generated 64-bit registers use two
+    /// [`read32`](Io::read32) there instead, in the description's order.
     ///
     /// # Safety
     /// `offset + 8 <= len()` and `offset` is a multiple of 8.
     unsafe fn read64(&self, offset: usize) -> u64;
-    /// Writes 8 bits at `offset`.
-    ///
-    /// # Safety
-    /// `offset` must be in bounds.
-    unsafe fn write8(&self, offset: usize, value: u8);
-    /// Writes 16 bits at `offset`.
-    ///
-    /// # Safety
-    /// `offset + 2 <= len()` and `offset` is a multiple of 2.
-    unsafe fn write16(&self, offset: usize, value: u16);
-    /// Writes 32 bits at `offset`.
-    ///
-    /// # Safety
-    /// `offset + 4 <= len()` and `offset` is a multiple of 4.
-    unsafe fn write32(&self, offset: usize, value: u32);
-    /// Writes 64 bits at `offset`.
-    ///
-    /// # Safety
-    /// `offset + 8 <= len()` and `offset` is a multiple of 8.
-    unsafe fn write64(&self, offset: usize, value: u64);
 
     /// Reads 8 bits, refusing an out-of-bounds offset.
     fn checked_read8(&self, offset: usize) -> Result<u8, AccessError> {
@@ -138,6 +138,37 @@ pub trait Io {
         // SAFETY: `check` proved the access in bounds and aligned.
         Ok(unsafe { self.read64(offset) })
     }
+}
+
+/// Register memory that can also be written. Read-only mappings do not
+/// implement it, so generated `write` and `modify` do not exist over them.
+///
+/// # Safety
+///
+/// As for [`Io`]: every aligned offset below `len()` is valid for one
+/// volatile write of each width, for the whole lifetime of the value.
+pub unsafe trait IoWrite: Io {
+    /// Writes 8 bits at `offset`.
+    ///
+    /// # Safety
+    /// `offset < len()`.
+    unsafe fn write8(&self, offset: usize, value: u8);
+    /// Writes 16 bits at `offset`.
+    ///
+    /// # Safety
+    /// `offset + 2 <= len()` and `offset` is a multiple of 2.
+    unsafe fn write16(&self, offset: usize, value: u16);
+    /// Writes 32 bits at `offset`.
+    ///
+    /// # Safety
+    /// `offset + 4 <= len()` and `offset` is a multiple of 4.
+    unsafe fn write32(&self, offset: usize, value: u32);
+    /// Writes 64 bits at `offset` (see [`Io::read64`] on 32-bit targets).
+    ///
+    /// # Safety
+    /// `offset + 8 <= len()` and `offset` is a multiple of 8.
+    unsafe fn write64(&self, offset: usize, value: u64);
+
     /// Writes 8 bits, refusing an out-of-bounds offset.
     fn checked_write8(&self, offset: usize, value: u8) -> Result<(), AccessError> {
         check(self.len(), offset, 1)?;
@@ -168,6 +199,139 @@ pub trait Io {
     }
 }
 
+/// An [`Io`] that no other safe code can reach while this value lives, so a
+/// block built over it may hand out what needs exclusive access: reads that
+/// change the device (clear-on-read FIFOs and flags), through `&mut self`.
+///
+/// Implemented by owned memory ([`crate::Mapping`], [`crate::FakeMem`]), by
+/// `&mut` and `Box` of such, and by [`AssumeExclusive`], whose constructor is
+/// `unsafe` because a shared reference cannot be checked. A shared `I`
+/// (`&Mapping`, `Arc<Mapping>`, `&FakeMem`) is not `Exclusive`: several blocks
+/// may sit over the same registers through it, so a block over it offers pure
+/// reads, writes and `modify`, but no side-effect reads.
+///
+/// # Safety
+///
+/// While a value of the type lives, no safe code outside it can access the
+/// same memory through an [`Io`] (so no `Clone` or `Copy` type that shares
+/// its memory qualifies).
+pub unsafe trait Exclusive: Io {}
+
+// SAFETY: `&mut T` excludes every other use of `T` while it lives, and `T`
+// is exclusive.
+unsafe impl<T: Exclusive + ?Sized> Exclusive for &mut T {}
+// SAFETY: the box owns its `T`, which is exclusive.
+unsafe impl<T: Exclusive + ?Sized> Exclusive for Box<T> {}
+
+/// A shared `I` asserted to be the only way to its registers, for the one
+/// block that reads side-effect registers through it.
+///
+/// ```
+/// use mmreg::{AssumeExclusive, Exclusive, FakeMem};
+/// let fake = FakeMem::new(0x10);
+/// // SAFETY: nothing else accesses `fake` while `only` lives.
+/// let only = unsafe { AssumeExclusive::new(&fake) };
+/// fn needs_exclusive(_: &impl Exclusive) {}
+/// needs_exclusive(&only);
+/// ```
+#[derive(Debug)]
+pub struct AssumeExclusive<I: ?Sized>(I);
+
+impl<I: Io> AssumeExclusive<I> {
+    /// Wraps `io`.
+    ///
+    /// # Safety
+    ///
+    /// While the result lives, nothing else (no other block, handle or
+    /// mapping) accesses the registers behind `io` whose reads have side
+    /// effects.
+    pub unsafe fn new(io: I) -> Self {
+        AssumeExclusive(io)
+    }
+
+    /// The wrapped memory.
+    pub fn into_inner(self) -> I {
+        self.0
+    }
+}
+
+impl<I: ?Sized> core::ops::Deref for AssumeExclusive<I> {
+    type Target = I;
+    fn deref(&self) -> &I {
+        &self.0
+    }
+}
+
+// SAFETY: `AssumeExclusive::new`'s contract.
+unsafe impl<I: Io + ?Sized> Exclusive for AssumeExclusive<I> {}
+
+/// Implements `Io` and `IoWrite` for a pointer-like wrapper by forwarding
+/// through `Deref` to an inner `$inner: Io`.
+macro_rules! forward_io {
+    ($($inner:ident => $ty:ty;)*) => {$(
+        // SAFETY: forwards to the inner `Io`, whose contract covers the same
+        // memory for as long as the wrapper keeps the inner value alive.
+        unsafe impl<$inner: Io + ?Sized> Io for $ty {
+            #[inline(always)]
+            fn len(&self) -> usize {
+                (**self).len()
+            }
+            #[inline(always)]
+            unsafe fn read8(&self, offset: usize) -> u8 {
+                // SAFETY: the caller upholds the contract, forwarded unchanged.
+                unsafe { (**self).read8(offset) }
+            }
+            #[inline(always)]
+            unsafe fn read16(&self, offset: usize) -> u16 {
+                // SAFETY: the caller upholds the contract, forwarded unchanged.
+                unsafe { (**self).read16(offset) }
+            }
+            #[inline(always)]
+            unsafe fn read32(&self, offset: usize) -> u32 {
+                // SAFETY: the caller upholds the contract, forwarded unchanged.
+                unsafe { (**self).read32(offset) }
+            }
+            #[inline(always)]
+            unsafe fn read64(&self, offset: usize) -> u64 {
+                // SAFETY: the caller upholds the contract, forwarded unchanged.
+                unsafe { (**self).read64(offset) }
+            }
+        }
+        // SAFETY: as for `Io` above.
+        unsafe impl<$inner: IoWrite + ?Sized> IoWrite for $ty {
+            #[inline(always)]
+            unsafe fn write8(&self, offset: usize, value: u8) {
+                // SAFETY: the caller upholds the contract, forwarded unchanged.
+                unsafe { (**self).write8(offset, value) }
+            }
+            #[inline(always)]
+            unsafe fn write16(&self, offset: usize, value: u16) {
+                // SAFETY: the caller upholds the contract, forwarded unchanged.
+                unsafe { (**self).write16(offset, value) }
+            }
+            #[inline(always)]
+            unsafe fn write32(&self, offset: usize, value: u32) {
+                // SAFETY: the caller upholds the contract, forwarded unchanged.
+                unsafe { (**self).write32(offset, value) }
+            }
+            #[inline(always)]
+            unsafe fn write64(&self, offset: usize, value: u64) {
+                // SAFETY: the caller upholds the contract, forwarded unchanged.
+                unsafe { (**self).write64(offset, value) }
+            }
+        }
+    )*};
+}
+
+forward_io! {
+    T => &T;
+    T => &mut T;
+    T => Box<T>;
+    T => std::rc::Rc<T>;
+    T => std::sync::Arc<T>;
+    T => AssumeExclusive<T>;
+}
+
 /// Checks that a `width`-byte access at `offset` fits in `len` bytes and is
 /// naturally aligned.
 pub(crate) fn check(len: usize, offset: usize, width: usize) -> Result<(), AccessError> {
@@ -177,44 +341,6 @@ pub(crate) fn check(len: usize, offset: usize, width: usize) -> Result<(), Acces
     match offset.checked_add(width) {
         Some(end) if end <= len => Ok(()),
         _ => Err(AccessError::OutOfBounds { offset, width, len }),
-    }
-}
-
-impl<T: Io + ?Sized> Io for &T {
-    fn len(&self) -> usize {
-        (**self).len()
-    }
-    unsafe fn read8(&self, offset: usize) -> u8 {
-        // SAFETY: the caller upholds the contract, forwarded unchanged.
-        unsafe { (**self).read8(offset) }
-    }
-    unsafe fn read16(&self, offset: usize) -> u16 {
-        // SAFETY: the caller upholds the contract, forwarded unchanged.
-        unsafe { (**self).read16(offset) }
-    }
-    unsafe fn read32(&self, offset: usize) -> u32 {
-        // SAFETY: the caller upholds the contract, forwarded unchanged.
-        unsafe { (**self).read32(offset) }
-    }
-    unsafe fn read64(&self, offset: usize) -> u64 {
-        // SAFETY: the caller upholds the contract, forwarded unchanged.
-        unsafe { (**self).read64(offset) }
-    }
-    unsafe fn write8(&self, offset: usize, value: u8) {
-        // SAFETY: the caller upholds the contract, forwarded unchanged.
-        unsafe { (**self).write8(offset, value) }
-    }
-    unsafe fn write16(&self, offset: usize, value: u16) {
-        // SAFETY: the caller upholds the contract, forwarded unchanged.
-        unsafe { (**self).write16(offset, value) }
-    }
-    unsafe fn write32(&self, offset: usize, value: u32) {
-        // SAFETY: the caller upholds the contract, forwarded unchanged.
-        unsafe { (**self).write32(offset, value) }
-    }
-    unsafe fn write64(&self, offset: usize, value: u64) {
-        // SAFETY: the caller upholds the contract, forwarded unchanged.
-        unsafe { (**self).write64(offset, value) }
     }
 }
 
@@ -234,16 +360,20 @@ pub trait RegisterInt:
     const BYTES: usize;
     /// Zero of this type.
     const ZERO: Self;
-    /// Reads one value of this width with a single volatile access.
+    /// Reads one value of this width with a single volatile access; on
+    /// 32-bit targets a `u64` is two 32-bit reads, the high word first when
+    /// `high_word_first` is set, else the low word first.
     ///
     /// # Safety
     /// As for [`Io::read32`] at this width.
-    unsafe fn read_from<I: Io + ?Sized>(io: &I, offset: usize) -> Self;
-    /// Writes one value of this width with a single volatile access.
+    unsafe fn read_from<I: Io + ?Sized>(io: &I, offset: usize, high_word_first: bool) -> Self;
+    /// Writes one value of this width with a single volatile access; on
+    /// 32-bit targets a `u64` is two 32-bit writes, in the order
+    /// [`read_from`](Self::read_from) describes.
     ///
     /// # Safety
-    /// As for [`Io::write32`] at this width.
-    unsafe fn write_to<I: Io + ?Sized>(self, io: &I, offset: usize);
+    /// As for [`IoWrite::write32`] at this width.
+    unsafe fn write_to<I: IoWrite + ?Sized>(self, io: &I, offset: usize, high_word_first: bool);
     /// Widens to `u64` (for logs and metadata).
     fn to_u64(self) -> u64;
     /// Truncates from `u64`.
@@ -264,13 +394,13 @@ macro_rules! register_int {
             const BYTES: usize = $bytes;
             const ZERO: Self = 0;
             #[inline(always)]
-            unsafe fn read_from<I: Io + ?Sized>(io: &I, offset: usize) -> Self {
+            unsafe fn read_from<I: Io + ?Sized>(io: &I, offset: usize, _: bool) -> Self {
                 // SAFETY: the caller upholds the `Io` contract at this width.
                 unsafe { io.$read(offset) }
             }
             #[inline(always)]
-            unsafe fn write_to<I: Io + ?Sized>(self, io: &I, offset: usize) {
-                // SAFETY: the caller upholds the `Io` contract at this width.
+            unsafe fn write_to<I: IoWrite + ?Sized>(self, io: &I, offset: usize, _: bool) {
+                // SAFETY: the caller upholds the `IoWrite` contract at this width.
                 unsafe { io.$write(offset, self) }
             }
             #[inline(always)]
@@ -288,4 +418,77 @@ macro_rules! register_int {
 register_int!(u8, 1, read8, write8);
 register_int!(u16, 2, read16, write16);
 register_int!(u32, 4, read32, write32);
-register_int!(u64, 8, read64, write64);
+
+/// Byte offsets of the (low, high) 32-bit halves of a 64-bit register.
+#[cfg(target_pointer_width = "32")]
+#[inline(always)]
+const fn halves(offset: usize) -> (usize, usize) {
+    if cfg!(target_endian = "little") {
+        (offset, offset + 4)
+    } else {
+        (offset + 4, offset)
+    }
+}
+
+impl RegisterInt for u64 {
+    const BYTES: usize = 8;
+    const ZERO: Self = 0;
+    #[inline(always)]
+    unsafe fn read_from<I: Io + ?Sized>(io: &I, offset: usize, high_word_first: bool) -> Self {
+        #[cfg(target_pointer_width = "32")]
+        {
+            let (low_at, high_at) = halves(offset);
+            // SAFETY: the caller guarantees 8 aligned bytes at `offset`, so
+            // both 4-byte halves are in bounds and aligned.
+            let (low, high) = unsafe {
+                if high_word_first {
+                    let high = io.read32(high_at);
+                    (io.read32(low_at), high)
+                } else {
+                    let low = io.read32(low_at);
+                    (low, io.read32(high_at))
+                }
+            };
+            u64::from(low) | (u64::from(high) << 32)
+        }
+        #[cfg(not(target_pointer_width = "32"))]
+        {
+            let _ = high_word_first;
+            // SAFETY: the caller upholds the `Io` contract at this width.
+            unsafe { io.read64(offset) }
+        }
+    }
+    #[inline(always)]
+    unsafe fn write_to<I: IoWrite + ?Sized>(self, io: &I, offset: usize, high_word_first: bool) {
+        #[cfg(target_pointer_width = "32")]
+        {
+            let (low_at, high_at) = halves(offset);
+            let (low, high) = (self as u32, (self >> 32) as u32);
+            // SAFETY: the caller guarantees 8 aligned bytes at `offset`, so
+            // both 4-byte halves are in bounds and aligned.
+            unsafe {
+                if high_word_first {
+                    io.write32(high_at, high);
+                    io.write32(low_at, low);
+                } else {
+                    io.write32(low_at, low);
+                    io.write32(high_at, high);
+                }
+            }
+        }
+        #[cfg(not(target_pointer_width = "32"))]
+        {
+            let _ = high_word_first;
+            // SAFETY: the caller upholds the `IoWrite` contract at this width.
+            unsafe { io.write64(offset, self) }
+        }
+    }
+    #[inline(always)]
+    fn to_u64(self) -> u64 {
+        self
+    }
+    #[inline(always)]
+    fn from_u64(value: u64) -> Self {
+        value
+    }
+}

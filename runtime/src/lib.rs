@@ -21,12 +21,15 @@ pub mod fake;
 pub mod io;
 pub mod map;
 pub mod meta;
+pub mod raw;
 pub mod reg;
 
 pub use fake::{Access, AccessKind, FakeMem};
-pub use io::{AccessError, Io, RegisterInt};
+pub use io::{AccessError, AssumeExclusive, Exclusive, Io, IoWrite, RegisterInt};
 pub use map::{DevMem, MapError, Mapping};
+pub use raw::RawIo;
 pub use reg::{
-    BlockError, RawValue, ReadOnly, ReadOnlySideEffect, ReadWrite, ReadWriteSideEffect, Reg,
-    RegisterValue, WriteOnly, check_block,
+    ActionWrite, BlockError, DmaWrite, NoRead, NoWrite, PlainWrite, PureRead, RawValue, ReadOnly,
+    ReadOnlySideEffect, ReadWrite, ReadWriteSideEffect, Reg, RegisterValue, SideEffectRead,
+    WriteOnly, check_block,
 };

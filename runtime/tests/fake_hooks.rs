@@ -3,7 +3,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use mmreg::{Access, FakeMem, Io};
+use mmreg::{Access, FakeMem, Io, IoWrite};
 
 #[test]
 fn busy_bit_clears_after_the_first_read() {

@@ -1,7 +1,7 @@
 //! `FakeMem` as plain memory: widths, byte order, the access log and the
 //! hardware-side helpers.
 
-use mmreg::{Access, AccessError, AccessKind, FakeMem, Io, RawValue, ReadWrite, Reg};
+use mmreg::{Access, AccessError, AccessKind, FakeMem, Io, IoWrite, RawValue, ReadWrite, Reg};
 use proptest::prelude::*;
 
 #[test]
@@ -155,7 +155,7 @@ fn register_handles_log_exactly_one_access_per_operation() {
     // SAFETY: offset 8 is in bounds and aligned for 32 bits.
     let reg: Reg<'_, _, RawValue<u32>, ReadWrite> = unsafe { Reg::new(&fake, 8) };
     reg.write(|w| w.0 = 0x10);
-    reg.modify(|v| v.0 |= 1);
+    reg.modify(|_, v| v.0 |= 1);
     assert_eq!(
         fake.log(),
         [

@@ -6,7 +6,8 @@ use mmreg::meta::{
     WriteAction,
 };
 use mmreg::{
-    Access, BlockError, FakeMem, Io, RawValue, ReadOnlySideEffect, ReadWrite, Reg, RegisterValue,
+    Access, BlockError, FakeMem, Io, IoWrite, RawValue, ReadOnlySideEffect, ReadWrite, Reg,
+    RegisterValue,
 };
 
 /// A field with the defaults filled in.
@@ -241,12 +242,17 @@ static GPIO: BlockMeta = BlockMeta {
 #[repr(transparent)]
 struct Status(u32);
 
-// SAFETY: `Status` is `#[repr(transparent)]` around `u32`.
-unsafe impl RegisterValue for Status {
+impl RegisterValue for Status {
     type Int = u32;
     const RESET: u32 = 0x0012_0000;
     const WRITE_ONE_ACTION_MASK: u32 = DONE | ERROR;
     const WRITE_ZERO_ACTION_MASK: u32 = 0;
+    fn from_bits(bits: u32) -> Self {
+        Status(bits)
+    }
+    fn to_bits(self) -> u32 {
+        self.0
+    }
 }
 
 fn write32(fake: &FakeMem, offset: usize, value: u32) {
@@ -305,7 +311,7 @@ fn w1c_flag_raised_by_the_device_survives_modify_of_another_field() {
     // SAFETY: STATUS is at 0x40, in bounds and aligned for 32 bits.
     let status: Reg<'_, _, Status, ReadWrite> = unsafe { Reg::new(&fake, 0x40) };
     fake.set_bits(0x40, DONE);
-    status.modify(|s| s.0 |= 1);
+    status.modify(|_, s| s.0 |= 1);
     assert_eq!(
         fake.peek32(0x40),
         0x0012_0000 | DONE | 1,
@@ -319,7 +325,7 @@ fn w1c_flag_raised_by_the_device_survives_modify_of_another_field() {
         ]
     );
     // Clearing it on purpose works.
-    status.modify(|s| s.0 |= DONE);
+    status.modify(|_, s| s.0 |= DONE);
     assert_eq!(status.read().0 & DONE, 0);
 }
 
@@ -332,7 +338,7 @@ fn the_seeded_fake_exposes_a_modify_that_ignores_w1c_flags() {
     // SAFETY: STATUS is at 0x40, in bounds and aligned for 32 bits.
     let status: Reg<'_, _, RawValue<u32>, ReadWrite> = unsafe { Reg::new(&fake, 0x40) };
     fake.set_bits(0x40, DONE);
-    status.modify(|s| s.0 |= 1);
+    status.modify(|_, s| s.0 |= 1);
     assert_eq!(fake.peek32(0x40) & DONE, 0);
 }
 

@@ -17,7 +17,7 @@ pub enum AccessKind {
 /// code under test:
 ///
 /// ```
-/// use mmreg::{Access, FakeMem, Io};
+/// use mmreg::{Access, FakeMem, IoWrite};
 /// let fake = FakeMem::new(0x20);
 /// fake.checked_write32(0x1c, 1 << 17)?;
 /// assert_eq!(fake.log(), [Access::write32(0x1c, 1 << 17)]);

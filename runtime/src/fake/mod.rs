@@ -43,7 +43,7 @@ use std::collections::BTreeMap;
 pub use log::{Access, AccessKind};
 pub use render::render_access;
 
-use crate::io::{Io, RegisterInt, check};
+use crate::io::{Exclusive, Io, IoWrite, RegisterInt, check};
 use crate::meta::BlockMeta;
 use crate::reg::{BlockError, check_block};
 
@@ -237,7 +237,7 @@ impl FakeMem {
     /// per access; see [`render_access`] for the format.
     ///
     /// ```
-    /// # use mmreg::{FakeMem, Io};
+    /// # use mmreg::{FakeMem, IoWrite};
     /// # use mmreg::meta::*;
     /// static SET: RegisterMeta = RegisterMeta {
     ///     name: "GPSET0", offset: 0x1c, width: 32, count: 1, stride: 0, index_names: &[],
@@ -374,7 +374,7 @@ impl FakeMem {
     /// write that acts elsewhere (a doorbell that sets a done flag):
     ///
     /// ```
-    /// use mmreg::{FakeMem, Io};
+    /// use mmreg::{FakeMem, IoWrite};
     /// let fake = FakeMem::new(8);
     /// fake.on_write_with(0x0, |fake, _, _| {
     ///     fake.set_bits(0x4, 1u32);
@@ -529,7 +529,10 @@ hardware_widths! {
     peek64, poke64, u64, "64";
 }
 
-impl Io for FakeMem {
+// SAFETY: `len` is fixed at construction and every offset below it is backed
+// by `words`; accesses are bounds-checked again inside (out of range panics
+// rather than touching anything else).
+unsafe impl Io for FakeMem {
     fn len(&self) -> usize {
         self.len
     }
@@ -545,6 +548,10 @@ impl Io for FakeMem {
     unsafe fn read64(&self, offset: usize) -> u64 {
         self.io_read(offset, 8)
     }
+}
+
+// SAFETY: as for `Io`.
+unsafe impl IoWrite for FakeMem {
     unsafe fn write8(&self, offset: usize, value: u8) {
         self.io_write(offset, 1, value.into())
     }
@@ -558,6 +565,10 @@ impl Io for FakeMem {
         self.io_write(offset, 8, value)
     }
 }
+
+// SAFETY: `FakeMem` is neither `Clone` nor `Copy`; its memory is reached
+// only through it.
+unsafe impl Exclusive for FakeMem {}
 
 impl fmt::Debug for FakeMem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

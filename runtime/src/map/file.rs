@@ -15,7 +15,7 @@ use super::{MapError, Mapping, Mode, ReadOnlyMode, ReadWriteMode, Request, Sourc
 /// Shared memory lets two processes share a simulated device, and lets tests
 /// exercise the real `mmap` path without root:
 /// ```no_run
-/// use mmreg::{Io, map::MappableFile};
+/// use mmreg::{Io, IoWrite, map::MappableFile};
 /// let file = MappableFile::memfd("simulated-uart", 0x1000)?;
 /// // SAFETY: a fresh memfd aliases nothing.
 /// let map = unsafe { file.map(0x40, 0x20)? };

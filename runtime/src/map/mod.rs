@@ -21,8 +21,9 @@
 //! register offset is aligned in memory too.
 //!
 //! [`DevMem::open_read_only`] and [`MappableFile::open_read_only`] give
-//! `Mapping<ReadOnlyMode>`: `PROT_READ` pages, whose [`Io`] writes are dropped
-//! rather than faulting. Errors are one [`MapError`], whose message names the
+//! `Mapping<ReadOnlyMode>`: `PROT_READ` pages. Such a mapping implements
+//! [`Io`] but not [`crate::IoWrite`], so a block over it has reads only: a
+//! `write` or `modify` does not compile. Errors are one [`MapError`], whose message names the
 //! source, address, length and errno, with a hint at the likely cause.
 //!
 //! A register handle cannot outlive its mapping:
@@ -38,18 +39,19 @@
 //! # Ok::<(), mmreg::MapError>(())
 //! ```
 //!
-//! and a mapping cannot be shared between threads (two threads doing
-//! `modify` on one register would race), though it can be sent:
+//! and a read-only mapping cannot carry a write:
 //! ```compile_fail
-//! fn shared<T: Sync>(_: &T) {}
-//! let file = mmreg::map::MappableFile::memfd("device", 0x1000)?;
-//! // SAFETY: a fresh memfd aliases nothing.
+//! use mmreg::{map::MappableFile, RawValue, Reg, ReadWrite};
+//! let file = MappableFile::open_read_only("/dev/zero")?;
+//! // SAFETY: /dev/zero aliases nothing.
 //! let map = unsafe { file.map(0, 0x100)? };
-//! shared(&map);
+//! // SAFETY: offset 0 is in bounds and aligned.
+//! let reg: Reg<'_, _, RawValue<u32>, ReadWrite> = unsafe { Reg::new(&map, 0) };
+//! reg.write(|w| w.0 = 1);
 //! # Ok::<(), mmreg::MapError>(())
 //! ```
 
-mod access;
+pub(crate) mod access;
 mod dev_mem;
 mod error;
 mod file;
@@ -70,7 +72,7 @@ pub use file::MappableFile;
 pub use pci::PciResource;
 pub use uio::{Uio, UioMap};
 
-use crate::io::Io;
+use crate::io::{Exclusive, Io, IoWrite};
 use page::{PageSpan, SpanError};
 
 /// Whether a mapping can be written. Sealed: [`ReadWriteMode`] or
@@ -85,8 +87,8 @@ pub trait Mode: sealed::Sealed + 'static {
 pub enum ReadWriteMode {}
 
 /// A read-only mapping (`PROT_READ`), for inspecting a device without
-/// disturbing it. Writes through [`Io`] are dropped: the pages are not
-/// writable, and a store would fault.
+/// disturbing it. It implements [`Io`] but not [`crate::IoWrite`]: the pages
+/// are not writable, so writes do not compile.
 #[derive(Debug)]
 pub enum ReadOnlyMode {}
 
@@ -108,7 +110,14 @@ mod sealed {
 ///
 /// Offset 0 is the first requested byte (for `/dev/mem`, the requested
 /// physical address), and [`Io::len`] is the requested length, however the
-/// range was widened to pages. `Send` but not `Sync`.
+/// range was widened to pages.
+///
+/// `Send` and `Sync`: each access through it is one volatile access, so a
+/// `&Mapping` or an `Arc<Mapping>` may be shared by blocks in several threads.
+/// A block that owns its mapping (or holds `&mut` of it) is
+/// [`crate::Exclusive`] and may read side-effect registers; blocks over a
+/// shared mapping may not, and their `modify` sequences on the same register
+/// are not ordered against each other (see [`Io`]'s "Threads").
 pub struct Mapping<M: Mode = ReadWriteMode> {
     /// Start of the whole pages `mmap` returned.
     base: NonNull<u8>,
@@ -126,9 +135,15 @@ pub struct Mapping<M: Mode = ReadWriteMode> {
 }
 
 // SAFETY: the mapping belongs to the whole process, so it may be used and
-// unmapped from any thread; `Mapping` is not `Sync`, so only one thread at a
-// time touches it.
+// unmapped from any thread.
 unsafe impl<M: Mode> Send for Mapping<M> {}
+// SAFETY: `&Mapping` offers only single volatile accesses through raw
+// pointers, never references to the memory, to device or shared memory that
+// other agents (the device, other processes) change at any time anyway. Two
+// threads accessing the same offset each make their own access; grouping
+// accesses into a read-modify-write is the block's job (blocks are not
+// `Sync`), see `Io`'s "Threads".
+unsafe impl<M: Mode> Sync for Mapping<M> {}
 
 impl<M: Mode> Mapping<M> {
     /// Physical address of offset 0 (for a [`SourceKind::File`] source, the
@@ -186,10 +201,11 @@ impl<M: Mode> fmt::Debug for Mapping<M> {
     }
 }
 
-// `Io`'s contract (in bounds, offset a multiple of the width) plus the
-// mapping's own invariant (offset 0 is 8-byte aligned in memory) make every
-// pointer below valid and aligned for its width.
-impl<M: Mode> Io for Mapping<M> {
+// SAFETY: `len` never changes, and offsets below it lie inside pages that
+// stay mapped until `drop`. `Io`'s per-call contract (in bounds, offset a
+// multiple of the width) plus the mapping's own invariant (offset 0 is 8-byte
+// aligned in memory) make every pointer below valid and aligned for its width.
+unsafe impl<M: Mode> Io for Mapping<M> {
     #[inline(always)]
     fn len(&self) -> usize {
         self.len
@@ -214,35 +230,37 @@ impl<M: Mode> Io for Mapping<M> {
         // SAFETY: in bounds and aligned per the caller; see the comment on this impl.
         unsafe { access::read64(self.at(offset)) }
     }
+}
+
+// SAFETY: as for `Io` above; a `ReadWriteMode` mapping's pages are
+// `PROT_WRITE`.
+unsafe impl IoWrite for Mapping<ReadWriteMode> {
     #[inline(always)]
     unsafe fn write8(&self, offset: usize, value: u8) {
-        if M::WRITABLE {
-            // SAFETY: in bounds per the caller, and the pages are writable.
-            unsafe { access::write8(self.at(offset), value) }
-        }
+        // SAFETY: in bounds per the caller, and the pages are writable.
+        unsafe { access::write8(self.at(offset), value) }
     }
     #[inline(always)]
     unsafe fn write16(&self, offset: usize, value: u16) {
-        if M::WRITABLE {
-            // SAFETY: in bounds and aligned per the caller, and the pages are writable.
-            unsafe { access::write16(self.at(offset), value) }
-        }
+        // SAFETY: in bounds and aligned per the caller, and the pages are writable.
+        unsafe { access::write16(self.at(offset), value) }
     }
     #[inline(always)]
     unsafe fn write32(&self, offset: usize, value: u32) {
-        if M::WRITABLE {
-            // SAFETY: in bounds and aligned per the caller, and the pages are writable.
-            unsafe { access::write32(self.at(offset), value) }
-        }
+        // SAFETY: in bounds and aligned per the caller, and the pages are writable.
+        unsafe { access::write32(self.at(offset), value) }
     }
     #[inline(always)]
     unsafe fn write64(&self, offset: usize, value: u64) {
-        if M::WRITABLE {
-            // SAFETY: in bounds and aligned per the caller, and the pages are writable.
-            unsafe { access::write64(self.at(offset), value) }
-        }
+        // SAFETY: in bounds and aligned per the caller, and the pages are writable.
+        unsafe { access::write64(self.at(offset), value) }
     }
 }
+
+// SAFETY: `Mapping` is neither `Clone` nor `Copy`, and its pages are reached
+// only through it (`as_ptr` hands out a raw pointer, whose users are on their
+// own); making a second mapping of the same range is `unsafe`.
+unsafe impl<M: Mode> Exclusive for Mapping<M> {}
 
 /// What to map, once a source has worked out its file offsets.
 struct Request<'a> {
