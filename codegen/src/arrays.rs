@@ -385,13 +385,16 @@ fn register_key(register: &Register, out: &mut String) {
         read_action,
         alternate_register,
         alternate_group,
+        write_action,
+        dma,
+        word_order,
         fields,
         location: _,
     } = register;
     let _ = write!(
         out,
         "R{size}|{access:?}|{reset_value:#x}|{reset_mask:#x}|{dim:?}|{read_action:?}|\
-         {alternate_register:?}|{alternate_group:?}{{"
+         {alternate_register:?}|{alternate_group:?}|{write_action:?}|{dma}|{word_order:?}{{"
     );
     for field in fields {
         if field.name == *name {

@@ -122,6 +122,16 @@ pub struct Register {
     /// Name of the alternate group this register belongs to, if declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternate_group: Option<String>,
+    /// What a write does to the bits no field covers (all bits when there are
+    /// no fields).
+    #[serde(default, skip_serializing_if = "WriteAction::is_normal")]
+    pub write_action: WriteAction,
+    /// Writing can make the device access memory (DMA): writes are `unsafe`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dma: bool,
+    /// Order of the two 32-bit halves of a 64-bit register on 32-bit targets.
+    #[serde(default, skip_serializing_if = "WordOrder::is_default")]
+    pub word_order: WordOrder,
     /// Fields, in input order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
@@ -265,6 +275,24 @@ impl WriteAction {
     /// Whether this is the plain store.
     pub fn is_normal(&self) -> bool {
         *self == WriteAction::Normal
+    }
+}
+
+/// Order of the two 32-bit accesses of a 64-bit register on 32-bit targets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WordOrder {
+    /// Low word first (Linux's `lo_hi`).
+    #[default]
+    LowFirst,
+    /// High word first (Linux's `hi_lo`).
+    HighFirst,
+}
+
+impl WordOrder {
+    /// Whether this is the default, low word first.
+    pub fn is_default(&self) -> bool {
+        *self == WordOrder::LowFirst
     }
 }
 

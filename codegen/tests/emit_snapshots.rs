@@ -178,6 +178,9 @@ fn register(
         read_action: None,
         alternate_register: None,
         alternate_group: None,
+        write_action: Default::default(),
+        dma: false,
+        word_order: Default::default(),
         fields,
         location: None,
     })

@@ -13,7 +13,7 @@ use super::fieldset::{self, enum_key};
 use super::names::{self, Case, Namespace};
 use super::share::{self, BlockOwner, Owner, Shared};
 use super::{clean_text, description_or, doc, hex, number};
-use crate::ir::{Access, Cluster, Field, Item, Peripheral, ReadAction, Register};
+use crate::ir::{Cluster, Field, Item, Peripheral, ReadAction, Register, WriteAction};
 
 /// The runtime's names a peripheral module imports (so accessor signatures
 /// stay on one line); block types must not take them.
@@ -43,6 +43,7 @@ const RESERVED_ACCESSORS: &[&str] = &[
     "clone",
     "handle",
     "io",
+    "into_io",
     "base",
 ];
 
@@ -545,20 +546,13 @@ fn emit_block(
                 let accessor = accessor_names.claim(&names::snake(&register.name));
                 let accessor_ident = names::ident(&accessor);
                 let side_effects = side_effects(register);
-                let marker = match (register.access, side_effects.is_empty()) {
-                    (Access::ReadOnly, true) => "ReadOnly",
-                    (Access::ReadOnly, false) => "ReadOnlySideEffect",
-                    (Access::WriteOnly | Access::WriteOnce, _) => "WriteOnly",
-                    (Access::ReadWrite | Access::ReadWriteOnce, true) => "ReadWrite",
-                    (Access::ReadWrite | Access::ReadWriteOnce, false) => "ReadWriteSideEffect",
-                };
+                let rule = AccessRule::of(register, !side_effects.is_empty());
                 context.imported.insert("Reg");
-                context.imported.insert(marker);
-                let marker = names::ident(marker);
-                let receiver = if side_effects.is_empty() || !register.access.readable() {
-                    quote!(&self)
+                let marker = rule.tokens(context);
+                let (receiver, exclusive) = if rule.read == ReadKind::SideEffect {
+                    (quote!(&mut self), quote!(where I: ::mmreg::Exclusive))
                 } else {
-                    quote!(&mut self)
+                    (quote!(&self), quote!())
                 };
                 let mut doc_text = description_or(register.description.as_deref(), String::new);
                 if !doc_text.is_empty() {
@@ -606,19 +600,30 @@ fn emit_block(
                     }
                 };
                 debug_assert!(end <= size);
-                if !side_effects.is_empty() && register.access.readable() {
+                if rule.read == ReadKind::SideEffect {
                     let _ = write!(
                         doc_text,
-                        "\n\nReading has a side effect: it {}, hence `&mut self`.",
+                        "\n\nReading has a side effect: it {}, hence `&mut self` and an \
+                         [`Exclusive`](::mmreg::Exclusive) `I`.",
                         side_effects.join(" and ")
                     );
+                }
+                match rule.write {
+                    WriteKind::Dma => doc_text.push_str(
+                        "\n\nWriting makes the device access memory (DMA), so `write` and \
+                         `modify` are `unsafe`.",
+                    ),
+                    WriteKind::Action => doc_text.push_str(
+                        "\n\nEvery bit acts on any write, so there is no `modify`.",
+                    ),
+                    WriteKind::None | WriteKind::Plain => {}
                 }
                 let index_parameter = register.dim.as_ref().map(|_| quote!(, index: usize));
                 let doc_attr = doc(&doc_text);
                 accessors.push(quote! {
                     #doc_attr
                     #[inline(always)]
-                    pub fn #accessor_ident(#receiver #index_parameter) -> Reg<'a, I, regs::#fieldset, #marker> {
+                    pub fn #accessor_ident(#receiver #index_parameter) -> Reg<'_, I, regs::#fieldset, #marker> #exclusive {
                         #body
                     }
                 });
@@ -642,8 +647,8 @@ fn emit_block(
         quote! {
             /// A handle to the register at `offset` in this block.
             #[inline(always)]
-            fn handle<V: ::mmreg::RegisterValue, A>(&self, offset: usize) -> Reg<'a, I, V, A> {
-                unsafe { Reg::new(self.io, self.base + offset) }
+            fn handle<V: ::mmreg::RegisterValue, A>(&self, offset: usize) -> Reg<'_, I, V, A> {
+                unsafe { Reg::new(&self.io, self.base + offset) }
             }
         }
     });
@@ -661,11 +666,14 @@ fn emit_block(
     context.blocks.push(quote! {
         #block_meta
         #doc_attr
-        pub struct #type_ident<'a, I: ?Sized> {
-            io: &'a I,
+        pub struct #type_ident<I> {
+            io: I,
             base: usize,
+            /// Not `Sync`: one thread at a time runs this block's
+            /// read-modify-write sequences.
+            not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
         }
-        impl<'a, I: ::mmreg::Io + ?Sized> #type_ident<'a, I> {
+        impl<I: ::mmreg::Io> #type_ident<I> {
             /// Size of the block in bytes.
             pub const SIZE: usize = #size_literal;
             /// Description of the block (registers, fields, actions), for fake
@@ -677,7 +685,7 @@ fn emit_block(
             ///
             /// If `io` is smaller than [`Self::SIZE`].
             #[inline]
-            pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+            pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
                 Self::at(io, 0)
             }
             /// The block at byte `offset` of `io`.
@@ -687,9 +695,9 @@ fn emit_block(
             /// If the block does not fit in `io` at `offset`, or `offset` is not
             /// aligned for the block's widest register.
             #[inline]
-            pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-                ::mmreg::check_block(io, #display_name, offset, Self::SIZE, #align_literal)?;
-                Ok(Self { io, base: offset })
+            pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+                ::mmreg::check_block(&io, #display_name, offset, Self::SIZE, #align_literal)?;
+                Ok(Self { io, base: offset, not_sync: ::core::marker::PhantomData })
             }
             /// The block at byte `offset` of `io`, unchecked.
             ///
@@ -699,12 +707,17 @@ fn emit_block(
             /// `offset`, and `offset` must be aligned for its widest register:
             /// what [`Self::at`] checks.
             #[inline(always)]
-            pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-                Self { io, base: offset }
+            pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+                Self { io, base: offset, not_sync: ::core::marker::PhantomData }
             }
             /// The memory the block lives in.
             #[inline(always)]
-            pub fn io(&self) -> &'a I {
+            pub fn io(&self) -> &I {
+                &self.io
+            }
+            /// Gives the memory back.
+            #[inline]
+            pub fn into_io(self) -> I {
                 self.io
             }
             /// Byte offset of the block in [`Self::io`].
@@ -715,7 +728,7 @@ fn emit_block(
             #handle
             #(#accessors)*
         }
-        impl<I: ?Sized> ::core::fmt::Debug for #type_ident<'_, I> {
+        impl<I> ::core::fmt::Debug for #type_ident<I> {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct(#type_name).field("base", &self.base).finish_non_exhaustive()
             }
@@ -743,6 +756,104 @@ fn strip_leading_plus(tokens: TokenStream) -> TokenStream {
         iter.next();
     }
     iter.collect()
+}
+
+/// Whether a register among `items` (or in a nested cluster) reads with a
+/// side effect.
+fn has_side_effect_reads(items: &[Item]) -> bool {
+    items.iter().any(|item| match item {
+        Item::Register(register) => {
+            register.access.readable() && !side_effects(register).is_empty()
+        }
+        Item::Cluster(cluster) => has_side_effect_reads(&cluster.items),
+    })
+}
+
+/// How a register may be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadKind {
+    None,
+    Pure,
+    SideEffect,
+}
+
+/// How a register may be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WriteKind {
+    None,
+    Plain,
+    /// Every bit acts on any write: no `modify`.
+    Action,
+    /// The device may access memory: writes are `unsafe`.
+    Dma,
+}
+
+/// A register's access rule: the runtime's `(read kind, write kind)` marker.
+#[derive(Debug, Clone, Copy)]
+struct AccessRule {
+    read: ReadKind,
+    write: WriteKind,
+}
+
+impl AccessRule {
+    fn of(register: &Register, side_effect: bool) -> AccessRule {
+        let read = match (register.access.readable(), side_effect) {
+            (false, _) => ReadKind::None,
+            (true, false) => ReadKind::Pure,
+            (true, true) => ReadKind::SideEffect,
+        };
+        let write = if !register.access.writable() {
+            WriteKind::None
+        } else if register.dma {
+            WriteKind::Dma
+        } else if every_write_acts(register) {
+            WriteKind::Action
+        } else {
+            WriteKind::Plain
+        };
+        AccessRule { read, write }
+    }
+
+    /// The marker type: a name the module imports for the common rules,
+    /// else the pair spelled out.
+    fn tokens(self, context: &mut ModuleContext<'_>) -> TokenStream {
+        let alias = match (self.read, self.write) {
+            (ReadKind::Pure, WriteKind::None) => Some("ReadOnly"),
+            (ReadKind::None, WriteKind::Plain) => Some("WriteOnly"),
+            (ReadKind::Pure, WriteKind::Plain) => Some("ReadWrite"),
+            (ReadKind::SideEffect, WriteKind::None) => Some("ReadOnlySideEffect"),
+            (ReadKind::SideEffect, WriteKind::Plain) => Some("ReadWriteSideEffect"),
+            _ => None,
+        };
+        if let Some(alias) = alias {
+            context.imported.insert(alias);
+            let ident = names::ident(alias);
+            return quote!(#ident);
+        }
+        let read = names::ident(match self.read {
+            ReadKind::None => "NoRead",
+            ReadKind::Pure => "PureRead",
+            ReadKind::SideEffect => "SideEffectRead",
+        });
+        let write = names::ident(match self.write {
+            WriteKind::None => "NoWrite",
+            WriteKind::Plain => "PlainWrite",
+            WriteKind::Action => "ActionWrite",
+            WriteKind::Dma => "DmaWrite",
+        });
+        quote!((::mmreg::#read, ::mmreg::#write))
+    }
+}
+
+/// Whether every bit of `register` acts on any write (SVD `clear`/`set`,
+/// whatever the value), so a read-modify-write would always act.
+fn every_write_acts(register: &Register) -> bool {
+    let any_write = |action: WriteAction| matches!(action, WriteAction::Clear | WriteAction::Set);
+    if register.fields.is_empty() {
+        any_write(register.write_action)
+    } else {
+        register.fields.iter().all(|field| any_write(field.write_action))
+    }
 }
 
 /// What reading `register` does, phrased for its doc ("clears `FLAG`").
@@ -791,7 +902,7 @@ fn emit_cluster(
         doc_text.push_str("\n\n");
     }
     debug_assert!(cluster.offset + (count - 1) * stride + inner_size <= parent_size);
-    let (parameter, body) = match &cluster.dim {
+    let (parameter, check, base) = match &cluster.dim {
         Some(dim) => {
             doc_text.push_str(&index_doc(&cluster.name, dim, "clusters", cluster.offset));
             let (constants, check, position) =
@@ -799,13 +910,7 @@ fn emit_cluster(
             out.extend(constants);
             let base =
                 offset_expression(quote!(self.base), cluster.offset, Some((stride, position)));
-            (
-                quote!(, index: usize),
-                quote! {
-                    #check
-                    unsafe { #type_ident::from_raw_parts(self.io, #base) }
-                },
-            )
+            (quote!(, index: usize), check, base)
         }
         None => {
             let _ = write!(
@@ -814,19 +919,36 @@ fn emit_cluster(
                 cluster.name, cluster.offset
             );
             let base = offset_expression(quote!(self.base), cluster.offset, None);
-            (
-                quote!(),
-                quote! { unsafe { #type_ident::from_raw_parts(self.io, #base) } },
-            )
+            (quote!(), quote!(), base)
         }
     };
+    // Reads with side effects need the cluster over `&mut I`: over `&I` it
+    // is not `Exclusive`, so they do not exist there.
+    let exclusive = has_side_effect_reads(&cluster.items).then(|| {
+        let name = accessor_names.claim(&format!("{accessor}_mut"));
+        let ident = names::ident(&name);
+        let doc_attr = doc(&format!(
+            "{doc_text}\n\nOver `&mut` of the memory, for the registers whose reads have \
+             side effects; [`Self::{accessor}`] gives the rest from `&self`."
+        ));
+        quote! {
+            #doc_attr
+            #[inline(always)]
+            pub fn #ident(&mut self #parameter) -> #type_ident<&mut I> where I: ::mmreg::Exclusive {
+                #check
+                unsafe { #type_ident::from_raw_parts(&mut self.io, #base) }
+            }
+        }
+    });
     let doc_attr = doc(&doc_text);
     out.push(quote! {
         #doc_attr
         #[inline(always)]
-        pub fn #accessor_ident(&self #parameter) -> #type_ident<'a, I> {
-            #body
+        pub fn #accessor_ident(&self #parameter) -> #type_ident<&I> {
+            #check
+            unsafe { #type_ident::from_raw_parts(&self.io, #base) }
         }
+        #exclusive
     });
     Ok((out, cluster_meta))
 }

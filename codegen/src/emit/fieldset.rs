@@ -13,7 +13,7 @@ use super::enums::{EnumPlan, by_direction, field_mask};
 use super::names::{self, Namespace};
 use super::share::Owner;
 use super::{IntType, description_or, doc, hex, number};
-use crate::ir::{Field, Register, WriteAction};
+use crate::ir::{Field, Register, WordOrder, WriteAction};
 
 /// Names a fieldset's impl already uses; a field named like one of them
 /// gets a suffix. (`clone` would shadow `Clone::clone`.)
@@ -74,9 +74,11 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
     let int = register_int(register);
     let mut field_names = Namespace::methods(RESERVED);
     let raw_key = format!(
-        "{}|{:#x}|",
+        "{}|{:#x}|{:?}|{}|",
         int.bits(),
-        register.reset_value & register.reset_mask & field_mask(int.bits())
+        register.reset_value & register.reset_mask & field_mask(int.bits()),
+        register.write_action,
+        high_word_first(register)
     );
     let mut key = raw_key.clone();
     let mut plans = Vec::new();
@@ -223,6 +225,11 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
     local
 }
 
+/// Whether a 64-bit register's high word goes first on 32-bit targets.
+fn high_word_first(register: &Register) -> bool {
+    register_int(register) == IntType::U64 && register.word_order == WordOrder::HighFirst
+}
+
 /// `set_<getter>`; a getter's leading `_` (from a leading digit) is dropped
 /// so the setter has no `__`.
 fn setter_name(getter: &str) -> String {
@@ -277,20 +284,27 @@ fn emit_fieldset(
     let reset = hex(reset_value);
     let mut write_one = 0u64;
     let mut write_zero = 0u64;
+    let mut covered = 0u64;
+    let mut add_action = |action: WriteAction, mask: u64| match action {
+        WriteAction::OneToClear | WriteAction::OneToSet | WriteAction::OneToToggle => {
+            write_one |= mask
+        }
+        WriteAction::ZeroToClear | WriteAction::ZeroToSet | WriteAction::ZeroToToggle => {
+            write_zero |= mask
+        }
+        _ => {}
+    };
     for plan in plans {
         let mask = element_masks(plan);
-        match plan.field.write_action {
-            WriteAction::OneToClear | WriteAction::OneToSet | WriteAction::OneToToggle => {
-                write_one |= mask
-            }
-            WriteAction::ZeroToClear | WriteAction::ZeroToSet | WriteAction::ZeroToToggle => {
-                write_zero |= mask
-            }
-            _ => {}
-        }
+        covered |= mask;
+        add_action(plan.field.write_action, mask);
     }
+    // The register's own action covers the bits no field does (all of them
+    // for a register without fields), so its flags are not lost either.
+    add_action(register.write_action, field_mask(bits) & !covered);
     let write_one = hex(write_one);
     let write_zero = hex(write_zero);
+    let word_order = high_word_first(register).then(|| quote! { const HIGH_WORD_FIRST: bool = true; });
     let accessors = plans.iter().map(|plan| emit_accessors(plan, int));
     let mut by_lsb: Vec<&FieldPlan<'_>> = plans.iter().collect();
     by_lsb.sort_by_key(|plan| plan.field.lsb);
@@ -322,11 +336,20 @@ fn emit_fieldset(
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[#(#field_metas),*];
             #(#accessors)*
         }
-        unsafe impl ::mmreg::RegisterValue for #ident {
+        impl ::mmreg::RegisterValue for #ident {
             type Int = #int_tokens;
             const RESET: #int_tokens = #reset;
             const WRITE_ONE_ACTION_MASK: #int_tokens = #write_one;
             const WRITE_ZERO_ACTION_MASK: #int_tokens = #write_zero;
+            #word_order
+            #[inline(always)]
+            fn from_bits(bits: #int_tokens) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> #int_tokens {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for #ident {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

@@ -119,6 +119,10 @@ pub fn register(register: &Register, fieldset: &proc_macro2::Ident, bits: u32) -
         let action = read_action(action);
         tokens.extend(quote!(.with_read_action(#action)));
     }
+    if !register.write_action.is_normal() {
+        let action = write_action(register.write_action);
+        tokens.extend(quote!(.with_write_action(#action)));
+    }
     tokens
 }
 

@@ -81,8 +81,7 @@ pub fn emit(device: &Device, input_name: &str, share_types: bool) -> Result<Stri
 }
 
 /// The `unsafe` the generator writes (the register handle helper and the
-/// cluster accessors of each block, the `RegisterValue` impl of each
-/// fieldset) gets its `// SAFETY:`
+/// cluster accessors of each block) gets its `// SAFETY:`
 /// line here: `prettyplease` drops comments, so they are added to the
 /// printed text.
 fn add_safety_comments(body: &str) -> String {
@@ -99,8 +98,6 @@ fn add_safety_comments(body: &str) -> String {
                 "// SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the \
                  generator placed the cluster inside it at an offset aligned for its widest register.\n",
             )
-        } else if trimmed.starts_with("unsafe impl ::mmreg::RegisterValue") {
-            Some("// SAFETY: the fieldset is `#[repr(transparent)]` around its integer.\n")
         } else {
             None
         };

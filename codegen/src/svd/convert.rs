@@ -206,6 +206,9 @@ fn register(
         read_action: raw.read_action,
         alternate_register: raw.alternate_register,
         alternate_group: raw.alternate_group,
+        write_action: raw.write_action.unwrap_or_default(),
+        dma: false,
+        word_order: Default::default(),
         fields,
         location: Some(raw.location),
     })

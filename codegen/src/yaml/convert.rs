@@ -176,6 +176,9 @@ impl Converter {
             read_action: self.word(&entries, "read_action", schema::READ_ACTION_WORDS, &path),
             alternate_register: self.text(&entries, "alternate_register", &path),
             alternate_group: self.text(&entries, "alternate_group", &path),
+            write_action: Default::default(),
+            dma: false,
+            word_order: Default::default(),
             fields,
             location: self.location(node),
         })

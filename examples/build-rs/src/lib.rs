@@ -19,7 +19,7 @@
 
 use core::fmt;
 
-use mmreg::{BlockError, Io};
+use mmreg::{BlockError, IoWrite};
 
 use soc::timer0::Timer0;
 use soc::uart0::Uart0;
@@ -51,22 +51,22 @@ impl fmt::Display for BaudError {
 impl std::error::Error for BaudError {}
 
 /// A transmit-only console on UART0.
-pub struct Console<'a, I: ?Sized> {
-    uart: Uart0<'a, I>,
+pub struct Console<I> {
+    uart: Uart0<I>,
 }
 
-impl<I: Io + ?Sized> fmt::Debug for Console<'_, I> {
+impl<I: IoWrite> fmt::Debug for Console<I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Console {{ base: {:#x} }}", self.uart.base())
     }
 }
 
-impl<'a, I: Io + ?Sized> Console<'a, I> {
+impl<I: IoWrite> Console<I> {
     /// The UART at offset 0 of `io`.
     ///
     /// # Errors
     /// If `io` is smaller than the UART's register block.
-    pub fn new(io: &'a I) -> Result<Self, BlockError> {
+    pub fn new(io: I) -> Result<Self, BlockError> {
         Ok(Console {
             uart: Uart0::new(io)?,
         })
@@ -107,7 +107,7 @@ impl<'a, I: Io + ?Sized> Console<'a, I> {
 
 /// Starts TIMER0 counting down from `ticks` again and again, raising its
 /// interrupt each time it reaches zero.
-pub fn start_periodic<I: Io + ?Sized>(timer: &Timer0<'_, I>, ticks: u32) {
+pub fn start_periodic<I: IoWrite>(timer: &Timer0<I>, ticks: u32) {
     timer.load().write_value(soc::timer0::regs::Load(ticks));
     timer.ctrl().write(|control| {
         control.set_mode(soc::timer0::vals::Mode::PERIODIC);
@@ -118,8 +118,8 @@ pub fn start_periodic<I: Io + ?Sized>(timer: &Timer0<'_, I>, ticks: u32) {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::RefCell;
-    use std::rc::Rc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::{Arc, Mutex};
 
     use mmreg::{Access, FakeMem};
 
@@ -171,26 +171,26 @@ mod tests {
     fn bytes_wait_for_an_empty_transmit_register() {
         let fake = FakeMem::from_meta(soc::uart0::META);
         // The transmitter is busy for the first two status reads.
-        let busy_reads = Rc::new(RefCell::new(2));
-        let remaining = Rc::clone(&busy_reads);
+        let remaining = AtomicU32::new(2);
         fake.on_read(0x04, move |stored| {
-            let mut remaining = remaining.borrow_mut();
-            if *remaining > 0 {
-                *remaining -= 1;
+            let busy = remaining
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                .is_ok();
+            if busy {
                 (stored & !1, stored)
             } else {
                 (stored, stored)
             }
         });
-        let sent = Rc::new(RefCell::new(Vec::new()));
-        let wire = Rc::clone(&sent);
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let wire = Arc::clone(&sent);
         fake.on_write(0x00, move |_, written| {
-            wire.borrow_mut().push(written as u8);
+            wire.lock().unwrap().push(written as u8);
             0
         });
         let console = Console::new(&fake).unwrap();
         console.write_bytes(b"ok");
-        assert_eq!(*sent.borrow(), b"ok");
+        assert_eq!(*sent.lock().unwrap(), b"ok");
         assert_eq!(
             fake.log_named(),
             [

@@ -35,7 +35,7 @@
 use core::cell::Cell;
 use core::fmt;
 
-use mmreg::{BlockError, Io, ReadWrite, Reg};
+use mmreg::{BlockError, IoWrite, ReadWrite, Reg};
 
 use soc::axi_gpio::regs::{GpioData, GpioTri};
 
@@ -104,12 +104,12 @@ impl Pending {
 /// Output values are kept in a shadow copy, because reading `GPIO_DATA`
 /// returns the input pins: setting or clearing some outputs is one write of
 /// the shadow, never a read-modify-write of the data register.
-pub struct AxiGpio<'a, I: ?Sized> {
-    block: soc::axi_gpio::AxiGpio<'a, I>,
+pub struct AxiGpio<I> {
+    block: soc::axi_gpio::AxiGpio<I>,
     outputs: [Cell<u32>; 2],
 }
 
-impl<I: Io + ?Sized> fmt::Debug for AxiGpio<'_, I> {
+impl<I: IoWrite> fmt::Debug for AxiGpio<I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AxiGpio")
             .field("base", &self.block.base())
@@ -118,27 +118,27 @@ impl<I: Io + ?Sized> fmt::Debug for AxiGpio<'_, I> {
     }
 }
 
-impl<'a, I: Io + ?Sized> AxiGpio<'a, I> {
+impl<I: IoWrite> AxiGpio<I> {
     /// The core at offset 0 of `io`. Makes no access: the shadow outputs
     /// start at 0, the data registers' reset value.
     ///
     /// # Errors
     /// If `io` is smaller than the register space.
-    pub fn new(io: &'a I) -> Result<Self, BlockError> {
+    pub fn new(io: I) -> Result<Self, BlockError> {
         Ok(AxiGpio {
             block: soc::axi_gpio::AxiGpio::new(io)?,
             outputs: [Cell::new(0), Cell::new(0)],
         })
     }
 
-    fn data(&self, channel: Channel) -> Reg<'a, I, GpioData, ReadWrite> {
+    fn data(&self, channel: Channel) -> Reg<'_, I, GpioData, ReadWrite> {
         match channel {
             Channel::One => self.block.gpio_data(),
             Channel::Two => self.block.gpio2_data(),
         }
     }
 
-    fn tri_state(&self, channel: Channel) -> Reg<'a, I, GpioTri, ReadWrite> {
+    fn tri_state(&self, channel: Channel) -> Reg<'_, I, GpioTri, ReadWrite> {
         match channel {
             Channel::One => self.block.gpio_tri(),
             Channel::Two => self.block.gpio2_tri(),

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use mmreg::Io;
+use mmreg::IoWrite;
 
 use crate::pins::{Function, Pin, Pins, Pull};
 
@@ -89,8 +89,8 @@ impl fmt::Display for Step {
 /// Runs the program on `pins`, calling `after` after each step (to print
 /// it, to wait, or to press the fake button). Returns how many presses it
 /// saw.
-pub fn run<I: Io + ?Sized>(
-    pins: &Pins<'_, I>,
+pub fn run<I: IoWrite>(
+    pins: &Pins<I>,
     config: &Config,
     mut after: impl FnMut(&Step),
 ) -> u32 {

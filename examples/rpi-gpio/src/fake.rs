@@ -14,8 +14,7 @@
 //! log names registers and fields, and register offsets come from the
 //! generated block, not from constants here.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use mmreg::{Access, FakeMem, Io};
 
@@ -40,7 +39,7 @@ struct Layout {
 }
 
 impl Layout {
-    fn of<I: Io + ?Sized>(gpio: &Gpio<'_, I>) -> Layout {
+    fn of<I: Io>(gpio: &Gpio<I>) -> Layout {
         Layout {
             function_select: core::array::from_fn(|index| gpio.gpfsel(index).offset()),
             pull: core::array::from_fn(|index| gpio.gpio_pup_pdn_cntrl_reg(index).offset()),
@@ -73,13 +72,19 @@ struct Wires {
 #[derive(Debug)]
 struct Model {
     layout: Layout,
-    wires: RefCell<Wires>,
+    wires: Mutex<Wires>,
 }
 
 impl Model {
+    /// The wires, also after a panic elsewhere (a test that failed while a
+    /// hook ran).
+    fn wires(&self) -> MutexGuard<'_, Wires> {
+        self.wires.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Every pad's level, pin `n` at bit `n`.
     fn levels(&self, memory: &FakeMem) -> u64 {
-        let wires = self.wires.borrow();
+        let wires = self.wires();
         let mut levels = 0;
         for pin in 0..u64::from(Pin::COUNT) {
             let index = pin as usize;
@@ -102,7 +107,7 @@ impl Model {
     /// Runs `change` on the wires and raises the edge events it causes.
     fn change(&self, memory: &FakeMem, change: impl FnOnce(&mut Wires)) {
         let before = self.levels(memory);
-        change(&mut self.wires.borrow_mut());
+        change(&mut self.wires());
         let after = self.levels(memory);
         let rising = !before & after & Layout::pair(memory, self.layout.rising_edge);
         let falling = before & !after & Layout::pair(memory, self.layout.falling_edge);
@@ -121,7 +126,7 @@ impl Model {
 #[derive(Debug)]
 pub struct FakeBoard {
     memory: FakeMem,
-    model: Rc<Model>,
+    model: Arc<Model>,
 }
 
 impl Default for FakeBoard {
@@ -142,24 +147,24 @@ impl FakeBoard {
             Ok(block) => Layout::of(&block),
             Err(error) => unreachable!("a fake of the block's own size fits it: {error}"),
         };
-        let model = Rc::new(Model {
+        let model = Arc::new(Model {
             layout: layout.clone(),
-            wires: RefCell::new(Wires::default()),
+            wires: Mutex::new(Wires::default()),
         });
         for bank in 0..2 {
             let shift = 32 * bank;
-            let hook_model = Rc::clone(&model);
+            let hook_model = Arc::clone(&model);
             memory.on_write_with(layout.set[bank], move |memory, _, written| {
                 hook_model.change(memory, |wires| wires.latch |= written << shift);
                 // Write-only: reads return 0.
                 0
             });
-            let hook_model = Rc::clone(&model);
+            let hook_model = Arc::clone(&model);
             memory.on_write_with(layout.clear[bank], move |memory, _, written| {
                 hook_model.change(memory, |wires| wires.latch &= !(written << shift));
                 0
             });
-            let hook_model = Rc::clone(&model);
+            let hook_model = Arc::clone(&model);
             memory.on_read_with(layout.level[bank], move |memory, _| {
                 let level = (hook_model.levels(memory) >> shift) & 0xffff_ffff;
                 (level, level)
@@ -197,7 +202,7 @@ impl FakeBoard {
             .peek32(self.model.layout.function_select[number / 10]);
         let is_output = (select >> (3 * (number % 10))) & 0b111
             == u32::from(gpio::vals::Fsel::Output.to_bits());
-        is_output && self.model.wires.borrow().latch >> number & 1 == 1
+        is_output && self.model.wires().latch >> number & 1 == 1
     }
 
     /// Takes the accesses logged since the last call, oldest first.

@@ -14,7 +14,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use mmreg::Io;
+use mmreg::IoWrite;
 use mmreg::map::{DevMem, MappableFile};
 use rpi_gpio::demo::{self, Config, Step};
 use rpi_gpio::fake::FakeBoard;
@@ -119,7 +119,7 @@ fn run(options: &Options) -> anyhow::Result<()> {
             // SAFETY: /dev/gpiomem exposes only the GPIO block, whose
             // registers the generated code accesses at their declared width.
             let mapping = unsafe { file.map(0, gpio::SIZE) }?;
-            run_hardware(&mapping, options, "/dev/gpiomem")
+            run_hardware(mapping, options, "/dev/gpiomem")
         }
         Source::DevMem { base } => {
             let memory = DevMem::open()?;
@@ -127,14 +127,14 @@ fn run(options: &Options) -> anyhow::Result<()> {
             // default is the BCM2711's); only its registers are accessed, at
             // their declared width.
             let mapping = unsafe { memory.map(base, gpio::SIZE) }?;
-            run_hardware(&mapping, options, &format!("/dev/mem at {base:#x}"))
+            run_hardware(mapping, options, &format!("/dev/mem at {base:#x}"))
         }
     }
 }
 
 /// Real hardware: print each step, waiting half a period after each LED
 /// change.
-fn run_hardware<I: Io + ?Sized>(io: &I, options: &Options, source: &str) -> anyhow::Result<()> {
+fn run_hardware<I: IoWrite>(io: I, options: &Options, source: &str) -> anyhow::Result<()> {
     let pins = Pins::new(io)?;
     println!("rpi-gpio: GPIO block through {source}");
     let presses = demo::run(&pins, &options.config, |step| {

@@ -7,7 +7,7 @@
 
 use core::fmt;
 
-use mmreg::{BlockError, Io};
+use mmreg::{BlockError, IoWrite};
 
 use crate::soc::gpio::Gpio;
 pub use crate::soc::gpio::vals::{Fsel as Function, Pull};
@@ -85,31 +85,38 @@ impl core::str::FromStr for Pin {
     }
 }
 
-/// The GPIO block, pin by pin.
-pub struct Pins<'a, I: ?Sized> {
-    gpio: Gpio<'a, I>,
+/// The GPIO block, pin by pin. Owns the block, and the block owns its
+/// memory `I`: a `Mapping` (the driver then keeps the mapping alive and
+/// unmaps it on drop), `&Mapping` shared with other blocks, or fake memory.
+pub struct Pins<I> {
+    gpio: Gpio<I>,
 }
 
-impl<I: Io + ?Sized> fmt::Debug for Pins<'_, I> {
+impl<I: IoWrite> fmt::Debug for Pins<I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Pins {{ base: {:#x} }}", self.gpio.base())
     }
 }
 
-impl<'a, I: Io + ?Sized> Pins<'a, I> {
+impl<I: IoWrite> Pins<I> {
     /// The GPIO block at offset 0 of `io`.
     ///
     /// # Errors
     /// If `io` is smaller than the block.
-    pub fn new(io: &'a I) -> Result<Self, BlockError> {
+    pub fn new(io: I) -> Result<Self, BlockError> {
         Ok(Pins {
             gpio: Gpio::new(io)?,
         })
     }
 
     /// The generated block, for registers this driver does not wrap.
-    pub fn block(&self) -> &Gpio<'a, I> {
+    pub fn block(&self) -> &Gpio<I> {
         &self.gpio
+    }
+
+    /// Gives the memory back.
+    pub fn into_io(self) -> I {
+        self.gpio.into_io()
     }
 
     /// Selects the pin's function (input, output or an alternate function).
@@ -117,7 +124,7 @@ impl<'a, I: Io + ?Sized> Pins<'a, I> {
         let number = usize::from(pin.number());
         self.gpio
             .gpfsel(number / 10)
-            .modify(|register| register.set_fsel(number % 10, function));
+            .modify(|_, register| register.set_fsel(number % 10, function));
     }
 
     /// The pin's current function.
@@ -131,7 +138,7 @@ impl<'a, I: Io + ?Sized> Pins<'a, I> {
         let number = usize::from(pin.number());
         self.gpio
             .gpio_pup_pdn_cntrl_reg(number / 16)
-            .modify(|register| register.set_pull(number % 16, pull));
+            .modify(|_, register| register.set_pull(number % 16, pull));
     }
 
     /// Drives an output pin high or low: one write to the set or clear
@@ -157,7 +164,7 @@ impl<'a, I: Io + ?Sized> Pins<'a, I> {
     pub fn detect_falling_edges(&self, pin: Pin, enabled: bool) {
         self.gpio
             .gpfen(pin.bank())
-            .modify(|register| register.set_fen(pin.bank_bit(), enabled));
+            .modify(|_, register| register.set_fen(pin.bank_bit(), enabled));
     }
 
     /// Whether an enabled event happened on the pin since the last call; if

@@ -40,11 +40,14 @@ pub mod axi_gpio {
         clusters: &[],
     };
     /// AXI GPIO register space
-    pub struct AxiGpio<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct AxiGpio<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> AxiGpio<'a, I> {
+    impl<I: ::mmreg::Io> AxiGpio<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x200;
         /// Description of the block (registers, fields, actions), for fake
@@ -56,7 +59,7 @@ pub mod axi_gpio {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -66,9 +69,13 @@ pub mod axi_gpio {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "AXI_GPIO", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "AXI_GPIO", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -78,12 +85,21 @@ pub mod axi_gpio {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -96,61 +112,61 @@ pub mod axi_gpio {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// Channel 1 data; reads return input pins, writes drive output pins
         ///
         /// `GPIO_DATA` at offset `0x0`.
         #[inline(always)]
-        pub fn gpio_data(&self) -> Reg<'a, I, regs::GpioData, ReadWrite> {
+        pub fn gpio_data(&self) -> Reg<'_, I, regs::GpioData, ReadWrite> {
             self.handle(0x0)
         }
         /// Channel 1 three-state control; a 1 bit makes that pin an input
         ///
         /// `GPIO_TRI` at offset `0x4`.
         #[inline(always)]
-        pub fn gpio_tri(&self) -> Reg<'a, I, regs::GpioTri, ReadWrite> {
+        pub fn gpio_tri(&self) -> Reg<'_, I, regs::GpioTri, ReadWrite> {
             self.handle(0x4)
         }
         /// Channel 2 data; reads return input pins, writes drive output pins
         ///
         /// `GPIO2_DATA` at offset `0x8`.
         #[inline(always)]
-        pub fn gpio2_data(&self) -> Reg<'a, I, regs::Gpio2Data, ReadWrite> {
+        pub fn gpio2_data(&self) -> Reg<'_, I, regs::Gpio2Data, ReadWrite> {
             self.handle(0x8)
         }
         /// Channel 2 three-state control; a 1 bit makes that pin an input
         ///
         /// `GPIO2_TRI` at offset `0xc`.
         #[inline(always)]
-        pub fn gpio2_tri(&self) -> Reg<'a, I, regs::Gpio2Tri, ReadWrite> {
+        pub fn gpio2_tri(&self) -> Reg<'_, I, regs::Gpio2Tri, ReadWrite> {
             self.handle(0xc)
         }
         /// Global interrupt enable
         ///
         /// `GIER` at offset `0x11c`.
         #[inline(always)]
-        pub fn gier(&self) -> Reg<'a, I, regs::Gier, ReadWrite> {
+        pub fn gier(&self) -> Reg<'_, I, regs::Gier, ReadWrite> {
             self.handle(0x11c)
         }
         /// Interrupt status; writing 1 to a bit toggles it (write 1 to a set bit to clear it)
         ///
         /// `IP_ISR` at offset `0x120`.
         #[inline(always)]
-        pub fn ip_isr(&self) -> Reg<'a, I, regs::IpIsr, ReadWrite> {
+        pub fn ip_isr(&self) -> Reg<'_, I, regs::IpIsr, ReadWrite> {
             self.handle(0x120)
         }
         /// Interrupt enable per channel
         ///
         /// `IP_IER` at offset `0x128`.
         #[inline(always)]
-        pub fn ip_ier(&self) -> Reg<'a, I, regs::IpIer, ReadWrite> {
+        pub fn ip_ier(&self) -> Reg<'_, I, regs::IpIer, ReadWrite> {
             self.handle(0x128)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for AxiGpio<'_, I> {
+    impl<I> ::core::fmt::Debug for AxiGpio<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("AxiGpio").field("base", &self.base).finish_non_exhaustive()
         }
@@ -184,12 +200,19 @@ pub mod axi_gpio {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for GpioData {
+        impl ::mmreg::RegisterValue for GpioData {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for GpioData {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -218,12 +241,19 @@ pub mod axi_gpio {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for GpioTri {
+        impl ::mmreg::RegisterValue for GpioTri {
             type Int = u32;
             const RESET: u32 = 0xffff_ffff;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for GpioTri {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -266,12 +296,19 @@ pub mod axi_gpio {
                 self.0 = (self.0 & 0x7fff_ffff) | ((value as u32) << 31);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gier {
+        impl ::mmreg::RegisterValue for Gier {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gier {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -333,12 +370,19 @@ pub mod axi_gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for IpIsr {
+        impl ::mmreg::RegisterValue for IpIsr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x3;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for IpIsr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -399,12 +443,19 @@ pub mod axi_gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for IpIer {
+        impl ::mmreg::RegisterValue for IpIer {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for IpIer {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

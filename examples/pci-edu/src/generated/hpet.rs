@@ -30,11 +30,14 @@ pub mod hpet {
         clusters: &[],
     };
     /// Timer configuration, comparator and FSB route
-    pub struct Timer<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Timer<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Timer<'a, I> {
+    impl<I: ::mmreg::Io> Timer<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x18;
         /// Description of the block (registers, fields, actions), for fake
@@ -46,7 +49,7 @@ pub mod hpet {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -56,9 +59,13 @@ pub mod hpet {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "TIMER", offset, Self::SIZE, 8)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "TIMER", offset, Self::SIZE, 8)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -68,12 +75,21 @@ pub mod hpet {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -86,33 +102,33 @@ pub mod hpet {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// Timer configuration and capabilities
         ///
         /// `CONF_CAP` at offset `0x0`.
         #[inline(always)]
-        pub fn conf_cap(&self) -> Reg<'a, I, regs::ConfCap, ReadWrite> {
+        pub fn conf_cap(&self) -> Reg<'_, I, regs::ConfCap, ReadWrite> {
             self.handle(0x0)
         }
         /// Comparator value; the timer fires when the main counter reaches it
         ///
         /// `COMPARATOR` at offset `0x8`.
         #[inline(always)]
-        pub fn comparator(&self) -> Reg<'a, I, regs::Comparator, ReadWrite> {
+        pub fn comparator(&self) -> Reg<'_, I, regs::Comparator, ReadWrite> {
             self.handle(0x8)
         }
         /// FSB interrupt route (the message written when FSB_EN_CNF is set)
         ///
         /// `FSB_ROUTE` at offset `0x10`.
         #[inline(always)]
-        pub fn fsb_route(&self) -> Reg<'a, I, regs::FsbRoute, ReadWrite> {
+        pub fn fsb_route(&self) -> Reg<'_, I, regs::FsbRoute, ReadWrite> {
             self.handle(0x10)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Timer<'_, I> {
+    impl<I> ::core::fmt::Debug for Timer<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Timer").field("base", &self.base).finish_non_exhaustive()
         }
@@ -156,11 +172,14 @@ pub mod hpet {
         ],
     };
     /// HPET timer block 0
-    pub struct Hpet<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Hpet<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Hpet<'a, I> {
+    impl<I: ::mmreg::Io> Hpet<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x400;
         /// Description of the block (registers, fields, actions), for fake
@@ -172,7 +191,7 @@ pub mod hpet {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -182,9 +201,13 @@ pub mod hpet {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "HPET", offset, Self::SIZE, 8)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "HPET", offset, Self::SIZE, 8)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -194,12 +217,21 @@ pub mod hpet {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -212,36 +244,36 @@ pub mod hpet {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// General capabilities and identification (values are fixed by the implementation)
         ///
         /// `GCAP_ID` at offset `0x0`.
         #[inline(always)]
-        pub fn gcap_id(&self) -> Reg<'a, I, regs::GcapId, ReadOnly> {
+        pub fn gcap_id(&self) -> Reg<'_, I, regs::GcapId, ReadOnly> {
             self.handle(0x0)
         }
         /// General configuration
         ///
         /// `GEN_CONF` at offset `0x10`.
         #[inline(always)]
-        pub fn gen_conf(&self) -> Reg<'a, I, regs::GenConf, ReadWrite> {
+        pub fn gen_conf(&self) -> Reg<'_, I, regs::GenConf, ReadWrite> {
             self.handle(0x10)
         }
         /// General interrupt status, one bit per timer; for level-triggered timers a set bit is an active interrupt, cleared by writing 1
         ///
         /// `GINTR_STA` at offset `0x20`.
         #[inline(always)]
-        pub fn gintr_sta(&self) -> Reg<'a, I, regs::GintrSta, ReadWrite> {
+        pub fn gintr_sta(&self) -> Reg<'_, I, regs::GintrSta, ReadWrite> {
             self.handle(0x20)
         }
         /// Main counter value; write it only while ENABLE_CNF is clear. Counts up at the COUNTER_CLK_PERIOD rate
         ///
         /// `MAIN_CNT` at offset `0xf0`.
         #[inline(always)]
-        pub fn main_cnt(&self) -> Reg<'a, I, regs::MainCnt, ReadWrite> {
+        pub fn main_cnt(&self) -> Reg<'_, I, regs::MainCnt, ReadWrite> {
             self.handle(0xf0)
         }
         /// Number of `TIMER%s` clusters.
@@ -254,16 +286,16 @@ pub mod hpet {
         ///
         /// If `index >= 3`.
         #[inline(always)]
-        pub fn timer(&self, index: usize) -> Timer<'a, I> {
+        pub fn timer(&self, index: usize) -> Timer<&I> {
             assert!(
                 index < Self::TIMER_COUNT,
                 "index out of range: `TIMER%s` has 3 clusters",
             );
             // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
-            unsafe { Timer::from_raw_parts(self.io, self.base + 0x100 + index * 0x20) }
+            unsafe { Timer::from_raw_parts(&self.io, self.base + 0x100 + index * 0x20) }
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Hpet<'_, I> {
+    impl<I> ::core::fmt::Debug for Hpet<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Hpet").field("base", &self.base).finish_non_exhaustive()
         }
@@ -343,12 +375,19 @@ pub mod hpet {
                 ((self.0 >> 32) & 0xffff_ffff) as u32
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for GcapId {
+        impl ::mmreg::RegisterValue for GcapId {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u64) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u64 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for GcapId {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -395,12 +434,19 @@ pub mod hpet {
                 self.0 = (self.0 & 0xffff_ffff_ffff_fffd) | ((value as u64) << 1);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for GenConf {
+        impl ::mmreg::RegisterValue for GenConf {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u64) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u64 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for GenConf {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -458,12 +504,19 @@ pub mod hpet {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u64) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for GintrSta {
+        impl ::mmreg::RegisterValue for GintrSta {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0xffff_ffff;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u64) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u64 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for GintrSta {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -487,12 +540,19 @@ pub mod hpet {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for MainCnt {
+        impl ::mmreg::RegisterValue for MainCnt {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u64) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u64 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for MainCnt {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -643,12 +703,19 @@ pub mod hpet {
                 ((self.0 >> 32) & 0xffff_ffff) as u32
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for ConfCap {
+        impl ::mmreg::RegisterValue for ConfCap {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u64) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u64 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for ConfCap {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -697,12 +764,19 @@ pub mod hpet {
                 self.0 = (self.0 & 0xffff_ffff) | (((value as u64) & 0xffff_ffff) << 32);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for FsbRoute {
+        impl ::mmreg::RegisterValue for FsbRoute {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u64) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u64 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for FsbRoute {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

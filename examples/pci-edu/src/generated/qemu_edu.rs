@@ -77,11 +77,14 @@ pub mod edu {
         clusters: &[],
     };
     /// Registers in BAR0 of the edu device
-    pub struct Edu<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Edu<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Edu<'a, I> {
+    impl<I: ::mmreg::Io> Edu<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x10_0000;
         /// Description of the block (registers, fields, actions), for fake
@@ -93,7 +96,7 @@ pub mod edu {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -103,9 +106,13 @@ pub mod edu {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "EDU", offset, Self::SIZE, 8)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "EDU", offset, Self::SIZE, 8)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -115,12 +122,21 @@ pub mod edu {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -133,50 +149,50 @@ pub mod edu {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// Identification, 0xRRrr00ed (major version, minor version, 0x00ed)
         ///
         /// `ID` at offset `0x0`.
         #[inline(always)]
-        pub fn id(&self) -> Reg<'a, I, regs::Id, ReadOnly> {
+        pub fn id(&self) -> Reg<'_, I, regs::Id, ReadOnly> {
             self.handle(0x0)
         }
         /// Liveness check; reads return the bitwise inverse of the last value written
         ///
         /// `LIVENESS` at offset `0x4`.
         #[inline(always)]
-        pub fn liveness(&self) -> Reg<'a, I, regs::Liveness, ReadWrite> {
+        pub fn liveness(&self) -> Reg<'_, I, regs::Liveness, ReadWrite> {
             self.handle(0x4)
         }
         /// Write n to compute n!; the result replaces the value once the COMPUTING bit of STATUS is clear
         ///
         /// `FACTORIAL` at offset `0x8`.
         #[inline(always)]
-        pub fn factorial(&self) -> Reg<'a, I, regs::Factorial, ReadWrite> {
+        pub fn factorial(&self) -> Reg<'_, I, regs::Factorial, ReadWrite> {
             self.handle(0x8)
         }
         /// Status and control (writes are ORed with the value)
         ///
         /// `STATUS` at offset `0x20`.
         #[inline(always)]
-        pub fn status(&self) -> Reg<'a, I, regs::Status, ReadWrite> {
+        pub fn status(&self) -> Reg<'_, I, regs::Status, ReadWrite> {
             self.handle(0x20)
         }
         /// The values that raised the pending interrupt, ORed together (0x1 factorial done, 0x100 DMA done, or what INTERRUPT_RAISE wrote)
         ///
         /// `INTERRUPT_STATUS` at offset `0x24`.
         #[inline(always)]
-        pub fn interrupt_status(&self) -> Reg<'a, I, regs::InterruptStatus, ReadOnly> {
+        pub fn interrupt_status(&self) -> Reg<'_, I, regs::InterruptStatus, ReadOnly> {
             self.handle(0x24)
         }
         /// Raises an interrupt; the value written is ORed into INTERRUPT_STATUS
         ///
         /// `INTERRUPT_RAISE` at offset `0x60`.
         #[inline(always)]
-        pub fn interrupt_raise(&self) -> Reg<'a, I, regs::InterruptRaise, WriteOnly> {
+        pub fn interrupt_raise(&self) -> Reg<'_, I, regs::InterruptRaise, WriteOnly> {
             self.handle(0x60)
         }
         /// Clears the written bits from INTERRUPT_STATUS; the interrupt handler must do this to stop the interrupt
@@ -185,39 +201,39 @@ pub mod edu {
         #[inline(always)]
         pub fn interrupt_acknowledge(
             &self,
-        ) -> Reg<'a, I, regs::InterruptAcknowledge, WriteOnly> {
+        ) -> Reg<'_, I, regs::InterruptAcknowledge, WriteOnly> {
             self.handle(0x64)
         }
         /// DMA source address (a bus address, or 0x40000 plus an offset into the device's buffer)
         ///
         /// `DMA_SOURCE` at offset `0x80`.
         #[inline(always)]
-        pub fn dma_source(&self) -> Reg<'a, I, regs::DmaSource, ReadWrite> {
+        pub fn dma_source(&self) -> Reg<'_, I, regs::DmaSource, ReadWrite> {
             self.handle(0x80)
         }
         /// DMA destination address (a bus address, or 0x40000 plus an offset into the device's buffer)
         ///
         /// `DMA_DESTINATION` at offset `0x88`.
         #[inline(always)]
-        pub fn dma_destination(&self) -> Reg<'a, I, regs::DmaDestination, ReadWrite> {
+        pub fn dma_destination(&self) -> Reg<'_, I, regs::DmaDestination, ReadWrite> {
             self.handle(0x88)
         }
         /// Number of bytes to transfer
         ///
         /// `DMA_COUNT` at offset `0x90`.
         #[inline(always)]
-        pub fn dma_count(&self) -> Reg<'a, I, regs::DmaCount, ReadWrite> {
+        pub fn dma_count(&self) -> Reg<'_, I, regs::DmaCount, ReadWrite> {
             self.handle(0x90)
         }
         /// DMA command (writes are ORed with the value)
         ///
         /// `DMA_COMMAND` at offset `0x98`.
         #[inline(always)]
-        pub fn dma_command(&self) -> Reg<'a, I, regs::DmaCommand, ReadWrite> {
+        pub fn dma_command(&self) -> Reg<'_, I, regs::DmaCommand, ReadWrite> {
             self.handle(0x98)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Edu<'_, I> {
+    impl<I> ::core::fmt::Debug for Edu<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Edu").field("base", &self.base).finish_non_exhaustive()
         }
@@ -277,12 +293,19 @@ pub mod edu {
                 ((self.0 >> 24) & 0xff) as u8
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Id {
+        impl ::mmreg::RegisterValue for Id {
             type Int = u32;
             const RESET: u32 = 0x100_00ed;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Id {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -306,12 +329,19 @@ pub mod edu {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Liveness {
+        impl ::mmreg::RegisterValue for Liveness {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Liveness {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -360,12 +390,19 @@ pub mod edu {
                 self.0 = (self.0 & 0xffff_ff7f) | ((value as u32) << 7);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Status {
+        impl ::mmreg::RegisterValue for Status {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Status {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -392,12 +429,19 @@ pub mod edu {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for DmaSource {
+        impl ::mmreg::RegisterValue for DmaSource {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u64) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u64 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for DmaSource {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -464,12 +508,19 @@ pub mod edu {
                 self.0 = (self.0 & 0xffff_ffff_ffff_fffb) | ((value as u64) << 2);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for DmaCommand {
+        impl ::mmreg::RegisterValue for DmaCommand {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u64) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u64 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for DmaCommand {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

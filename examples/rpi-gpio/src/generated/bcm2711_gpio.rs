@@ -49,11 +49,14 @@ pub mod gpio {
         clusters: &[],
     };
     /// GPIO function select, output, level, event detect and pull control
-    pub struct Gpio<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Gpio<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Gpio<'a, I> {
+    impl<I: ::mmreg::Io> Gpio<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x100;
         /// Description of the block (registers, fields, actions), for fake
@@ -65,7 +68,7 @@ pub mod gpio {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -75,9 +78,13 @@ pub mod gpio {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "GPIO", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "GPIO", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -87,12 +94,21 @@ pub mod gpio {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -105,9 +121,9 @@ pub mod gpio {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// Number of `GPFSEL%s` registers.
         pub const GPFSEL_COUNT: usize = 6;
@@ -119,7 +135,7 @@ pub mod gpio {
         ///
         /// If `index >= 6`.
         #[inline(always)]
-        pub fn gpfsel(&self, index: usize) -> Reg<'a, I, regs::Gpfsel, ReadWrite> {
+        pub fn gpfsel(&self, index: usize) -> Reg<'_, I, regs::Gpfsel, ReadWrite> {
             assert!(
                 index < Self::GPFSEL_COUNT,
                 "index out of range: `GPFSEL%s` has 6 registers",
@@ -136,7 +152,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpset(&self, index: usize) -> Reg<'a, I, regs::Gpset, WriteOnly> {
+        pub fn gpset(&self, index: usize) -> Reg<'_, I, regs::Gpset, WriteOnly> {
             assert!(
                 index < Self::GPSET_COUNT,
                 "index out of range: `GPSET%s` has 2 registers",
@@ -153,7 +169,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpclr(&self, index: usize) -> Reg<'a, I, regs::Gpclr, WriteOnly> {
+        pub fn gpclr(&self, index: usize) -> Reg<'_, I, regs::Gpclr, WriteOnly> {
             assert!(
                 index < Self::GPCLR_COUNT,
                 "index out of range: `GPCLR%s` has 2 registers",
@@ -170,7 +186,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gplev(&self, index: usize) -> Reg<'a, I, regs::Gplev, ReadOnly> {
+        pub fn gplev(&self, index: usize) -> Reg<'_, I, regs::Gplev, ReadOnly> {
             assert!(
                 index < Self::GPLEV_COUNT,
                 "index out of range: `GPLEV%s` has 2 registers",
@@ -187,7 +203,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpeds(&self, index: usize) -> Reg<'a, I, regs::Gpeds, ReadWrite> {
+        pub fn gpeds(&self, index: usize) -> Reg<'_, I, regs::Gpeds, ReadWrite> {
             assert!(
                 index < Self::GPEDS_COUNT,
                 "index out of range: `GPEDS%s` has 2 registers",
@@ -204,7 +220,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpren(&self, index: usize) -> Reg<'a, I, regs::Gpren, ReadWrite> {
+        pub fn gpren(&self, index: usize) -> Reg<'_, I, regs::Gpren, ReadWrite> {
             assert!(
                 index < Self::GPREN_COUNT,
                 "index out of range: `GPREN%s` has 2 registers",
@@ -221,7 +237,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpfen(&self, index: usize) -> Reg<'a, I, regs::Gpfen, ReadWrite> {
+        pub fn gpfen(&self, index: usize) -> Reg<'_, I, regs::Gpfen, ReadWrite> {
             assert!(
                 index < Self::GPFEN_COUNT,
                 "index out of range: `GPFEN%s` has 2 registers",
@@ -238,7 +254,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gphen(&self, index: usize) -> Reg<'a, I, regs::Gphen, ReadWrite> {
+        pub fn gphen(&self, index: usize) -> Reg<'_, I, regs::Gphen, ReadWrite> {
             assert!(
                 index < Self::GPHEN_COUNT,
                 "index out of range: `GPHEN%s` has 2 registers",
@@ -255,7 +271,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gplen(&self, index: usize) -> Reg<'a, I, regs::Gplen, ReadWrite> {
+        pub fn gplen(&self, index: usize) -> Reg<'_, I, regs::Gplen, ReadWrite> {
             assert!(
                 index < Self::GPLEN_COUNT,
                 "index out of range: `GPLEN%s` has 2 registers",
@@ -272,7 +288,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gparen(&self, index: usize) -> Reg<'a, I, regs::Gparen, ReadWrite> {
+        pub fn gparen(&self, index: usize) -> Reg<'_, I, regs::Gparen, ReadWrite> {
             assert!(
                 index < Self::GPAREN_COUNT,
                 "index out of range: `GPAREN%s` has 2 registers",
@@ -289,7 +305,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpafen(&self, index: usize) -> Reg<'a, I, regs::Gpafen, ReadWrite> {
+        pub fn gpafen(&self, index: usize) -> Reg<'_, I, regs::Gpafen, ReadWrite> {
             assert!(
                 index < Self::GPAFEN_COUNT,
                 "index out of range: `GPAFEN%s` has 2 registers",
@@ -309,7 +325,7 @@ pub mod gpio {
         pub fn gpio_pup_pdn_cntrl_reg(
             &self,
             index: usize,
-        ) -> Reg<'a, I, regs::GpioPupPdnCntrlReg, ReadWrite> {
+        ) -> Reg<'_, I, regs::GpioPupPdnCntrlReg, ReadWrite> {
             assert!(
                 index < Self::GPIO_PUP_PDN_CNTRL_REG_COUNT,
                 "index out of range: `GPIO_PUP_PDN_CNTRL_REG%s` has 4 registers",
@@ -317,7 +333,7 @@ pub mod gpio {
             self.handle(0xe4 + index * 0x4)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Gpio<'_, I> {
+    impl<I> ::core::fmt::Debug for Gpio<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Gpio").field("base", &self.base).finish_non_exhaustive()
         }
@@ -402,12 +418,19 @@ pub mod gpio {
                     | (((value.to_bits() as u32) & 0x7) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpfsel {
+        impl ::mmreg::RegisterValue for Gpfsel {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpfsel {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -463,12 +486,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpset {
+        impl ::mmreg::RegisterValue for Gpset {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpset {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -524,12 +554,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpclr {
+        impl ::mmreg::RegisterValue for Gpclr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpclr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -571,12 +608,19 @@ pub mod gpio {
                 ((self.0 >> shift) & 0x1) != 0
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gplev {
+        impl ::mmreg::RegisterValue for Gplev {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gplev {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -632,12 +676,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpeds {
+        impl ::mmreg::RegisterValue for Gpeds {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0xffff_ffff;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpeds {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -691,12 +742,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpren {
+        impl ::mmreg::RegisterValue for Gpren {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpren {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -750,12 +808,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpfen {
+        impl ::mmreg::RegisterValue for Gpfen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpfen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -809,12 +874,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gphen {
+        impl ::mmreg::RegisterValue for Gphen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gphen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -869,12 +941,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gplen {
+        impl ::mmreg::RegisterValue for Gplen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gplen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -928,12 +1007,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gparen {
+        impl ::mmreg::RegisterValue for Gparen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gparen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -987,12 +1073,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpafen {
+        impl ::mmreg::RegisterValue for Gpafen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpafen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -1058,12 +1151,19 @@ pub mod gpio {
                     | (((value.to_bits() as u32) & 0x3) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for GpioPupPdnCntrlReg {
+        impl ::mmreg::RegisterValue for GpioPupPdnCntrlReg {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for GpioPupPdnCntrlReg {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

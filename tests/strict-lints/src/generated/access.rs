@@ -37,11 +37,14 @@ pub mod timer {
         clusters: &[],
     };
     /// The `TIMER` registers.
-    pub struct Timer<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Timer<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Timer<'a, I> {
+    impl<I: ::mmreg::Io> Timer<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x40;
         /// Description of the block (registers, fields, actions), for fake
@@ -53,7 +56,7 @@ pub mod timer {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -63,9 +66,13 @@ pub mod timer {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "TIMER", offset, Self::SIZE, 8)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "TIMER", offset, Self::SIZE, 8)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -75,12 +82,21 @@ pub mod timer {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -93,65 +109,71 @@ pub mod timer {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// Status flags
         ///
         /// `STATUS` at offset `0x0`.
         #[inline(always)]
-        pub fn status(&self) -> Reg<'a, I, regs::Status, ReadWrite> {
+        pub fn status(&self) -> Reg<'_, I, regs::Status, ReadWrite> {
             self.handle(0x0)
         }
         /// Captured value; reading clears it
         ///
         /// `DATA` at offset `0x4`.
         ///
-        /// Reading has a side effect: it clears the register, hence `&mut self`.
+        /// Reading has a side effect: it clears the register, hence `&mut self` and an [`Exclusive`](::mmreg::Exclusive) `I`.
         #[inline(always)]
-        pub fn data(&mut self) -> Reg<'a, I, regs::Data, ReadOnlySideEffect> {
+        pub fn data(&mut self) -> Reg<'_, I, regs::Data, ReadOnlySideEffect>
+        where
+            I: ::mmreg::Exclusive,
+        {
             self.handle(0x4)
         }
         /// `FLAGS` at offset `0x8`.
         ///
-        /// Reading has a side effect: it clears `PENDING`, hence `&mut self`.
+        /// Reading has a side effect: it clears `PENDING`, hence `&mut self` and an [`Exclusive`](::mmreg::Exclusive) `I`.
         #[inline(always)]
-        pub fn flags(&mut self) -> Reg<'a, I, regs::Flags, ReadWriteSideEffect> {
+        pub fn flags(&mut self) -> Reg<'_, I, regs::Flags, ReadWriteSideEffect>
+        where
+            I: ::mmreg::Exclusive,
+        {
             self.handle(0x8)
         }
         /// `KEY` at offset `0xc`.
         #[inline(always)]
-        pub fn key(&self) -> Reg<'a, I, regs::Key, WriteOnly> {
+        pub fn key(&self) -> Reg<'_, I, regs::Key, WriteOnly> {
             self.handle(0xc)
         }
         /// `LOCK` at offset `0x10`.
         #[inline(always)]
-        pub fn lock(&self) -> Reg<'a, I, regs::Lock, ReadWrite> {
+        pub fn lock(&self) -> Reg<'_, I, regs::Lock, ReadWrite> {
             self.handle(0x10)
         }
         /// `ID` at offset `0x14`.
         #[inline(always)]
-        pub fn id(&self) -> Reg<'a, I, regs::Id, ReadOnly> {
+        pub fn id(&self) -> Reg<'_, I, regs::Id, ReadOnly> {
             self.handle(0x14)
         }
         /// `TRIGGER` at offset `0x18`.
         #[inline(always)]
-        pub fn trigger(&self) -> Reg<'a, I, regs::Trigger, WriteOnly> {
+        pub fn trigger(&self) -> Reg<'_, I, regs::Trigger, WriteOnly> {
             self.handle(0x18)
         }
         /// `WIDE` at offset `0x20`.
         #[inline(always)]
-        pub fn wide(&self) -> Reg<'a, I, regs::Wide, ReadWrite> {
+        pub fn wide(&self) -> Reg<'_, I, regs::Wide, ReadWrite> {
             self.handle(0x20)
         }
         /// `BYTE` at offset `0x28`.
         #[inline(always)]
-        pub fn byte(&self) -> Reg<'a, I, regs::Byte, ReadWrite> {
+        pub fn byte(&self) -> Reg<'_, I, regs::Byte, ReadWrite> {
             self.handle(0x28)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Timer<'_, I> {
+    impl<I> ::core::fmt::Debug for Timer<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Timer").field("base", &self.base).finish_non_exhaustive()
         }
@@ -235,12 +257,19 @@ pub mod timer {
                 self.0 = (self.0 & 0xffff_f0ff) | (((value as u32) & 0xf) << 8);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Status {
+        impl ::mmreg::RegisterValue for Status {
             type Int = u32;
             const RESET: u32 = 0x100;
             const WRITE_ONE_ACTION_MASK: u32 = 0x3;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x4;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Status {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -264,12 +293,19 @@ pub mod timer {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Data {
+        impl ::mmreg::RegisterValue for Data {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Data {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -317,12 +353,19 @@ pub mod timer {
                 self.0 = (self.0 & 0xffff_ffef) | ((value as u32) << 4);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Flags {
+        impl ::mmreg::RegisterValue for Flags {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Flags {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -348,12 +391,19 @@ pub mod timer {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Id {
+        impl ::mmreg::RegisterValue for Id {
             type Int = u32;
             const RESET: u32 = 0x1234_5678;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Id {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -397,12 +447,19 @@ pub mod timer {
                 ((self.0 >> 1) & 0x1) != 0
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Trigger {
+        impl ::mmreg::RegisterValue for Trigger {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Trigger {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -456,12 +513,19 @@ pub mod timer {
                     | (((value as u64) & 0xf) << 60);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Wide {
+        impl ::mmreg::RegisterValue for Wide {
             type Int = u64;
             const RESET: u64 = 0x0;
             const WRITE_ONE_ACTION_MASK: u64 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u64 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u64) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u64 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Wide {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -485,12 +549,19 @@ pub mod timer {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Byte {
+        impl ::mmreg::RegisterValue for Byte {
             type Int = u8;
             const RESET: u8 = 0x5a;
             const WRITE_ONE_ACTION_MASK: u8 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u8 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u8) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u8 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Byte {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

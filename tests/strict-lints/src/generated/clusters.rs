@@ -18,11 +18,14 @@ pub mod dma {
         clusters: &[],
     };
     /// Address window
-    pub struct Limits<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Limits<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Limits<'a, I> {
+    impl<I: ::mmreg::Io> Limits<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x8;
         /// Description of the block (registers, fields, actions), for fake
@@ -34,7 +37,7 @@ pub mod dma {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -44,9 +47,13 @@ pub mod dma {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "LIMITS", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "LIMITS", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -56,12 +63,21 @@ pub mod dma {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -74,22 +90,22 @@ pub mod dma {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// `LOW` at offset `0x0`.
         #[inline(always)]
-        pub fn low(&self) -> Reg<'a, I, regs::Low, ReadWrite> {
+        pub fn low(&self) -> Reg<'_, I, regs::Low, ReadWrite> {
             self.handle(0x0)
         }
         /// `HIGH` at offset `0x4`.
         #[inline(always)]
-        pub fn high(&self) -> Reg<'a, I, regs::High, ReadWrite> {
+        pub fn high(&self) -> Reg<'_, I, regs::High, ReadWrite> {
             self.handle(0x4)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Limits<'_, I> {
+    impl<I> ::core::fmt::Debug for Limits<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Limits").field("base", &self.base).finish_non_exhaustive()
         }
@@ -118,11 +134,14 @@ pub mod dma {
         ],
     };
     /// One DMA channel
-    pub struct Ch<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Ch<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Ch<'a, I> {
+    impl<I: ::mmreg::Io> Ch<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x18;
         /// Description of the block (registers, fields, actions), for fake
@@ -134,7 +153,7 @@ pub mod dma {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -144,9 +163,13 @@ pub mod dma {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "CH", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "CH", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -156,12 +179,21 @@ pub mod dma {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -174,34 +206,34 @@ pub mod dma {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// Source address
         ///
         /// `SRC` at offset `0x0`.
         #[inline(always)]
-        pub fn src(&self) -> Reg<'a, I, regs::Src, ReadWrite> {
+        pub fn src(&self) -> Reg<'_, I, regs::Src, ReadWrite> {
             self.handle(0x0)
         }
         /// Transfer count
         ///
         /// `COUNT` at offset `0x4`.
         #[inline(always)]
-        pub fn count(&self) -> Reg<'a, I, regs::Count, ReadWrite> {
+        pub fn count(&self) -> Reg<'_, I, regs::Count, ReadWrite> {
             self.handle(0x4)
         }
         /// Address window
         ///
         /// `LIMITS` at offset `0x10`.
         #[inline(always)]
-        pub fn limits(&self) -> Limits<'a, I> {
+        pub fn limits(&self) -> Limits<&I> {
             // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
-            unsafe { Limits::from_raw_parts(self.io, self.base + 0x10) }
+            unsafe { Limits::from_raw_parts(&self.io, self.base + 0x10) }
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Ch<'_, I> {
+    impl<I> ::core::fmt::Debug for Ch<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Ch").field("base", &self.base).finish_non_exhaustive()
         }
@@ -232,11 +264,14 @@ pub mod dma {
         ],
     };
     /// Direct memory access
-    pub struct Dma<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Dma<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Dma<'a, I> {
+    impl<I: ::mmreg::Io> Dma<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x200;
         /// Description of the block (registers, fields, actions), for fake
@@ -248,7 +283,7 @@ pub mod dma {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -258,9 +293,13 @@ pub mod dma {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "DMA", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "DMA", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -270,12 +309,21 @@ pub mod dma {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -288,15 +336,15 @@ pub mod dma {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// Global control
         ///
         /// `CTRL` at offset `0x0`.
         #[inline(always)]
-        pub fn ctrl(&self) -> Reg<'a, I, regs::Ctrl, ReadWrite> {
+        pub fn ctrl(&self) -> Reg<'_, I, regs::Ctrl, ReadWrite> {
             self.handle(0x0)
         }
         /// Number of `IRQ_%s` registers.
@@ -309,7 +357,7 @@ pub mod dma {
         ///
         /// If `index >= 3`.
         #[inline(always)]
-        pub fn irq(&self, index: usize) -> Reg<'a, I, regs::Irq, ReadWrite> {
+        pub fn irq(&self, index: usize) -> Reg<'_, I, regs::Irq, ReadWrite> {
             assert!(
                 index < Self::IRQ_COUNT,
                 "index out of range: `IRQ_%s` has 3 registers",
@@ -326,16 +374,16 @@ pub mod dma {
         ///
         /// If `index >= 4`.
         #[inline(always)]
-        pub fn ch(&self, index: usize) -> Ch<'a, I> {
+        pub fn ch(&self, index: usize) -> Ch<&I> {
             assert!(
                 index < Self::CH_COUNT,
                 "index out of range: `CH[%s]` has 4 clusters",
             );
             // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
-            unsafe { Ch::from_raw_parts(self.io, self.base + 0x100 + index * 0x20) }
+            unsafe { Ch::from_raw_parts(&self.io, self.base + 0x100 + index * 0x20) }
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Dma<'_, I> {
+    impl<I> ::core::fmt::Debug for Dma<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Dma").field("base", &self.base).finish_non_exhaustive()
         }
@@ -387,12 +435,19 @@ pub mod dma {
                 self.0 = (self.0 & 0xffff_ff0f) | (((value as u32) & 0xf) << 4);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Ctrl {
+        impl ::mmreg::RegisterValue for Ctrl {
             type Int = u32;
             const RESET: u32 = 0x1;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Ctrl {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -416,12 +471,19 @@ pub mod dma {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Irq {
+        impl ::mmreg::RegisterValue for Irq {
             type Int = u16;
             const RESET: u16 = 0x0;
             const WRITE_ONE_ACTION_MASK: u16 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u16 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u16) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u16 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Irq {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -445,12 +507,19 @@ pub mod dma {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Src {
+        impl ::mmreg::RegisterValue for Src {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Src {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -493,12 +562,19 @@ pub mod dma {
                 ((self.0 >> 31) & 0x1) != 0
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Count {
+        impl ::mmreg::RegisterValue for Count {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Count {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

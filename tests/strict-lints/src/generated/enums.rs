@@ -18,11 +18,14 @@ pub mod uart0 {
         clusters: &[],
     };
     /// Serial port
-    pub struct Uart0<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Uart0<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Uart0<'a, I> {
+    impl<I: ::mmreg::Io> Uart0<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x10;
         /// Description of the block (registers, fields, actions), for fake
@@ -34,7 +37,7 @@ pub mod uart0 {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -44,9 +47,13 @@ pub mod uart0 {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "UART0", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "UART0", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -56,12 +63,21 @@ pub mod uart0 {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -74,26 +90,26 @@ pub mod uart0 {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// Control
         ///
         /// `CR` at offset `0x0`.
         #[inline(always)]
-        pub fn cr(&self) -> Reg<'a, I, regs::Cr, ReadWrite> {
+        pub fn cr(&self) -> Reg<'_, I, regs::Cr, ReadWrite> {
             self.handle(0x0)
         }
         /// Second control, same mode field
         ///
         /// `CR2` at offset `0x4`.
         #[inline(always)]
-        pub fn cr2(&self) -> Reg<'a, I, regs::Cr2, ReadWrite> {
+        pub fn cr2(&self) -> Reg<'_, I, regs::Cr2, ReadWrite> {
             self.handle(0x4)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Uart0<'_, I> {
+    impl<I> ::core::fmt::Debug for Uart0<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Uart0").field("base", &self.base).finish_non_exhaustive()
         }
@@ -197,12 +213,19 @@ pub mod uart0 {
                     | (((value.to_bits() as u32) & 0x3) << 12);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Cr {
+        impl ::mmreg::RegisterValue for Cr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Cr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -246,12 +269,19 @@ pub mod uart0 {
                 self.0 = (self.0 & 0xffff_fffc) | ((value.to_bits() as u32) & 0x3);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Cr2 {
+        impl ::mmreg::RegisterValue for Cr2 {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Cr2 {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

@@ -29,11 +29,14 @@ pub mod gpio {
         clusters: &[],
     };
     /// General purpose I/O
-    pub struct Gpio<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Gpio<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Gpio<'a, I> {
+    impl<I: ::mmreg::Io> Gpio<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x100;
         /// Description of the block (registers, fields, actions), for fake
@@ -45,7 +48,7 @@ pub mod gpio {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -55,9 +58,13 @@ pub mod gpio {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "GPIO", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "GPIO", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -67,12 +74,21 @@ pub mod gpio {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -85,9 +101,9 @@ pub mod gpio {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// Number of `GPFSEL%s` registers.
         pub const GPFSEL_COUNT: usize = 6;
@@ -99,7 +115,7 @@ pub mod gpio {
         ///
         /// If `index >= 6`.
         #[inline(always)]
-        pub fn gpfsel(&self, index: usize) -> Reg<'a, I, regs::Gpfsel, ReadWrite> {
+        pub fn gpfsel(&self, index: usize) -> Reg<'_, I, regs::Gpfsel, ReadWrite> {
             assert!(
                 index < Self::GPFSEL_COUNT,
                 "index out of range: `GPFSEL%s` has 6 registers",
@@ -116,7 +132,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpset(&self, index: usize) -> Reg<'a, I, regs::Gpset, WriteOnly> {
+        pub fn gpset(&self, index: usize) -> Reg<'_, I, regs::Gpset, WriteOnly> {
             assert!(
                 index < Self::GPSET_COUNT,
                 "index out of range: `GPSET%s` has 2 registers",
@@ -133,7 +149,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpclr(&self, index: usize) -> Reg<'a, I, regs::Gpclr, WriteOnly> {
+        pub fn gpclr(&self, index: usize) -> Reg<'_, I, regs::Gpclr, WriteOnly> {
             assert!(
                 index < Self::GPCLR_COUNT,
                 "index out of range: `GPCLR%s` has 2 registers",
@@ -150,7 +166,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gplev(&self, index: usize) -> Reg<'a, I, regs::Gplev, ReadOnly> {
+        pub fn gplev(&self, index: usize) -> Reg<'_, I, regs::Gplev, ReadOnly> {
             assert!(
                 index < Self::GPLEV_COUNT,
                 "index out of range: `GPLEV%s` has 2 registers",
@@ -167,7 +183,7 @@ pub mod gpio {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn gpeds(&self, index: usize) -> Reg<'a, I, regs::Gpeds, ReadWrite> {
+        pub fn gpeds(&self, index: usize) -> Reg<'_, I, regs::Gpeds, ReadWrite> {
             assert!(
                 index < Self::GPEDS_COUNT,
                 "index out of range: `GPEDS%s` has 2 registers",
@@ -175,7 +191,7 @@ pub mod gpio {
             self.handle(0x40 + index * 0x4)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Gpio<'_, I> {
+    impl<I> ::core::fmt::Debug for Gpio<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Gpio").field("base", &self.base).finish_non_exhaustive()
         }
@@ -250,12 +266,19 @@ pub mod gpio {
                     | (((value.to_bits() as u32) & 0x7) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpfsel {
+        impl ::mmreg::RegisterValue for Gpfsel {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpfsel {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -311,12 +334,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpset {
+        impl ::mmreg::RegisterValue for Gpset {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpset {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -372,12 +402,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpclr {
+        impl ::mmreg::RegisterValue for Gpclr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpclr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -419,12 +456,19 @@ pub mod gpio {
                 ((self.0 >> shift) & 0x1) != 0
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gplev {
+        impl ::mmreg::RegisterValue for Gplev {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gplev {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -480,12 +524,19 @@ pub mod gpio {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gpeds {
+        impl ::mmreg::RegisterValue for Gpeds {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0xffff_ffff;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gpeds {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

@@ -20,11 +20,14 @@ pub mod v1wire {
         clusters: &[],
     };
     /// The `1WIRE` registers.
-    pub struct V1wire<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct V1wire<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> V1wire<'a, I> {
+    impl<I: ::mmreg::Io> V1wire<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x20;
         /// Description of the block (registers, fields, actions), for fake
@@ -36,7 +39,7 @@ pub mod v1wire {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -46,9 +49,13 @@ pub mod v1wire {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "1WIRE", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "1WIRE", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -58,12 +65,21 @@ pub mod v1wire {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -76,32 +92,32 @@ pub mod v1wire {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// `type` at offset `0x0`.
         #[inline(always)]
-        pub fn type_(&self) -> Reg<'a, I, regs::Type, ReadWrite> {
+        pub fn type_(&self) -> Reg<'_, I, regs::Type, ReadWrite> {
             self.handle(0x0)
         }
         /// `new` at offset `0x4`.
         #[inline(always)]
-        pub fn new_1(&self) -> Reg<'a, I, regs::New, ReadWrite> {
+        pub fn new_1(&self) -> Reg<'_, I, regs::New, ReadWrite> {
             self.handle(0x4)
         }
         /// `Result` at offset `0x8`.
         #[inline(always)]
-        pub fn result(&self) -> Reg<'a, I, regs::Result1, ReadWrite> {
+        pub fn result(&self) -> Reg<'_, I, regs::Result1, ReadWrite> {
             self.handle(0x8)
         }
         /// `gen` at offset `0xc`.
         #[inline(always)]
-        pub fn gen_(&self) -> Reg<'a, I, regs::Gen, ReadWrite> {
+        pub fn gen_(&self) -> Reg<'_, I, regs::Gen, ReadWrite> {
             self.handle(0xc)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for V1wire<'_, I> {
+    impl<I> ::core::fmt::Debug for V1wire<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("V1wire").field("base", &self.base).finish_non_exhaustive()
         }
@@ -244,12 +260,19 @@ pub mod v1wire {
                 self.0 = (self.0 & 0xfffd_ffff) | ((value as u32) << 17);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Type {
+        impl ::mmreg::RegisterValue for Type {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Type {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -273,12 +296,19 @@ pub mod v1wire {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for New {
+        impl ::mmreg::RegisterValue for New {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for New {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -314,12 +344,19 @@ pub mod v1wire {
                 self.0 = (self.0 & 0xffff_fff0) | ((value as u32) & 0xf);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Result1 {
+        impl ::mmreg::RegisterValue for Result1 {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Result1 {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -360,12 +397,19 @@ pub mod v1wire {
                 self.0 = (self.0 & 0xffff_fff0) | ((value as u32) & 0xf);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Gen {
+        impl ::mmreg::RegisterValue for Gen {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Gen {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -389,11 +433,14 @@ pub mod one_wire {
         clusters: &[],
     };
     /// The `one-wire` registers.
-    pub struct OneWire<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct OneWire<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> OneWire<'a, I> {
+    impl<I: ::mmreg::Io> OneWire<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x4;
         /// Description of the block (registers, fields, actions), for fake
@@ -405,7 +452,7 @@ pub mod one_wire {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -415,9 +462,13 @@ pub mod one_wire {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "one-wire", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "one-wire", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -427,12 +478,21 @@ pub mod one_wire {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -445,17 +505,17 @@ pub mod one_wire {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// `CR` at offset `0x0`.
         #[inline(always)]
-        pub fn cr(&self) -> Reg<'a, I, regs::Cr, ReadWrite> {
+        pub fn cr(&self) -> Reg<'_, I, regs::Cr, ReadWrite> {
             self.handle(0x0)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for OneWire<'_, I> {
+    impl<I> ::core::fmt::Debug for OneWire<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("OneWire").field("base", &self.base).finish_non_exhaustive()
         }
@@ -495,12 +555,19 @@ pub mod one_wire {
                 self.0 = (self.0 & 0xffff_fffe) | (value as u32);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Cr {
+        impl ::mmreg::RegisterValue for Cr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Cr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

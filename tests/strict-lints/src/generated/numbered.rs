@@ -17,11 +17,14 @@ pub mod tim {
         clusters: &[],
     };
     /// Channel
-    pub struct Ch<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Ch<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Ch<'a, I> {
+    impl<I: ::mmreg::Io> Ch<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x4;
         /// Description of the block (registers, fields, actions), for fake
@@ -33,7 +36,7 @@ pub mod tim {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -43,9 +46,13 @@ pub mod tim {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "CH", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "CH", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -55,12 +62,21 @@ pub mod tim {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -73,17 +89,17 @@ pub mod tim {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// `CTRL` at offset `0x0`.
         #[inline(always)]
-        pub fn ctrl(&self) -> Reg<'a, I, regs::Ctrl, ReadWrite> {
+        pub fn ctrl(&self) -> Reg<'_, I, regs::Ctrl, ReadWrite> {
             self.handle(0x0)
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Ch<'_, I> {
+    impl<I> ::core::fmt::Debug for Ch<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Ch").field("base", &self.base).finish_non_exhaustive()
         }
@@ -116,11 +132,14 @@ pub mod tim {
         ],
     };
     /// Timer with numbered channels
-    pub struct Tim<'a, I: ?Sized> {
-        io: &'a I,
+    pub struct Tim<I> {
+        io: I,
         base: usize,
+        /// Not `Sync`: one thread at a time runs this block's
+        /// read-modify-write sequences.
+        not_sync: ::core::marker::PhantomData<::core::cell::Cell<()>>,
     }
-    impl<'a, I: ::mmreg::Io + ?Sized> Tim<'a, I> {
+    impl<I: ::mmreg::Io> Tim<I> {
         /// Size of the block in bytes.
         pub const SIZE: usize = 0x100;
         /// Description of the block (registers, fields, actions), for fake
@@ -132,7 +151,7 @@ pub mod tim {
         ///
         /// If `io` is smaller than [`Self::SIZE`].
         #[inline]
-        pub fn new(io: &'a I) -> Result<Self, ::mmreg::BlockError> {
+        pub fn new(io: I) -> Result<Self, ::mmreg::BlockError> {
             Self::at(io, 0)
         }
         /// The block at byte `offset` of `io`.
@@ -142,9 +161,13 @@ pub mod tim {
         /// If the block does not fit in `io` at `offset`, or `offset` is not
         /// aligned for the block's widest register.
         #[inline]
-        pub fn at(io: &'a I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
-            ::mmreg::check_block(io, "TIM", offset, Self::SIZE, 4)?;
-            Ok(Self { io, base: offset })
+        pub fn at(io: I, offset: usize) -> Result<Self, ::mmreg::BlockError> {
+            ::mmreg::check_block(&io, "TIM", offset, Self::SIZE, 4)?;
+            Ok(Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            })
         }
         /// The block at byte `offset` of `io`, unchecked.
         ///
@@ -154,12 +177,21 @@ pub mod tim {
         /// `offset`, and `offset` must be aligned for its widest register:
         /// what [`Self::at`] checks.
         #[inline(always)]
-        pub unsafe fn from_raw_parts(io: &'a I, offset: usize) -> Self {
-            Self { io, base: offset }
+        pub unsafe fn from_raw_parts(io: I, offset: usize) -> Self {
+            Self {
+                io,
+                base: offset,
+                not_sync: ::core::marker::PhantomData,
+            }
         }
         /// The memory the block lives in.
         #[inline(always)]
-        pub fn io(&self) -> &'a I {
+        pub fn io(&self) -> &I {
+            &self.io
+        }
+        /// Gives the memory back.
+        #[inline]
+        pub fn into_io(self) -> I {
             self.io
         }
         /// Byte offset of the block in [`Self::io`].
@@ -172,15 +204,15 @@ pub mod tim {
         fn handle<V: ::mmreg::RegisterValue, A>(
             &self,
             offset: usize,
-        ) -> Reg<'a, I, V, A> {
+        ) -> Reg<'_, I, V, A> {
             // SAFETY: `new`/`at` checked that the block fits the mapping and is aligned, and every caller passes the offset of a register inside the block (asserted at compile time).
-            unsafe { Reg::new(self.io, self.base + offset) }
+            unsafe { Reg::new(&self.io, self.base + offset) }
         }
         /// Capture/compare enable
         ///
         /// `CCER` at offset `0x20`.
         #[inline(always)]
-        pub fn ccer(&self) -> Reg<'a, I, regs::Ccer, ReadWrite> {
+        pub fn ccer(&self) -> Reg<'_, I, regs::Ccer, ReadWrite> {
             self.handle(0x20)
         }
         /// Number of `CCR%s` registers.
@@ -195,7 +227,7 @@ pub mod tim {
         ///
         /// If `index` is outside `1..5`.
         #[inline(always)]
-        pub fn ccr(&self, index: usize) -> Reg<'a, I, regs::Ccr, ReadWrite> {
+        pub fn ccr(&self, index: usize) -> Reg<'_, I, regs::Ccr, ReadWrite> {
             assert!(
                 (Self::CCR_FIRST..Self::CCR_FIRST + Self::CCR_COUNT).contains(&index),
                 "index out of range: `CCR%s` has indices 1..5",
@@ -207,7 +239,7 @@ pub mod tim {
         ///
         /// `INTR1` at offset `0x50`.
         #[inline(always)]
-        pub fn intr1(&self) -> Reg<'a, I, regs::Intr1, ReadOnly> {
+        pub fn intr1(&self) -> Reg<'_, I, regs::Intr1, ReadOnly> {
             self.handle(0x50)
         }
         /// Number of `DR%s` registers.
@@ -222,7 +254,7 @@ pub mod tim {
         ///
         /// If `index` is outside `1..4`.
         #[inline(always)]
-        pub fn dr(&self, index: usize) -> Reg<'a, I, regs::Dr, ReadWrite> {
+        pub fn dr(&self, index: usize) -> Reg<'_, I, regs::Dr, ReadWrite> {
             assert!(
                 (Self::DR_FIRST..Self::DR_FIRST + Self::DR_COUNT).contains(&index),
                 "index out of range: `DR%s` has indices 1..4",
@@ -242,17 +274,17 @@ pub mod tim {
         ///
         /// If `index` is outside `2..4`.
         #[inline(always)]
-        pub fn ch(&self, index: usize) -> Ch<'a, I> {
+        pub fn ch(&self, index: usize) -> Ch<&I> {
             assert!(
                 (Self::CH_FIRST..Self::CH_FIRST + Self::CH_COUNT).contains(&index),
                 "index out of range: `CH%s` has indices 2..4",
             );
             let position = index - Self::CH_FIRST;
             // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
-            unsafe { Ch::from_raw_parts(self.io, self.base + 0x80 + position * 0x10) }
+            unsafe { Ch::from_raw_parts(&self.io, self.base + 0x80 + position * 0x10) }
         }
     }
-    impl<I: ?Sized> ::core::fmt::Debug for Tim<'_, I> {
+    impl<I> ::core::fmt::Debug for Tim<I> {
         fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
             f.debug_struct("Tim").field("base", &self.base).finish_non_exhaustive()
         }
@@ -358,12 +390,19 @@ pub mod tim {
                 self.0 = (self.0 & !(0x1 << shift)) | ((value as u32) << shift);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Ccer {
+        impl ::mmreg::RegisterValue for Ccer {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Ccer {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -399,12 +438,19 @@ pub mod tim {
                 self.0 = (self.0 & 0xffff_0000) | ((value as u32) & 0xffff);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Ccr {
+        impl ::mmreg::RegisterValue for Ccr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Ccr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -509,12 +555,19 @@ pub mod tim {
                 ((self.0 >> shift) & 0x1) != 0
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Intr1 {
+        impl ::mmreg::RegisterValue for Intr1 {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Intr1 {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -538,12 +591,19 @@ pub mod tim {
             /// Description of the fields, lowest bit first.
             pub const FIELDS: &'static [::mmreg::meta::FieldMeta] = &[];
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Dr {
+        impl ::mmreg::RegisterValue for Dr {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Dr {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -579,12 +639,19 @@ pub mod tim {
                 self.0 = (self.0 & 0xffff_fffe) | (value as u32);
             }
         }
-        // SAFETY: the fieldset is `#[repr(transparent)]` around its integer.
-        unsafe impl ::mmreg::RegisterValue for Ctrl {
+        impl ::mmreg::RegisterValue for Ctrl {
             type Int = u32;
             const RESET: u32 = 0x0;
             const WRITE_ONE_ACTION_MASK: u32 = 0x0;
             const WRITE_ZERO_ACTION_MASK: u32 = 0x0;
+            #[inline(always)]
+            fn from_bits(bits: u32) -> Self {
+                Self(bits)
+            }
+            #[inline(always)]
+            fn to_bits(self) -> u32 {
+                self.0
+            }
         }
         impl ::core::fmt::Debug for Ctrl {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
