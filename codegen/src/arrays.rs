@@ -383,6 +383,9 @@ fn register_key(register: &Register, out: &mut String) {
         reset_mask,
         dim,
         read_action,
+        write_action,
+        dma,
+        word_order,
         alternate_register,
         alternate_group,
         fields,
@@ -391,7 +394,7 @@ fn register_key(register: &Register, out: &mut String) {
     let _ = write!(
         out,
         "R{size}|{access:?}|{reset_value:#x}|{reset_mask:#x}|{dim:?}|{read_action:?}|\
-         {alternate_register:?}|{alternate_group:?}{{"
+         {write_action:?}|{dma}|{word_order:?}|{alternate_register:?}|{alternate_group:?}{{"
     );
     for field in fields {
         if field.name == *name {

@@ -116,6 +116,20 @@ pub struct Register {
     /// Side effect of reading the whole register.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_action: Option<ReadAction>,
+    /// What a write does to the bits no field covers (all bits when the
+    /// register has no fields). Front ends also pass it down to fields that
+    /// declare no action of their own.
+    #[serde(default, skip_serializing_if = "WriteAction::is_normal")]
+    pub write_action: WriteAction,
+    /// Whether writing this register can make the device read or write
+    /// arbitrary memory (a DMA address, length or command), so writes must be
+    /// `unsafe` for the caller to vouch for the memory.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub dma: bool,
+    /// Which 32-bit half of a 64-bit register is accessed first where the
+    /// target splits the access in two.
+    #[serde(default, skip_serializing_if = "WordOrder::is_low_first")]
+    pub word_order: WordOrder,
     /// Name of the register this one is an alternate view of, if declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternate_register: Option<String>,
@@ -234,7 +248,8 @@ impl Access {
     }
 }
 
-/// What a write does to a field (SVD `modifiedWriteValues`).
+/// What a write does to a field, or to a register's bits no field covers
+/// (SVD `modifiedWriteValues`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum WriteAction {
@@ -266,6 +281,54 @@ impl WriteAction {
     pub fn is_normal(&self) -> bool {
         *self == WriteAction::Normal
     }
+
+    /// The word for it in SVD (`modifiedWriteValues`) and YAML, for messages.
+    pub fn word(self) -> &'static str {
+        match self {
+            WriteAction::Normal => "normal",
+            WriteAction::OneToClear => "oneToClear",
+            WriteAction::OneToSet => "oneToSet",
+            WriteAction::OneToToggle => "oneToToggle",
+            WriteAction::ZeroToClear => "zeroToClear",
+            WriteAction::ZeroToSet => "zeroToSet",
+            WriteAction::ZeroToToggle => "zeroToToggle",
+            WriteAction::Clear => "clear",
+            WriteAction::Set => "set",
+            WriteAction::Modify => "modify",
+        }
+    }
+}
+
+/// The order of the two 32-bit accesses that make up a 64-bit register
+/// access on a 32-bit target.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WordOrder {
+    /// The low word (bits 0..32) first, then the high word.
+    #[default]
+    LowFirst,
+    /// The high word (bits 32..64) first, then the low word.
+    HighFirst,
+}
+
+impl WordOrder {
+    /// Whether this is the default order.
+    pub fn is_low_first(&self) -> bool {
+        *self == WordOrder::LowFirst
+    }
+
+    /// The word for it in YAML, for messages.
+    pub fn word(self) -> &'static str {
+        match self {
+            WordOrder::LowFirst => "low-first",
+            WordOrder::HighFirst => "high-first",
+        }
+    }
+}
+
+/// For `skip_serializing_if` on flags that default to `false`.
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// What a read does (SVD `readAction`).
