@@ -224,7 +224,7 @@ mod tests {
         let error = mark(&mut device(), &strings(&["DMA.CH.SCR"])).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "no register at path `DMA.CH.SCR`; did you mean `DMA.CH[%s].SRC`?"
+            "no register at path `DMA.CH.SCR`; did you mean `DMA.CH[%s].SRC`, `DMA.CH[%s].DST%s`?"
         );
         let error = mark(&mut device(), &strings(&["UART.DATA"])).unwrap_err();
         assert_eq!(error.to_string(), "no register at path `UART.DATA`");
