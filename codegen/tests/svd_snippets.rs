@@ -905,3 +905,54 @@ fn register_write_action_on_a_read_only_register_is_a_located_warning() {
         ("test.svd", line_of(&text, "<name>RO</name>"))
     );
 }
+
+/// SVD cannot mark DMA registers itself: `Options::dma_registers` does, by
+/// path, before validation; a path that names no register is an error.
+#[test]
+fn dma_registers_option_marks_svd_registers_by_path() {
+    let text = device_with(
+        "",
+        r#"
+<peripheral>
+  <name>DMA</name>
+  <baseAddress>0x40000000</baseAddress>
+  <registers>
+    <register><name>CTRL</name><addressOffset>0</addressOffset></register>
+    <cluster><dim>2</dim><dimIncrement>0x10</dimIncrement><name>CH%s</name><addressOffset>0x100</addressOffset>
+      <register><name>SRC</name><addressOffset>0</addressOffset></register>
+      <register><name>LEN</name><addressOffset>4</addressOffset></register>
+    </cluster>
+  </registers>
+</peripheral>"#,
+    );
+    let directory =
+        std::env::temp_dir().join(format!("mmreg-svd-snippets-{}-dma", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let path = directory.join("dma.svd");
+    std::fs::write(&path, &text).unwrap();
+    let options = |paths: &[&str]| mmreg_codegen::Options {
+        dma_registers: paths.iter().map(|path| path.to_string()).collect(),
+        ..mmreg_codegen::Options::default()
+    };
+    let marked = mmreg_codegen::load_with(&path, &options(&["DMA.CH%s.SRC", "DMA.CTRL"]));
+    let missing = mmreg_codegen::load_with(&path, &options(&["DMA.CH%s.SCR"]));
+    std::fs::remove_dir_all(&directory).unwrap();
+    let device = marked.unwrap_or_else(|error| panic!("{error}")).device;
+    let items = &peripheral(&device, "DMA").items;
+    assert!(register(items, "CTRL").dma);
+    let Some(Item::Cluster(channel)) = items.get(1) else {
+        panic!("cluster expected in {items:?}")
+    };
+    assert_eq!(
+        (
+            register(&channel.items, "SRC").dma,
+            register(&channel.items, "LEN").dma
+        ),
+        (true, false)
+    );
+    let error = missing.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "no register at path `DMA.CH%s.SCR`; did you mean `DMA.CH%s.SRC`, `DMA.CH%s.LEN`?"
+    );
+}

@@ -574,10 +574,8 @@ fn load_with(
     text: &str,
     options: &mmreg_codegen::Options,
 ) -> Result<mmreg_codegen::Loaded, mmreg_codegen::Error> {
-    let directory = std::env::temp_dir().join(format!(
-        "mmreg-yaml-errors-{}-{name}",
-        std::process::id()
-    ));
+    let directory =
+        std::env::temp_dir().join(format!("mmreg-yaml-errors-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&directory).unwrap();
     let path = directory.join(format!("{name}.yaml"));
     std::fs::write(&path, text).unwrap();

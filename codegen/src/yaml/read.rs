@@ -284,8 +284,8 @@ impl Converter {
             Some("true" | "True" | "TRUE") => Some(true),
             Some("false" | "False" | "FALSE") => Some(false),
             found => {
-                let found = found
-                    .map_or_else(|| node.kind_name().to_string(), |text| format!("`{text}`"));
+                let found =
+                    found.map_or_else(|| node.kind_name().to_string(), |text| format!("`{text}`"));
                 self.error(
                     DiagnosticKind::Syntax,
                     path,
