@@ -383,18 +383,18 @@ fn register_key(register: &Register, out: &mut String) {
         reset_mask,
         dim,
         read_action,
-        alternate_register,
-        alternate_group,
         write_action,
         dma,
         word_order,
+        alternate_register,
+        alternate_group,
         fields,
         location: _,
     } = register;
     let _ = write!(
         out,
         "R{size}|{access:?}|{reset_value:#x}|{reset_mask:#x}|{dim:?}|{read_action:?}|\
-         {alternate_register:?}|{alternate_group:?}|{write_action:?}|{dma}|{word_order:?}{{"
+         {write_action:?}|{dma}|{word_order:?}|{alternate_register:?}|{alternate_group:?}{{"
     );
     for field in fields {
         if field.name == *name {

@@ -110,6 +110,21 @@ impl Builder {
         self
     }
 
+    /// Marks these registers as DMA-capable, so their `write` and `modify`
+    /// are `unsafe fn`: paths `PERIPHERAL.REGISTER` or
+    /// `PERIPHERAL.CLUSTER.REGISTER`, names matched ignoring case and array
+    /// placeholders (`DMA.CH%s.SRC`, `DMA.CH.SRC`). A path that names no
+    /// register fails the build. By default none are marked (YAML inputs can
+    /// also say `dma: true`); see [`crate::Options::dma_registers`].
+    pub fn dma_registers<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.options.dma_registers = paths.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// The output file name inside the output directory; by default the
     /// input's file stem with `.rs`.
     pub fn output(mut self, file_name: impl Into<PathBuf>) -> Self {
@@ -141,14 +156,14 @@ impl Builder {
             input: self.input.clone(),
             source,
         };
-        let loaded = crate::load(&self.input).map_err(generate_error)?;
+        let loaded = crate::load_with(&self.input, &self.options).map_err(generate_error)?;
         for warning in &loaded.warnings {
             println!("cargo:warning={}", one_line(&warning.to_string()));
         }
         let device = crate::select::only(loaded.device, &self.only).map_err(generate_error)?;
         let input_name = self.input.to_string_lossy().replace('\\', "/");
-        let code =
-            crate::generate_with(&device, &input_name, self.options).map_err(generate_error)?;
+        let code = crate::generate_with(&device, &input_name, self.options.clone())
+            .map_err(generate_error)?;
         let unchanged = std::fs::read(&path).is_ok_and(|bytes| bytes == code.as_bytes());
         if !unchanged {
             std::fs::write(&path, code).map_err(|source| Error::Write {
@@ -205,6 +220,32 @@ mod tests {
     fn only_collects_names() {
         let builder = Builder::new("soc.svd").only(["GPIO", "UART0"]);
         assert_eq!(builder.only, ["GPIO", "UART0"]);
+    }
+
+    #[test]
+    fn dma_registers_collects_paths() {
+        let builder = Builder::new("soc.svd").dma_registers(["EDU.DMA_SOURCE", "DMA.CH%s.SRC"]);
+        assert_eq!(
+            builder.options.dma_registers,
+            ["EDU.DMA_SOURCE", "DMA.CH%s.SRC"]
+        );
+    }
+
+    #[test]
+    fn unknown_dma_register_is_a_typed_error() {
+        let directory = scratch_directory("unknown-dma");
+        let error = Builder::new(ARM_SAMPLE)
+            .dma_registers(["TIMER0.CRR"])
+            .out_dir(&directory)
+            .generate()
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Generate { source: crate::Error::UnknownRegister { path, suggestions }, .. }
+                if path == "TIMER0.CRR" && suggestions.first().is_some_and(|s| s == "TIMER0.CR")),
+            "{error:?}"
+        );
+        assert!(!directory.join("ARM_Sample.rs").exists());
+        std::fs::remove_dir_all(&directory).unwrap();
     }
 
     #[test]

@@ -52,8 +52,12 @@ pub enum DiagnosticKind {
     NameCollision,
     /// A write constraint contradicts the enumerated values.
     ContradictoryConstraint,
-    /// A field's access contradicts its register's.
+    /// An access rule contradicts another property: a write action or a DMA
+    /// mark on a register that cannot be written.
     AccessMismatch,
+    /// A property that has no effect where it is given (a word order on a
+    /// register that is not 64 bits wide).
+    IneffectiveProperty,
     /// An array (`dim`) that is malformed.
     BadArray,
     /// A name that is not usable as given (empty, or not an identifier).

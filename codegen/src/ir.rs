@@ -116,22 +116,26 @@ pub struct Register {
     /// Side effect of reading the whole register.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_action: Option<ReadAction>,
+    /// What a write does to the bits no field covers (all bits when the
+    /// register has no fields). Front ends also pass it down to fields that
+    /// declare no action of their own.
+    #[serde(default, skip_serializing_if = "WriteAction::is_normal")]
+    pub write_action: WriteAction,
+    /// Whether writing this register can make the device read or write
+    /// arbitrary memory (a DMA address, length or command), so writes must be
+    /// `unsafe` for the caller to vouch for the memory.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub dma: bool,
+    /// Which 32-bit half of a 64-bit register is accessed first where the
+    /// target splits the access in two.
+    #[serde(default, skip_serializing_if = "WordOrder::is_low_first")]
+    pub word_order: WordOrder,
     /// Name of the register this one is an alternate view of, if declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternate_register: Option<String>,
     /// Name of the alternate group this register belongs to, if declared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternate_group: Option<String>,
-    /// What a write does to the bits no field covers (all bits when there are
-    /// no fields).
-    #[serde(default, skip_serializing_if = "WriteAction::is_normal")]
-    pub write_action: WriteAction,
-    /// Writing can make the device access memory (DMA): writes are `unsafe`.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub dma: bool,
-    /// Order of the two 32-bit halves of a 64-bit register on 32-bit targets.
-    #[serde(default, skip_serializing_if = "WordOrder::is_default")]
-    pub word_order: WordOrder,
     /// Fields, in input order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
@@ -244,7 +248,8 @@ impl Access {
     }
 }
 
-/// What a write does to a field (SVD `modifiedWriteValues`).
+/// What a write does to a field, or to a register's bits no field covers
+/// (SVD `modifiedWriteValues`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum WriteAction {
@@ -276,24 +281,54 @@ impl WriteAction {
     pub fn is_normal(&self) -> bool {
         *self == WriteAction::Normal
     }
+
+    /// The word for it in SVD (`modifiedWriteValues`) and YAML, for messages.
+    pub fn word(self) -> &'static str {
+        match self {
+            WriteAction::Normal => "normal",
+            WriteAction::OneToClear => "oneToClear",
+            WriteAction::OneToSet => "oneToSet",
+            WriteAction::OneToToggle => "oneToToggle",
+            WriteAction::ZeroToClear => "zeroToClear",
+            WriteAction::ZeroToSet => "zeroToSet",
+            WriteAction::ZeroToToggle => "zeroToToggle",
+            WriteAction::Clear => "clear",
+            WriteAction::Set => "set",
+            WriteAction::Modify => "modify",
+        }
+    }
 }
 
-/// Order of the two 32-bit accesses of a 64-bit register on 32-bit targets.
+/// The order of the two 32-bit accesses that make up a 64-bit register
+/// access on a 32-bit target.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WordOrder {
-    /// Low word first (Linux's `lo_hi`).
+    /// The low word (bits 0..32) first, then the high word.
     #[default]
     LowFirst,
-    /// High word first (Linux's `hi_lo`).
+    /// The high word (bits 32..64) first, then the low word.
     HighFirst,
 }
 
 impl WordOrder {
-    /// Whether this is the default, low word first.
-    pub fn is_default(&self) -> bool {
+    /// Whether this is the default order.
+    pub fn is_low_first(&self) -> bool {
         *self == WordOrder::LowFirst
     }
+
+    /// The word for it in YAML, for messages.
+    pub fn word(self) -> &'static str {
+        match self {
+            WordOrder::LowFirst => "low-first",
+            WordOrder::HighFirst => "high-first",
+        }
+    }
+}
+
+/// For `skip_serializing_if` on flags that default to `false`.
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// What a read does (SVD `readAction`).

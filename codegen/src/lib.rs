@@ -1,7 +1,8 @@
 //! Generates typed `mmreg` register blocks from CMSIS-SVD and YAML.
 //!
 //! Start reading here. Data flows one way:
-//! 1. a front end ([`svd`] or [`yaml`]) parses a file into the [`ir`];
+//! 1. a front end ([`svd`] or [`yaml`]) parses a file into the [`ir`], and
+//!    [`dma`] marks the registers [`Options::dma_registers`] names;
 //! 2. [`validate`] checks the IR and collects every [`Diagnostic`];
 //! 3. [`arrays`] turns numbered registers, clusters and fields into arrays
 //!    (unless [`Options::infer_arrays`] is off);
@@ -12,6 +13,7 @@
 pub mod arrays;
 pub mod builder;
 pub mod diagnostic;
+pub mod dma;
 pub mod emit;
 pub mod ir;
 pub mod manifest;
@@ -50,6 +52,14 @@ pub enum Error {
         /// Near matches.
         suggestions: Vec<String>,
     },
+    /// [`Options::dma_registers`] (`--dma`) named a path that is no register.
+    #[error("no register at path `{path}`{}", suggestions_text(.suggestions))]
+    UnknownRegister {
+        /// The path asked for.
+        path: String,
+        /// Near matches, as written in the description.
+        suggestions: Vec<String>,
+    },
     /// Formatting the generated tokens failed (a generator bug).
     #[error("generated code does not parse (generator bug): {0}")]
     Emit(String),
@@ -81,6 +91,13 @@ pub struct Loaded {
 
 /// Reads `path` (SVD or YAML, by extension), parses and validates it.
 pub fn load(path: &Path) -> Result<Loaded, Error> {
+    load_with(path, &Options::default())
+}
+
+/// [`load`], applying the options that change the model right after parsing
+/// and before validation: [`Options::dma_registers`] marks registers.
+/// (The other options shape the output and are applied by [`generate_with`].)
+pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -96,7 +113,8 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
         "yaml" | "yml" => yaml::parse(&text, &file_name),
         _ => return Err(Error::UnknownFormat(path.to_path_buf())),
     };
-    let (device, mut diagnostics) = parsed.map_err(Error::Invalid)?;
+    let (mut device, mut diagnostics) = parsed.map_err(Error::Invalid)?;
+    dma::mark(&mut device, &options.dma_registers)?;
     diagnostics.extend(validate::validate(&device));
     let diagnostics = deduplicate(diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -121,9 +139,10 @@ fn deduplicate(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// How the generator shapes its output. The default is what users get:
-/// both switches on. Turning them off shows what they save.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the generator reads the model and shapes its output. The default is
+/// what users get: both switches on, no registers marked. Turning the
+/// switches off shows what they save.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// Emit structurally identical blocks, clusters, fieldsets and enums once
     /// and re-export them under every other name.
@@ -132,6 +151,13 @@ pub struct Options {
     /// stride into arrays (`GPIO0_CTRL`..`GPIO29_CTRL` becomes
     /// `gpio_ctrl(index)`); see [`arrays`].
     pub infer_arrays: bool,
+    /// Registers whose writes can make the device access arbitrary memory
+    /// (DMA addresses, lengths, commands), by path: `PERIPHERAL.REGISTER` or
+    /// `PERIPHERAL.CLUSTER.REGISTER`, names matched ignoring case and array
+    /// placeholders (see [`dma`]). Their `write`/`modify` become `unsafe fn`.
+    /// Applied by [`load_with`], before validation; a path that names no
+    /// register is [`Error::UnknownRegister`]. YAML can also say `dma: true`.
+    pub dma_registers: Vec<String>,
 }
 
 impl Default for Options {
@@ -139,6 +165,7 @@ impl Default for Options {
         Options {
             share_types: true,
             infer_arrays: true,
+            dma_registers: Vec::new(),
         }
     }
 }
@@ -150,6 +177,9 @@ pub fn generate(device: &Device, input_name: &str) -> Result<String, Error> {
 }
 
 /// Generates the formatted Rust module for `device` with `options`.
+///
+/// Only the output switches are applied here; [`Options::dma_registers`]
+/// changes the model and is applied when loading ([`load_with`]).
 pub fn generate_with(device: &Device, input_name: &str, options: Options) -> Result<String, Error> {
     if options.infer_arrays {
         emit::emit(&arrays::infer(device), input_name, options.share_types)

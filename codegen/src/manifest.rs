@@ -2,13 +2,15 @@
 //! workspace root.
 //!
 //! Each `[[file]]` entry names an input description, an optional peripheral
-//! subset and the output path, both relative to the workspace root:
+//! subset, optional DMA-capable registers and the output path, both relative
+//! to the workspace root:
 //!
 //! ```toml
 //! [[file]]
 //! input = "svd/qemu-edu.yaml"
 //! output = "examples/pci-edu/src/generated/qemu_edu.rs"
 //! only = ["EDU"]   # optional
+//! dma = ["EDU.DMA_SOURCE", "EDU.DMA_COMMAND"]   # optional, see `Options::dma_registers`
 //! ```
 //!
 //! [`regenerate`] rewrites every output; [`check`] regenerates in memory and
@@ -92,6 +94,10 @@ pub struct Entry {
     /// Peripherals to keep (case-insensitive); empty keeps all.
     #[serde(default)]
     pub only: Vec<String>,
+    /// Registers to mark DMA-capable, by path (see
+    /// [`crate::Options::dma_registers`]); empty marks none.
+    #[serde(default)]
+    pub dma: Vec<String>,
 }
 
 /// An entry's output generated in memory.
@@ -179,12 +185,17 @@ impl Entry {
             output: self.output.clone(),
             source,
         };
-        let loaded = crate::load(&workspace_root.join(&self.input)).map_err(generate_error)?;
+        let options = crate::Options {
+            dma_registers: self.dma.clone(),
+            ..crate::Options::default()
+        };
+        let loaded = crate::load_with(&workspace_root.join(&self.input), &options)
+            .map_err(generate_error)?;
         let device = crate::select::only(loaded.device, &self.only).map_err(generate_error)?;
         // The header names the input as the manifest does: relative, with `/`,
         // so the bytes are the same on every machine.
         let input_name = self.input.to_string_lossy().replace('\\', "/");
-        let code = crate::generate(&device, &input_name).map_err(generate_error)?;
+        let code = crate::generate_with(&device, &input_name, options).map_err(generate_error)?;
         Ok(Rendered {
             entry: self.clone(),
             code,
@@ -268,6 +279,7 @@ mod tests {
             input = "svd/soc.svd"
             output = "out/soc.rs"
             only = ["GPIO", "UART0"]
+            dma = ["DMA.CH%s.SRC"]
         "#;
         let manifest = Manifest::parse(text, Path::new("codegen.toml")).unwrap();
         assert_eq!(manifest.files.len(), 2);
@@ -278,6 +290,8 @@ mod tests {
         );
         assert!(manifest.files[0].only.is_empty());
         assert_eq!(manifest.files[1].only, ["GPIO", "UART0"]);
+        assert!(manifest.files[0].dma.is_empty());
+        assert_eq!(manifest.files[1].dma, ["DMA.CH%s.SRC"]);
     }
 
     #[test]

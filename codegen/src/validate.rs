@@ -156,6 +156,7 @@ fn check_register(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    check_register_properties(register, path, out);
     let names = register
         .fields
         .iter()
@@ -165,6 +166,52 @@ fn check_register(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
         check_field(field, register, &join(path, &field.name), out);
     }
     check_field_overlaps(register, path, out);
+}
+
+/// Warns about register-level properties that cannot take effect: a write
+/// action or a DMA mark on a read-only register, a word order on a register
+/// that is not 64 bits wide.
+fn check_register_properties(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
+    let location = || register.location.clone();
+    if !register.access.writable() {
+        if !register.write_action.is_normal() {
+            out.push(
+                Diagnostic::warning(
+                    DiagnosticKind::AccessMismatch,
+                    path,
+                    format!(
+                        "write action `{}` on a read-only register has no effect",
+                        register.write_action.word()
+                    ),
+                )
+                .at(location()),
+            );
+        }
+        if register.dma {
+            out.push(
+                Diagnostic::warning(
+                    DiagnosticKind::AccessMismatch,
+                    path,
+                    "`dma` on a read-only register has no effect",
+                )
+                .at(location()),
+            );
+        }
+    }
+    if register.size != 64 && !register.word_order.is_low_first() {
+        out.push(
+            Diagnostic::warning(
+                DiagnosticKind::IneffectiveProperty,
+                path,
+                format!(
+                    "word order `{}` on a {}-bit register has no effect (only 64-bit registers are split in two)",
+                    register.word_order.word(),
+                    register.size
+                ),
+            )
+            .at(location()),
+        );
+    }
 }
 
 fn check_field(field: &Field, register: &Register, path: &str, out: &mut Vec<Diagnostic>) {

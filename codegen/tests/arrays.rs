@@ -854,6 +854,7 @@ fn inferred_arrays_touch_the_same_bits_in_fake_memory() {
         let options = Options {
             share_types: true,
             infer_arrays,
+            ..Options::default()
         };
         generate_with(&device, "fake.yaml", options).unwrap_or_else(|e| panic!("{e}"))
     };

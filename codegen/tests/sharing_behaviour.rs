@@ -85,6 +85,7 @@ fn generate(share_types: bool) -> String {
     let options = mmreg_codegen::Options {
         share_types,
         infer_arrays: true,
+        ..mmreg_codegen::Options::default()
     };
     mmreg_codegen::generate_with(&device, "RP2040.svd", options).expect("generates")
 }

@@ -826,3 +826,133 @@ fn truncated_and_garbled_files_never_panic() {
         let _ = svd::parse(garbage, "garbage.svd");
     }
 }
+
+#[test]
+fn register_modified_write_values_stay_on_the_register_and_default_its_fields() {
+    let peripherals = r#"
+<peripheral>
+  <name>P</name>
+  <baseAddress>0</baseAddress>
+  <registers>
+    <register><name>STATUS</name><addressOffset>0</addressOffset>
+      <modifiedWriteValues>oneToClear</modifiedWriteValues></register>
+    <register><name>FLAGS</name><addressOffset>4</addressOffset>
+      <modifiedWriteValues>oneToClear</modifiedWriteValues>
+      <fields>
+        <field><name>A</name><bitOffset>0</bitOffset><bitWidth>1</bitWidth></field>
+        <field><name>B</name><bitOffset>1</bitOffset><bitWidth>1</bitWidth><modifiedWriteValues>oneToSet</modifiedWriteValues></field>
+      </fields>
+    </register>
+    <register derivedFrom="STATUS"><name>STATUS2</name><addressOffset>8</addressOffset></register>
+    <register><name>PLAIN</name><addressOffset>0xc</addressOffset></register>
+  </registers>
+</peripheral>"#;
+    let (device, warnings) = parse_ok(&device_with("", peripherals));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let items = &peripheral(&device, "P").items;
+    // No fields: the action is kept on the register, for all its bits.
+    let status = register(items, "STATUS");
+    assert!(status.fields.is_empty());
+    assert_eq!(status.write_action, WriteAction::OneToClear);
+    // With fields: on the register and on each field that has none of its own.
+    let flags = register(items, "FLAGS");
+    assert_eq!(flags.write_action, WriteAction::OneToClear);
+    assert_eq!(field(flags, "A").write_action, WriteAction::OneToClear);
+    assert_eq!(field(flags, "B").write_action, WriteAction::OneToSet);
+    // Inherited through `derivedFrom`.
+    assert_eq!(
+        register(items, "STATUS2").write_action,
+        WriteAction::OneToClear
+    );
+    let plain = register(items, "PLAIN");
+    assert_eq!(
+        (plain.write_action, plain.dma, plain.word_order),
+        (
+            WriteAction::Normal,
+            false,
+            mmreg_codegen::ir::WordOrder::LowFirst
+        )
+    );
+}
+
+#[test]
+fn register_write_action_on_a_read_only_register_is_a_located_warning() {
+    let text = device_with(
+        "",
+        r#"
+<peripheral>
+  <name>P</name>
+  <baseAddress>0</baseAddress>
+  <registers>
+    <register><name>RO</name><addressOffset>0</addressOffset><access>read-only</access>
+      <modifiedWriteValues>oneToClear</modifiedWriteValues></register>
+  </registers>
+</peripheral>"#,
+    );
+    let (device, warnings) = parse_ok(&text);
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let diagnostics = mmreg_codegen::validate::validate(&device);
+    let warning = only(&diagnostics, DiagnosticKind::AccessMismatch);
+    assert_eq!(warning.severity, Severity::Warning);
+    assert_eq!(warning.path, "P.RO");
+    assert_eq!(
+        warning.message,
+        "write action `oneToClear` on a read-only register has no effect"
+    );
+    let location = warning.location.as_ref().expect("located");
+    assert_eq!(
+        (&*location.file, location.line),
+        ("test.svd", line_of(&text, "<name>RO</name>"))
+    );
+}
+
+/// SVD cannot mark DMA registers itself: `Options::dma_registers` does, by
+/// path, before validation; a path that names no register is an error.
+#[test]
+fn dma_registers_option_marks_svd_registers_by_path() {
+    let text = device_with(
+        "",
+        r#"
+<peripheral>
+  <name>DMA</name>
+  <baseAddress>0x40000000</baseAddress>
+  <registers>
+    <register><name>CTRL</name><addressOffset>0</addressOffset></register>
+    <cluster><dim>2</dim><dimIncrement>0x10</dimIncrement><name>CH%s</name><addressOffset>0x100</addressOffset>
+      <register><name>SRC</name><addressOffset>0</addressOffset></register>
+      <register><name>LEN</name><addressOffset>4</addressOffset></register>
+    </cluster>
+  </registers>
+</peripheral>"#,
+    );
+    let directory =
+        std::env::temp_dir().join(format!("mmreg-svd-snippets-{}-dma", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let path = directory.join("dma.svd");
+    std::fs::write(&path, &text).unwrap();
+    let options = |paths: &[&str]| mmreg_codegen::Options {
+        dma_registers: paths.iter().map(|path| path.to_string()).collect(),
+        ..mmreg_codegen::Options::default()
+    };
+    let marked = mmreg_codegen::load_with(&path, &options(&["DMA.CH%s.SRC", "DMA.CTRL"]));
+    let missing = mmreg_codegen::load_with(&path, &options(&["DMA.CH%s.SCR"]));
+    std::fs::remove_dir_all(&directory).unwrap();
+    let device = marked.unwrap_or_else(|error| panic!("{error}")).device;
+    let items = &peripheral(&device, "DMA").items;
+    assert!(register(items, "CTRL").dma);
+    let Some(Item::Cluster(channel)) = items.get(1) else {
+        panic!("cluster expected in {items:?}")
+    };
+    assert_eq!(
+        (
+            register(&channel.items, "SRC").dma,
+            register(&channel.items, "LEN").dma
+        ),
+        (true, false)
+    );
+    let error = missing.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "no register at path `DMA.CH%s.SCR`; did you mean `DMA.CH%s.SRC`, `DMA.CH%s.LEN`?"
+    );
+}

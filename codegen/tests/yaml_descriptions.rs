@@ -92,7 +92,21 @@ fn qemu_edu_matches_edu_rst() {
             (offset, 64),
             "{name}"
         );
+        // Writing them makes the device access memory: writes are `unsafe`.
+        assert!(register(&edu.items, name).dma, "{name}");
     }
+    let marked: Vec<&str> = edu
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Register(register) if register.dma => Some(register.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        marked,
+        ["DMA_SOURCE", "DMA_DESTINATION", "DMA_COUNT", "DMA_COMMAND"]
+    );
     let command = register(&edu.items, "DMA_COMMAND");
     let bits: Vec<(&str, u32)> = command
         .fields

@@ -519,3 +519,158 @@ fn validation_points_at_yaml_lines() {
     assert!(location.file.ends_with("overlap.yaml"));
     assert!((5..=6).contains(&location.line), "{overlap}");
 }
+
+#[test]
+fn dma_must_be_a_boolean() {
+    let diagnostic = error(&with_register("offset: 0\ndma: yes"));
+    assert_eq!(
+        parts(&diagnostic),
+        (
+            DiagnosticKind::Syntax,
+            7,
+            14,
+            "P.R",
+            "`dma` must be `true` or `false`, found `yes`"
+        )
+    );
+    let diagnostic = error(&with_register("offset: 0\ndma: [true]"));
+    assert_eq!(
+        parts(&diagnostic).4,
+        "`dma` must be `true` or `false`, found a list"
+    );
+}
+
+#[test]
+fn unknown_register_write_action_and_word_order() {
+    let all = errors(&with_register(
+        "offset: 0\nwrite_action: oneToClr\nword_order: high_first",
+    ));
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert_eq!(
+        parts(&all[0]),
+        (
+            DiagnosticKind::Syntax,
+            7,
+            23,
+            "P.R",
+            "unknown `write_action` value `oneToClr`; did you mean `oneToClear`?"
+        )
+    );
+    assert_eq!(
+        parts(&all[1]),
+        (
+            DiagnosticKind::Syntax,
+            8,
+            21,
+            "P.R",
+            "unknown `word_order` value `high_first`; did you mean `high-first`?"
+        )
+    );
+}
+
+/// Writes `text` to a scratch file, loads it with `options` and removes it.
+fn load_with(
+    name: &str,
+    text: &str,
+    options: &mmreg_codegen::Options,
+) -> Result<mmreg_codegen::Loaded, mmreg_codegen::Error> {
+    let directory =
+        std::env::temp_dir().join(format!("mmreg-yaml-errors-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let path = directory.join(format!("{name}.yaml"));
+    std::fs::write(&path, text).unwrap();
+    let result = mmreg_codegen::load_with(&path, options);
+    std::fs::remove_dir_all(&directory).unwrap();
+    result
+}
+
+/// Register-level properties that cannot take effect are located warnings.
+#[test]
+fn ineffective_register_properties_are_located_warnings() {
+    let text = "device: d
+peripherals:
+  - name: P
+    registers:
+      - { name: WIDE, offset: 0, size: 64, word_order: high-first }
+      - { name: NARROW, offset: 8, word_order: high-first }
+      - { name: RO, offset: 0xc, access: read-only, write_action: oneToClear, dma: true }
+";
+    let loaded = load_with("ineffective", text, &mmreg_codegen::Options::default())
+        .unwrap_or_else(|error| panic!("{error}"));
+    let warnings: Vec<(DiagnosticKind, u32, &str, &str)> = loaded
+        .warnings
+        .iter()
+        .map(|warning| {
+            let location = warning.location.as_ref().expect("located");
+            assert!(location.file.ends_with("ineffective.yaml"), "{warning}");
+            (
+                warning.kind,
+                location.line,
+                warning.path.as_str(),
+                warning.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                DiagnosticKind::IneffectiveProperty,
+                6,
+                "P.NARROW",
+                "word order `high-first` on a 32-bit register has no effect (only 64-bit registers are split in two)"
+            ),
+            (
+                DiagnosticKind::AccessMismatch,
+                7,
+                "P.RO",
+                "write action `oneToClear` on a read-only register has no effect"
+            ),
+            (
+                DiagnosticKind::AccessMismatch,
+                7,
+                "P.RO",
+                "`dma` on a read-only register has no effect"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn dma_path_that_names_no_register() {
+    let text = "device: d
+peripherals:
+  - name: EDU
+    registers:
+      - { name: DMA_SOURCE, offset: 0x80, size: 64 }
+      - cluster: CH%s
+        offset: 0x100
+        count: 2
+        stride: 0x10
+        registers: [{ name: SRC, offset: 0 }]
+";
+    let options = mmreg_codegen::Options {
+        dma_registers: vec!["EDU.CH.SRC".to_string(), "EDU.DMA_SORCE".to_string()],
+        ..mmreg_codegen::Options::default()
+    };
+    let error = load_with("dma-unknown", text, &options).unwrap_err();
+    assert!(
+        matches!(&error, mmreg_codegen::Error::UnknownRegister { path, suggestions }
+            if path == "EDU.DMA_SORCE" && suggestions == &["EDU.DMA_SOURCE"]),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "no register at path `EDU.DMA_SORCE`; did you mean `EDU.DMA_SOURCE`?"
+    );
+    // A cluster is not a register.
+    let options = mmreg_codegen::Options {
+        dma_registers: vec!["EDU.CH%s".to_string()],
+        ..mmreg_codegen::Options::default()
+    };
+    let error = load_with("dma-cluster", text, &options).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "no register at path `EDU.CH%s`; did you mean `EDU.CH%s.SRC`?"
+    );
+}

@@ -1,10 +1,12 @@
 //! Any model survives export and re-reading: names and descriptions with any
 //! characters (quotes, colons, control characters, YAML keywords), every
-//! access word and action, arrays, nested clusters and value sets.
+//! access word and action (on registers too, with fields that differ from
+//! their register's), DMA marks, word orders, arrays, nested clusters and
+//! value sets.
 
 use mmreg_codegen::ir::{
     Access, Cluster, Device, Dim, EnumeratedValue, EnumeratedValues, Field, Item, Peripheral,
-    ReadAction, Register, Usage, WriteAction, WriteConstraint,
+    ReadAction, Register, Usage, WordOrder, WriteAction, WriteConstraint,
 };
 use proptest::prelude::*;
 
@@ -79,8 +81,8 @@ fn enums() -> impl Strategy<Value = Vec<EnumeratedValues>> {
     prop::collection::vec(set, 0..3)
 }
 
-fn field() -> impl Strategy<Value = Field> {
-    let write_action = prop::sample::select(vec![
+fn write_action() -> impl Strategy<Value = WriteAction> {
+    prop::sample::select(vec![
         WriteAction::Normal,
         WriteAction::OneToClear,
         WriteAction::OneToSet,
@@ -91,7 +93,11 @@ fn field() -> impl Strategy<Value = Field> {
         WriteAction::Clear,
         WriteAction::Set,
         WriteAction::Modify,
-    ]);
+    ])
+}
+
+fn field() -> impl Strategy<Value = Field> {
+    let write_action = write_action();
     let constraint = prop::option::of(prop_oneof![
         Just(WriteConstraint::WriteAsRead),
         Just(WriteConstraint::UseEnumeratedValues),
@@ -139,6 +145,11 @@ fn register() -> impl Strategy<Value = Register> {
         ),
         (any::<u64>(), any::<u64>(), dim(), read_action()),
         (
+            write_action(),
+            any::<bool>(),
+            prop::sample::select(vec![WordOrder::LowFirst, WordOrder::HighFirst]),
+        ),
+        (
             prop::option::of(text()),
             prop::option::of(text()),
             prop::collection::vec(field(), 0..3),
@@ -148,6 +159,7 @@ fn register() -> impl Strategy<Value = Register> {
             |(
                 (name, description, offset, size, access),
                 (reset_value, reset_mask, dim, read_action),
+                (write_action, dma, word_order),
                 (alternate_register, alternate_group, fields),
             )| Register {
                 name,
@@ -159,6 +171,9 @@ fn register() -> impl Strategy<Value = Register> {
                 reset_mask,
                 dim,
                 read_action,
+                write_action,
+                dma,
+                word_order,
                 alternate_register,
                 alternate_group,
                 fields,

@@ -1,6 +1,6 @@
 //! What each part of the YAML schema means in the model.
 
-use mmreg_codegen::ir::{Access, Device, Item, Register, WriteConstraint};
+use mmreg_codegen::ir::{Access, Device, Item, Register, WordOrder, WriteAction, WriteConstraint};
 
 fn parse(text: &str) -> Device {
     let (device, warnings) =
@@ -211,4 +211,145 @@ fn quoted_text_stays_text() {
     // An explicitly empty description is kept, unlike a null one.
     let device = parse("device: d\ndescription: ''\nperipherals: []\n");
     assert_eq!(device.description.as_deref(), Some(""));
+}
+
+#[test]
+fn register_write_action_dma_and_word_order() {
+    let text = "device: d
+peripherals:
+  - name: P
+    registers:
+      - name: STATUS
+        offset: 0
+        write_action: oneToClear
+      - name: FLAGS
+        offset: 4
+        write_action: zeroToClear
+        fields:
+          - { name: A, bit: 0 }
+          - { name: B, bit: 1, modified_write_values: oneToSet }
+          - { name: C, bit: 2, modified_write_values: normal }
+      - { name: ADDR, offset: 8, size: 64, dma: true, word_order: high-first }
+      - { name: LEN, offset: 0x10, dma: false, word_order: low-first }
+      - { name: COPY, derived_from: ADDR, offset: 0x18 }
+";
+    let device = parse(text);
+    let found = registers(&device.peripherals[0].items);
+    // No fields: the action is the register's, for all its bits.
+    assert_eq!(
+        (found[0].write_action, found[0].fields.len()),
+        (WriteAction::OneToClear, 0)
+    );
+    // Fields without their own action take the register's, like `access`.
+    assert_eq!(found[1].write_action, WriteAction::ZeroToClear);
+    let actions: Vec<WriteAction> = found[1].fields.iter().map(|f| f.write_action).collect();
+    assert_eq!(
+        actions,
+        [
+            WriteAction::ZeroToClear,
+            WriteAction::OneToSet,
+            WriteAction::Normal
+        ]
+    );
+    let summary = |register: &Register| (register.dma, register.word_order, register.write_action);
+    assert_eq!(
+        summary(found[2]),
+        (true, WordOrder::HighFirst, WriteAction::Normal)
+    );
+    assert_eq!(
+        summary(found[3]),
+        (false, WordOrder::LowFirst, WriteAction::Normal)
+    );
+    // Inherited through `derived_from`.
+    assert_eq!(summary(found[4]), summary(found[2]));
+
+    // The export writes what differs from the defaults, and reads back the same.
+    let exported = mmreg_codegen::yaml::export(&device).unwrap();
+    for line in [
+        "write_action: oneToClear",
+        "write_action: zeroToClear",
+        "modified_write_values: oneToSet",
+        "modified_write_values: normal",
+        "dma: true",
+        "word_order: high-first",
+    ] {
+        assert!(exported.contains(line), "no `{line}` in:\n{exported}");
+    }
+    for absent in [
+        "dma: false",
+        "low-first",
+        "modified_write_values: zeroToClear",
+    ] {
+        assert!(!exported.contains(absent), "`{absent}` in:\n{exported}");
+    }
+    let (reread, _) = mmreg_codegen::yaml::parse(&exported, "exported.yaml")
+        .unwrap_or_else(|error| panic!("{error}\n{exported}"));
+    let strip = |device: &Device| -> Vec<Register> {
+        registers(&device.peripherals[0].items)
+            .into_iter()
+            .map(|register| {
+                let mut register = register.clone();
+                register.location = None;
+                register.fields.iter_mut().for_each(|f| f.location = None);
+                register
+            })
+            .collect()
+    };
+    assert_eq!(strip(&reread), strip(&device));
+}
+
+/// `Options::dma_registers` marks registers by path after loading, with
+/// array placeholders as written or left out.
+#[test]
+fn dma_registers_option_marks_by_path() {
+    let text = "device: d
+peripherals:
+  - name: EDU
+    registers:
+      - { name: DMA_SOURCE, offset: 0x80, size: 64 }
+      - { name: DMA_COUNT, offset: 0x90, size: 64 }
+      - cluster: CH[%s]
+        offset: 0x100
+        count: 2
+        stride: 0x10
+        registers: [{ name: SRC, offset: 0 }, { name: CTRL, offset: 4 }]
+";
+    let directory =
+        std::env::temp_dir().join(format!("mmreg-yaml-schema-{}-dma", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let path = directory.join("dma.yaml");
+    std::fs::write(&path, text).unwrap();
+    let options = mmreg_codegen::Options {
+        dma_registers: vec!["edu.dma_source".to_string(), "EDU.CH.SRC".to_string()],
+        ..mmreg_codegen::Options::default()
+    };
+    let marked = mmreg_codegen::load_with(&path, &options);
+    let unmarked = mmreg_codegen::load(&path);
+    std::fs::remove_dir_all(&directory).unwrap();
+    let flags = |device: &Device| -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        for item in &device.peripherals[0].items {
+            match item {
+                Item::Register(register) => out.push((register.name.clone(), register.dma)),
+                Item::Cluster(cluster) => {
+                    for register in registers(&cluster.items) {
+                        out.push((format!("{}.{}", cluster.name, register.name), register.dma));
+                    }
+                }
+            }
+        }
+        out
+    };
+    let expected = |marks: [bool; 4]| -> Vec<(String, bool)> {
+        ["DMA_SOURCE", "DMA_COUNT", "CH[%s].SRC", "CH[%s].CTRL"]
+            .into_iter()
+            .map(str::to_string)
+            .zip(marks)
+            .collect()
+    };
+    let marked = marked.unwrap_or_else(|error| panic!("{error}"));
+    assert!(marked.warnings.is_empty(), "{:?}", marked.warnings);
+    assert_eq!(flags(&marked.device), expected([true, false, true, false]));
+    let unmarked = unmarked.unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(flags(&unmarked.device), expected([false; 4]));
 }

@@ -6,6 +6,7 @@
 //! cargo xtask codegen INPUT --crate DIR [--only A,B]    a standalone crate
 //! cargo xtask codegen INPUT --emit-yaml OUT.yaml         the model as YAML
 //!     [--no-share] [--no-arrays]                        turn sharing / array inference off
+//!     [--dma P.REG,...]                                 registers whose writes are unsafe (DMA)
 //! cargo xtask codegen                                   rewrite every file in codegen.toml
 //! cargo xtask codegen --check                           fail naming each stale file
 //! ```
@@ -41,6 +42,12 @@ pub struct Args {
     /// those they derive from.
     #[arg(long, value_name = "A,B", value_delimiter = ',', requires = "input")]
     only: Vec<String>,
+    /// Mark these registers DMA-capable, so their `write` and `modify` are
+    /// `unsafe fn`: `PERIPHERAL.REGISTER` or `PERIPHERAL.CLUSTER.REGISTER`
+    /// (case-insensitive; array placeholders like `CH%s` may be left out).
+    /// Repeat the flag or separate paths with commas.
+    #[arg(long, value_name = "PATH", value_delimiter = ',', requires = "input")]
+    dma: Vec<String>,
     /// Emit every block, cluster, fieldset and enum where it is declared,
     /// even when an identical one exists (shows what sharing saves).
     #[arg(long, requires = "input")]
@@ -64,7 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             regenerate_manifest()
         };
     };
-    let device = load(input, &args.only)?;
+    let device = load(input, &args)?;
     if let Some(output) = &args.emit_yaml {
         let yaml = mmreg_codegen::yaml::export(&device).or_else(|error| report(input, error))?;
         write_file(output, &yaml)?;
@@ -83,19 +90,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Loads and validates `input` and applies the subset, printing warnings.
-fn load(input: &Path, only: &[String]) -> anyhow::Result<mmreg_codegen::Device> {
-    let loaded = mmreg_codegen::load(input).or_else(|error| report(input, error))?;
+/// Loads and validates `input` (marking the `--dma` registers) and applies
+/// the subset, printing warnings.
+fn load(input: &Path, args: &Args) -> anyhow::Result<mmreg_codegen::Device> {
+    let loaded =
+        mmreg_codegen::load_with(input, &options(args)).or_else(|error| report(input, error))?;
     print_diagnostics(&loaded.warnings);
-    mmreg_codegen::select::only(loaded.device, only).or_else(|error| report(input, error))
+    mmreg_codegen::select::only(loaded.device, &args.only).or_else(|error| report(input, error))
+}
+
+/// The generator options the flags ask for.
+fn options(args: &Args) -> mmreg_codegen::Options {
+    mmreg_codegen::Options {
+        share_types: !args.no_share,
+        infer_arrays: !args.no_arrays,
+        dma_registers: args.dma.clone(),
+    }
 }
 
 fn generate(device: &mmreg_codegen::Device, input: &Path, args: &Args) -> anyhow::Result<String> {
-    let options = mmreg_codegen::Options {
-        share_types: !args.no_share,
-        infer_arrays: !args.no_arrays,
-    };
-    mmreg_codegen::generate_with(device, &input_name(input), options)
+    mmreg_codegen::generate_with(device, &input_name(input), options(args))
         .or_else(|error| report(input, error))
 }
 
@@ -347,6 +361,20 @@ mod tests {
             Cli::try_parse_from(["codegen", "a.svd", "--crate", "dir", "--only", "A,b"])
                 .is_ok_and(|cli| cli.args.only == ["A", "b"])
         );
+        assert!(
+            Cli::try_parse_from([
+                "codegen",
+                "a.svd",
+                "-o",
+                "a.rs",
+                "--dma",
+                "EDU.DMA_SOURCE,EDU.DMA_COUNT",
+                "--dma",
+                "DMA.CH%s.SRC"
+            ])
+            .is_ok_and(|cli| cli.args.dma == ["EDU.DMA_SOURCE", "EDU.DMA_COUNT", "DMA.CH%s.SRC"])
+        );
+        assert!(Cli::try_parse_from(["codegen", "--dma", "EDU.DMA_SOURCE"]).is_err());
         assert!(Cli::try_parse_from(["codegen", "a.svd", "-o", "a.rs", "--crate", "dir"]).is_err());
         assert!(Cli::try_parse_from(["codegen", "a.svd", "--emit-yaml", "a.yaml"]).is_ok());
         assert!(

@@ -5,7 +5,7 @@
 use crate::diagnostic::DiagnosticKind;
 use crate::ir::{
     Access, Cluster, Device, Dim, EnumeratedValues, Field, Item, Location, Peripheral, Register,
-    WriteAction,
+    WordOrder, WriteAction,
 };
 
 use super::raw::{
@@ -204,11 +204,14 @@ fn register(
         reset_mask: properties.reset_mask.unwrap_or_else(|| all_ones(size)),
         dim,
         read_action: raw.read_action,
+        // Kept on the register too, for the bits no field covers (all of
+        // them when the register has no fields).
+        write_action: raw.write_action.unwrap_or_default(),
+        // SVD has no such attribute: `Options::dma_registers` marks them.
+        dma: false,
+        word_order: WordOrder::LowFirst,
         alternate_register: raw.alternate_register,
         alternate_group: raw.alternate_group,
-        write_action: raw.write_action.unwrap_or_default(),
-        dma: false,
-        word_order: Default::default(),
         fields,
         location: Some(raw.location),
     })

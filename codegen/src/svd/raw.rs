@@ -169,7 +169,8 @@ pub(super) struct RawRegister {
     pub properties: Properties,
     pub dim: Option<RawDim>,
     pub read_action: Option<ReadAction>,
-    /// `modifiedWriteValues` declared on the register: its fields' default.
+    /// `modifiedWriteValues` declared on the register: the action on bits no
+    /// field covers, and its fields' default.
     pub write_action: Option<WriteAction>,
     pub alternate_register: Option<String>,
     pub alternate_group: Option<String>,

@@ -159,10 +159,15 @@ impl Converter {
             .or(defaults.reset_mask)
             .unwrap_or_else(|| schema::full_mask(size));
         let dim = self.dim(&entries, &path, Some(u64::from(size.div_ceil(8))));
+        // As SVD's register-level `modifiedWriteValues`: the action on bits
+        // no field covers, and the default of the fields (like `access`).
+        let write_action = self
+            .word(&entries, "write_action", schema::WRITE_ACTION_WORDS, &path)
+            .unwrap_or(WriteAction::Normal);
         let list = self.list(&entries, "fields", &path);
         let mut fields = Vec::with_capacity(list.len());
         for (field_node, _) in self.derive(list, &["name"], &path, "field") {
-            fields.extend(self.field(&field_node, access, &path));
+            fields.extend(self.field(&field_node, access, write_action, &path));
         }
         Some(Register {
             name,
@@ -174,11 +179,13 @@ impl Converter {
             reset_mask,
             dim,
             read_action: self.word(&entries, "read_action", schema::READ_ACTION_WORDS, &path),
+            write_action,
+            dma: self.boolean(&entries, "dma", &path).unwrap_or(false),
+            word_order: self
+                .word(&entries, "word_order", schema::WORD_ORDER_WORDS, &path)
+                .unwrap_or_default(),
             alternate_register: self.text(&entries, "alternate_register", &path),
             alternate_group: self.text(&entries, "alternate_group", &path),
-            write_action: Default::default(),
-            dma: false,
-            word_order: Default::default(),
             fields,
             location: self.location(node),
         })
@@ -227,8 +234,14 @@ impl Converter {
         })
     }
 
-    /// One field; its access defaults to the register's.
-    fn field(&mut self, node: &Node, register_access: Access, parent: &str) -> Option<Field> {
+    /// One field; its access and write action default to the register's.
+    fn field(
+        &mut self,
+        node: &Node,
+        register_access: Access,
+        register_write_action: WriteAction,
+        parent: &str,
+    ) -> Option<Field> {
         let path = join(parent, name_of(node, &["name"]).unwrap_or("?"));
         let entries = self.entries(node, &path, schema::FIELD_KEYS, "a field")?;
         let name = self
@@ -252,7 +265,7 @@ impl Converter {
                     schema::WRITE_ACTION_WORDS,
                     &path,
                 )
-                .unwrap_or(WriteAction::Normal),
+                .unwrap_or(register_write_action),
             read_action: self.word::<ReadAction>(
                 &entries,
                 "read_action",

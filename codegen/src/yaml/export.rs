@@ -213,6 +213,21 @@ fn write_register(out: &mut Out, indent: usize, register: &Register) {
     if let Some(action) = register.read_action {
         map.scalar("read_action", word_of(schema::READ_ACTION_WORDS, action));
     }
+    if !register.write_action.is_normal() {
+        map.scalar(
+            "write_action",
+            word_of(schema::WRITE_ACTION_WORDS, register.write_action),
+        );
+    }
+    if register.dma {
+        map.scalar("dma", "true");
+    }
+    if !register.word_order.is_low_first() {
+        map.scalar(
+            "word_order",
+            word_of(schema::WORD_ORDER_WORDS, register.word_order),
+        );
+    }
     if let Some(name) = &register.alternate_register {
         map.scalar("alternate_register", &quote(name, false));
     }
@@ -224,7 +239,7 @@ fn write_register(out: &mut Out, indent: usize, register: &Register) {
     }
     map.open("fields");
     for field in &register.fields {
-        write_field(out, indent + 4, field, register.access);
+        write_field(out, indent + 4, field, register);
     }
 }
 
@@ -248,7 +263,9 @@ fn write_dim(
     }
 }
 
-fn write_field(out: &mut Out, indent: usize, field: &Field, register_access: Access) {
+/// One field; its access and write action are written when they differ
+/// from the register's, which the reader takes as their defaults.
+fn write_field(out: &mut Out, indent: usize, field: &Field, register: &Register) {
     let mut map = out.map(indent + 2, true);
     map.scalar("name", &quote(&field.name, false));
     if let Some(description) = &field.description {
@@ -266,10 +283,10 @@ fn write_field(out: &mut Out, indent: usize, field: &Field, register_access: Acc
             map.scalar("bits", &format!("\"[{msb}:{}]\"", field.lsb));
         }
     }
-    if field.access != register_access {
+    if field.access != register.access {
         map.scalar("access", word_of(schema::ACCESS_WORDS, field.access));
     }
-    if !field.write_action.is_normal() {
+    if field.write_action != register.write_action {
         map.scalar(
             "modified_write_values",
             word_of(schema::WRITE_ACTION_WORDS, field.write_action),

@@ -283,12 +283,14 @@ impl Converter {
         match node.scalar() {
             Some("true" | "True" | "TRUE") => Some(true),
             Some("false" | "False" | "FALSE") => Some(false),
-            _ => {
+            found => {
+                let found =
+                    found.map_or_else(|| node.kind_name().to_string(), |text| format!("`{text}`"));
                 self.error(
                     DiagnosticKind::Syntax,
                     path,
                     node,
-                    format!("`{key}` must be `true` or `false`"),
+                    format!("`{key}` must be `true` or `false`, found {found}"),
                 );
                 None
             }

@@ -3,7 +3,7 @@
 //! Shared by the reader ([`super::convert`]) and the writer ([`super::export`])
 //! so the two cannot drift apart.
 
-use crate::ir::{Access, ReadAction, Usage, WriteAction};
+use crate::ir::{Access, ReadAction, Usage, WordOrder, WriteAction};
 
 /// Keys of the document's top-level mapping.
 pub(crate) const DEVICE_KEYS: &[&str] = &["device", "description", "defaults", "peripherals"];
@@ -45,6 +45,9 @@ pub(crate) const REGISTER_KEYS: &[&str] = &[
     "stride",
     "index_names",
     "read_action",
+    "write_action",
+    "dma",
+    "word_order",
     "alternate_register",
     "alternate_group",
     "derived_from",
@@ -88,8 +91,9 @@ pub(crate) const ACCESS_WORDS: &[(&str, Access)] = &[
     ("read-writeOnce", Access::ReadWriteOnce),
 ];
 
-/// `modified_write_values` words, as SVD's `modifiedWriteValues` (plus
-/// `normal`, the plain store, which is also what leaving the key out means).
+/// Write action words: a field's `modified_write_values` and a register's
+/// `write_action`, as SVD's `modifiedWriteValues` (plus `normal`, the plain
+/// store, which is also what leaving the key out means).
 pub(crate) const WRITE_ACTION_WORDS: &[(&str, WriteAction)] = &[
     ("normal", WriteAction::Normal),
     ("oneToClear", WriteAction::OneToClear),
@@ -101,6 +105,12 @@ pub(crate) const WRITE_ACTION_WORDS: &[(&str, WriteAction)] = &[
     ("clear", WriteAction::Clear),
     ("set", WriteAction::Set),
     ("modify", WriteAction::Modify),
+];
+
+/// `word_order` words (a register's 32-bit halves on 32-bit targets).
+pub(crate) const WORD_ORDER_WORDS: &[(&str, WordOrder)] = &[
+    ("low-first", WordOrder::LowFirst),
+    ("high-first", WordOrder::HighFirst),
 ];
 
 /// `read_action` words, as SVD's `readAction`.

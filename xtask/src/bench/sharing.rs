@@ -28,6 +28,7 @@ pub fn run(files: &[PathBuf], report: &mut Report) -> anyhow::Result<()> {
             let options = Options {
                 share_types,
                 infer_arrays,
+                ..Options::default()
             };
             Ok(
                 mmreg_codegen::generate_with(&loaded.device, &name, options)?
