@@ -13,7 +13,7 @@ use core::ptr::{read_volatile, write_volatile};
 use divan::black_box;
 use mmreg_bench::access;
 use mmreg_bench::bcm2711::gpio::{self, Gpio};
-use mmreg_bench::raw_io::RawIo;
+use mmreg::RawIo;
 
 fn main() {
     divan::main();
@@ -34,14 +34,14 @@ mod inlined {
     /// Runs `ours` with a GPIO block over fresh memory. The block is made in
     /// the loop from an opaque base pointer, as the hand-written side gets
     /// one: its construction (a length check on constants) folds away.
-    fn with_gpio<R>(bencher: divan::Bencher, ours: impl Fn(&Gpio<'_, RawIo>) -> R) {
+    fn with_gpio<R>(bencher: divan::Bencher, ours: impl Fn(&Gpio<RawIo<'_>>) -> R) {
         let mut memory = memory();
         let base = memory.as_mut_ptr().cast::<u8>();
         bencher.bench_local(|| {
             // SAFETY: `memory` outlives the loop, is 8-byte aligned and larger
             // than the block.
             let io = unsafe { RawIo::new(black_box(base), gpio::SIZE) };
-            let block = Gpio::new(&io).expect("the io is one block long");
+            let block = Gpio::new(io).expect("the io is one block long");
             ours(&block)
         });
     }
@@ -97,7 +97,7 @@ mod inlined {
             with_gpio(bencher, |block| {
                 block
                     .gpfsel(1)
-                    .modify(|r| r.set_fsel(7, gpio::vals::Fsel::Output))
+                    .modify(|_, w| w.set_fsel(7, gpio::vals::Fsel::Output))
             });
         }
 

@@ -16,7 +16,7 @@ use core::ptr::{read_volatile, write_volatile};
 
 use crate::all_widths::widths::{self, Widths};
 use crate::bcm2711::gpio::{self, Gpio};
-use crate::raw_io::RawIo;
+use mmreg::RawIo;
 
 /// Bytes of the BCM2711 GPIO block.
 pub const GPIO_SIZE: usize = gpio::SIZE;
@@ -28,7 +28,7 @@ pub const WIDTHS_SIZE: usize = widths::SIZE;
 /// # Safety
 /// As in the module documentation, for the lifetime of the returned io.
 #[inline(always)]
-unsafe fn gpio_io(base: *mut u8) -> RawIo {
+unsafe fn gpio_io(base: *mut u8) -> RawIo<'static> {
     // SAFETY: the caller passes `GPIO_SIZE` valid, 8-byte aligned bytes.
     unsafe { RawIo::new(base, GPIO_SIZE) }
 }
@@ -38,7 +38,7 @@ unsafe fn gpio_io(base: *mut u8) -> RawIo {
 /// # Safety
 /// As in the module documentation, for the lifetime of the returned io.
 #[inline(always)]
-unsafe fn widths_io(base: *mut u8) -> RawIo {
+unsafe fn widths_io(base: *mut u8) -> RawIo<'static> {
     // SAFETY: the caller passes `WIDTHS_SIZE` valid, 8-byte aligned bytes.
     unsafe { RawIo::new(base, WIDTHS_SIZE) }
 }
@@ -52,7 +52,7 @@ unsafe fn widths_io(base: *mut u8) -> RawIo {
 pub unsafe fn ours_gpio_read(base: *mut u8) -> bool {
     // SAFETY: forwarded from the caller.
     let io = unsafe { gpio_io(base) };
-    let gpio = Gpio::new(&io).expect("the io is exactly one block long");
+    let gpio = Gpio::new(io).expect("the io is exactly one block long");
     gpio.gplev(0).read().lev(17)
 }
 
@@ -77,7 +77,7 @@ pub unsafe fn hand_gpio_read(base: *mut u8) -> bool {
 pub unsafe fn ours_gpio_write(base: *mut u8) {
     // SAFETY: forwarded from the caller.
     let io = unsafe { gpio_io(base) };
-    let gpio = Gpio::new(&io).expect("the io is exactly one block long");
+    let gpio = Gpio::new(io).expect("the io is exactly one block long");
     gpio.gpset(0).write(|w| w.set_set(17, true));
 }
 
@@ -101,9 +101,9 @@ pub unsafe fn hand_gpio_write(base: *mut u8) {
 pub unsafe fn ours_gpio_modify(base: *mut u8) {
     // SAFETY: forwarded from the caller.
     let io = unsafe { gpio_io(base) };
-    let gpio = Gpio::new(&io).expect("the io is exactly one block long");
+    let gpio = Gpio::new(io).expect("the io is exactly one block long");
     gpio.gpfsel(1)
-        .modify(|r| r.set_fsel(7, gpio::vals::Fsel::Output));
+        .modify(|_, w| w.set_fsel(7, gpio::vals::Fsel::Output));
 }
 
 /// Hand-written: make pin 17 an output (`GPFSEL1` bits 23:21 = 1).
@@ -139,7 +139,7 @@ macro_rules! width_pairs {
         pub unsafe fn $ours_read(base: *mut u8) -> $field {
             // SAFETY: forwarded from the caller.
             let io = unsafe { widths_io(base) };
-            let block = Widths::new(&io).expect("the io is exactly one block long");
+            let block = Widths::new(io).expect("the io is exactly one block long");
             block.$register().read().level()
         }
 
@@ -164,7 +164,7 @@ macro_rules! width_pairs {
         pub unsafe fn $ours_write(base: *mut u8) {
             // SAFETY: forwarded from the caller.
             let io = unsafe { widths_io(base) };
-            let block = Widths::new(&io).expect("the io is exactly one block long");
+            let block = Widths::new(io).expect("the io is exactly one block long");
             block.$register().write(|w| w.set_level(5));
         }
 
@@ -188,8 +188,8 @@ macro_rules! width_pairs {
         pub unsafe fn $ours_modify(base: *mut u8) {
             // SAFETY: forwarded from the caller.
             let io = unsafe { widths_io(base) };
-            let block = Widths::new(&io).expect("the io is exactly one block long");
-            block.$register().modify(|r| r.set_level(6));
+            let block = Widths::new(io).expect("the io is exactly one block long");
+            block.$register().modify(|_, w| w.set_level(6));
         }
 
         #[doc = concat!("Hand-written: set `", stringify!($register), ".LEVEL = 6`, keeping the other bits.")]

@@ -1,8 +1,8 @@
 //! Benchmarks of the code `mmreg-codegen` generates, for `cargo xtask bench`.
 //!
 //! Start reading here:
-//! - [`raw_io::RawIo`] is the runtime's mapping access code over a raw base
-//!   pointer, so generated blocks can be built over any memory.
+//! - [`mmreg::RawIo`], the runtime's public `Io` over a raw pointer (the
+//!   same accessors as a `Mapping`), carries the generated blocks here.
 //! - [`access`] pairs `#[inline(never)]` functions: a field `read`, `write`
 //!   and `modify` through the generated API, and the same operation written by
 //!   hand with `read_volatile`/`write_volatile`. The instruction check
@@ -14,7 +14,6 @@
 
 pub mod access;
 pub mod disassembly;
-pub mod raw_io;
 
 /// Generated from `svd/bcm2711-gpio.yaml` by `build.rs`.
 // The emitter's layout asserts trip `int_plus_one` (`0x1 + size <= end`);

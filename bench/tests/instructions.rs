@@ -70,7 +70,15 @@ fn check_all(arch: Arch, functions: &std::collections::BTreeMap<String, Function
     let mut failures = Vec::new();
     for pair in PAIRS {
         match disassembly::check_pair(arch, functions, pair) {
-            Ok(code) => println!("{:<20} = {:<20} {}", pair.ours, pair.hand, code.join("; ")),
+            Ok(code) => {
+                let (_, adds) = disassembly::fold_address_adds(&code);
+                let extra = if arch == Arch::Aarch64 {
+                    format!(" (+{adds} address add)")
+                } else {
+                    String::new()
+                };
+                println!("{:<20} = {:<20}{extra} {}", pair.ours, pair.hand, code.join("; "));
+            }
             Err(mismatch) => failures.push(mismatch.to_string()),
         }
     }

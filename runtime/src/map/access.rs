@@ -11,7 +11,7 @@
 /// Each takes a raw pointer (never a reference: device memory must not be
 /// assumed dereferenceable by the compiler).
 macro_rules! accessors {
-    ($ty:ty, $read:ident, $write:ident, $load:literal, $store:literal) => {
+    ($ty:ty, $wide:ty, $read:ident, $write:ident, $load:literal, $store:literal) => {
         /// Reads one value with a single volatile access.
         ///
         /// # Safety
@@ -20,19 +20,26 @@ macro_rules! accessors {
         pub(crate) unsafe fn $read(pointer: *const $ty) -> $ty {
             #[cfg(target_arch = "aarch64")]
             {
-                let value: $ty;
+                // The whole 32-bit `w` register (64-bit `x` for `u64`), so the
+                // compiler can be told the load zero-extended and needs no
+                // masking of its own.
+                let wide: $wide;
                 // SAFETY: the caller guarantees `pointer` is valid and aligned;
                 // the instruction reads exactly this width and touches no stack
                 // or flags.
                 unsafe {
                     core::arch::asm!(
                         $load,
-                        value = out(reg) value,
+                        value = out(reg) wide,
                         address = in(reg) pointer,
                         options(nostack, preserves_flags),
                     );
                 }
-                value
+                // SAFETY: `ldrb`, `ldrh` and `ldr` of a `w` register
+                // zero-extend into the whole `x` register (Arm ARM, "Writing
+                // to a W register zeroes the upper 32 bits").
+                unsafe { core::hint::assert_unchecked(wide <= <$ty>::MAX as $wide) };
+                wide as $ty
             }
             #[cfg(not(target_arch = "aarch64"))]
             {
@@ -72,6 +79,7 @@ macro_rules! accessors {
 
 accessors!(
     u8,
+    u32,
     read8,
     write8,
     "ldrb {value:w}, [{address}]",
@@ -79,6 +87,7 @@ accessors!(
 );
 accessors!(
     u16,
+    u32,
     read16,
     write16,
     "ldrh {value:w}, [{address}]",
@@ -86,12 +95,14 @@ accessors!(
 );
 accessors!(
     u32,
+    u32,
     read32,
     write32,
     "ldr {value:w}, [{address}]",
     "str {value:w}, [{address}]"
 );
 accessors!(
+    u64,
     u64,
     read64,
     write64,

@@ -207,29 +207,45 @@ pub mod edu {
         /// DMA source address (a bus address, or 0x40000 plus an offset into the device's buffer)
         ///
         /// `DMA_SOURCE` at offset `0x80`.
+        ///
+        /// Writing makes the device access memory (DMA), so `write` and `modify` are `unsafe`.
         #[inline(always)]
-        pub fn dma_source(&self) -> Reg<'_, I, regs::DmaSource, ReadWrite> {
+        pub fn dma_source(
+            &self,
+        ) -> Reg<'_, I, regs::DmaSource, (::mmreg::PureRead, ::mmreg::DmaWrite)> {
             self.handle(0x80)
         }
         /// DMA destination address (a bus address, or 0x40000 plus an offset into the device's buffer)
         ///
         /// `DMA_DESTINATION` at offset `0x88`.
+        ///
+        /// Writing makes the device access memory (DMA), so `write` and `modify` are `unsafe`.
         #[inline(always)]
-        pub fn dma_destination(&self) -> Reg<'_, I, regs::DmaDestination, ReadWrite> {
+        pub fn dma_destination(
+            &self,
+        ) -> Reg<'_, I, regs::DmaDestination, (::mmreg::PureRead, ::mmreg::DmaWrite)> {
             self.handle(0x88)
         }
         /// Number of bytes to transfer
         ///
         /// `DMA_COUNT` at offset `0x90`.
+        ///
+        /// Writing makes the device access memory (DMA), so `write` and `modify` are `unsafe`.
         #[inline(always)]
-        pub fn dma_count(&self) -> Reg<'_, I, regs::DmaCount, ReadWrite> {
+        pub fn dma_count(
+            &self,
+        ) -> Reg<'_, I, regs::DmaCount, (::mmreg::PureRead, ::mmreg::DmaWrite)> {
             self.handle(0x90)
         }
         /// DMA command (writes are ORed with the value)
         ///
         /// `DMA_COMMAND` at offset `0x98`.
+        ///
+        /// Writing makes the device access memory (DMA), so `write` and `modify` are `unsafe`.
         #[inline(always)]
-        pub fn dma_command(&self) -> Reg<'_, I, regs::DmaCommand, ReadWrite> {
+        pub fn dma_command(
+            &self,
+        ) -> Reg<'_, I, regs::DmaCommand, (::mmreg::PureRead, ::mmreg::DmaWrite)> {
             self.handle(0x98)
         }
     }
