@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
-use mmreg::Io;
+use mmreg::IoWrite;
 
 use crate::generated::edu as registers;
 
@@ -22,13 +22,13 @@ const FACTORIAL_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The device, driven through its generated register block.
 #[derive(Debug)]
-pub struct Edu<'a, I: ?Sized> {
-    registers: registers::Edu<'a, I>,
+pub struct Edu<I> {
+    registers: registers::Edu<I>,
 }
 
-impl<'a, I: Io + ?Sized> Edu<'a, I> {
+impl<I: IoWrite> Edu<I> {
     /// The device at offset 0 of `io`, which must hold the whole BAR.
-    pub fn new(io: &'a I) -> anyhow::Result<Self> {
+    pub fn new(io: I) -> anyhow::Result<Self> {
         Ok(Edu {
             registers: registers::Edu::new(io)?,
         })
@@ -63,7 +63,7 @@ impl<'a, I: Io + ?Sized> Edu<'a, I> {
     pub fn set_interrupt_on_completion(&self, enabled: bool) {
         self.registers
             .status()
-            .modify(|status| status.set_interrupt_on_factorial(enabled));
+            .modify(|_, status| status.set_interrupt_on_factorial(enabled));
     }
 
     /// Whether an interrupt on completion is requested.
@@ -87,7 +87,10 @@ impl<'a, I: Io + ?Sized> Edu<'a, I> {
     /// (setting it starts nothing: only the DMA command register does).
     pub fn dma_source_round_trip(&self, address: u64) -> u64 {
         let source = self.registers.dma_source();
-        source.write(|value| value.0 = address);
+        // SAFETY: the source address alone starts no transfer: the device
+        // reads memory only when `DMA_COMMAND` is written with its start
+        // bit, which this driver never does.
+        unsafe { source.write(|value| value.0 = address) };
         source.read().0
     }
 

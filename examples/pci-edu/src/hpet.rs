@@ -25,7 +25,7 @@ pub struct Capabilities {
 }
 
 /// Reads the capabilities.
-pub fn capabilities<I: Io + ?Sized>(hpet: &Hpet<'_, I>) -> Capabilities {
+pub fn capabilities<I: Io>(hpet: &Hpet<I>) -> Capabilities {
     let value = hpet.gcap_id().read();
     Capabilities {
         vendor: value.vendor_id(),
@@ -36,11 +36,11 @@ pub fn capabilities<I: Io + ?Sized>(hpet: &Hpet<'_, I>) -> Capabilities {
 }
 
 /// Whether the main counter runs.
-pub fn enabled<I: Io + ?Sized>(hpet: &Hpet<'_, I>) -> bool {
+pub fn enabled<I: Io>(hpet: &Hpet<I>) -> bool {
     hpet.gen_conf().read().enable_cnf()
 }
 
 /// The main counter, read in one 64-bit access.
-pub fn counter<I: Io + ?Sized>(hpet: &Hpet<'_, I>) -> u64 {
+pub fn counter<I: Io>(hpet: &Hpet<I>) -> u64 {
     hpet.main_cnt().read().0
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use mmreg::map::{Mode, PciResource, Uio};
-use mmreg::{DevMem, Io, MapError, Mapping};
+use mmreg::{DevMem, Io, IoWrite, MapError, Mapping};
 
 use crate::edu::{self, Edu};
 use crate::hpet::{self, Hpet};
@@ -168,7 +168,7 @@ fn through_uio(report: &mut Report, device: &PciDevice) {
 }
 
 /// The edu device's documented behaviour, through one mapping.
-fn edu_checks<I: Io + ?Sized>(report: &mut Report, source: &str, mapping: &I) {
+fn edu_checks<M: IoWrite + ?Sized>(report: &mut Report, source: &str, mapping: &M) {
     let edu = match Edu::new(mapping) {
         Ok(edu) => edu,
         Err(error) => return report.check(&format!("{source}: edu block"), Err(error)),
@@ -199,7 +199,7 @@ fn edu_checks<I: Io + ?Sized>(report: &mut Report, source: &str, mapping: &I) {
 }
 
 /// Liveness answers the bitwise inverse of what was written.
-fn liveness<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+fn liveness<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
     let patterns = [
         0x0000_0000,
         0xffff_ffff,
@@ -219,7 +219,7 @@ fn liveness<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
 }
 
 /// 5!, 10! and 12! (the largest that fits 32 bits), after polling the busy bit.
-fn factorials<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+fn factorials<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
     let mut seen = String::new();
     for (n, expected) in [(5, 120), (10, 3_628_800), (12, 479_001_600)] {
         let result = edu.factorial(n)?;
@@ -233,7 +233,7 @@ fn factorials<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
 }
 
 /// Raising sets interrupt status bits; acknowledging clears exactly those.
-fn interrupts<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+fn interrupts<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
     edu.acknowledge_interrupt(u32::MAX);
     ensure!(
         edu.interrupt_status() == 0,
@@ -262,7 +262,7 @@ fn interrupts<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
 }
 
 /// With status bit 7 set, a finished factorial raises interrupt status bit 0.
-fn completion_interrupt<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+fn completion_interrupt<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
     edu.acknowledge_interrupt(u32::MAX);
     edu.set_interrupt_on_completion(true);
     ensure!(edu.interrupt_on_completion(), "status bit 7 does not stick");
@@ -292,7 +292,7 @@ fn completion_interrupt<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<Stri
 
 /// The device answers 1- and 2-byte reads of its low registers with 0 and
 /// 8-byte reads with all ones, so only 32-bit accesses see real values.
-fn widths<I: Io + ?Sized>(edu: &Edu<'_, I>, mapping: &I) -> anyhow::Result<String> {
+fn widths<I: IoWrite, M: Io + ?Sized>(edu: &Edu<I>, mapping: &M) -> anyhow::Result<String> {
     let id = edu.identification();
     ensure!(
         id == edu::IDENTIFICATION,
@@ -320,7 +320,7 @@ fn widths<I: Io + ?Sized>(edu: &Edu<'_, I>, mapping: &I) -> anyhow::Result<Strin
 
 /// The DMA registers take 8-byte accesses: a 64-bit address survives a
 /// round trip through the generated 64-bit register.
-fn dma_address<I: Io + ?Sized>(edu: &Edu<'_, I>) -> anyhow::Result<String> {
+fn dma_address<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
     let address = 0x1234_5678_9abc_def0;
     let read = edu.dma_source_round_trip(address);
     ensure!(read == address, "wrote {address:#x}, read {read:#x}");
@@ -366,8 +366,8 @@ fn check_hpet(report: &mut Report) {
 }
 
 /// Counts HPET ticks over a wall-clock interval and compares with the period.
-fn counter_rate<I: Io + ?Sized>(
-    hpet: &Hpet<'_, I>,
+fn counter_rate<I: Io>(
+    hpet: &Hpet<I>,
     period_femtoseconds: u32,
 ) -> anyhow::Result<String> {
     ensure!(
