@@ -226,7 +226,11 @@ impl FakeMem {
     /// - a read returns write-only bits as 0, then applies clear-on-read and
     ///   set-on-read, of fields and of whole registers.
     ///
-    /// Bits outside any field follow the register's access. The rules act on
+    /// Bits outside any field follow the register's access and its own write
+    /// action
+    /// ([`RegisterMeta::write_action`](crate::meta::RegisterMeta::write_action):
+    /// a register of write-1-to-clear flags without fields clears the bits
+    /// written as 1). The rules act on
     /// accesses of the register's own width at its offset; other accesses see
     /// plain RAM. They are hooks: a later [`FakeMem::on_read`] or
     /// [`FakeMem::on_write`] at the same offset replaces them. Seeding also
@@ -317,6 +321,7 @@ impl FakeMem {
     /// static SET: RegisterMeta = RegisterMeta {
     ///     name: "GPSET0", offset: 0x1c, width: 32, count: 1, stride: 0, index_names: &[],
     ///     access: Access::WriteOnly, reset: 0, reset_mask: u64::MAX, read_action: None,
+    ///     write_action: WriteAction::Normal,
     ///     fields: &[FieldMeta {
     ///         name: "SET%s", lsb: 0, width: 1, count: 32, stride: 1, index_names: &[],
     ///         access: Access::WriteOnly, write_action: WriteAction::Normal,
