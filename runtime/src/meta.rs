@@ -36,7 +36,8 @@ impl Access {
     }
 }
 
-/// What a write does to a field (SVD `modifiedWriteValues`).
+/// What a write does to a field, or to the bits of a register no field covers
+/// (SVD `modifiedWriteValues`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WriteAction {
     /// The written value is stored.
@@ -132,6 +133,11 @@ pub struct RegisterMeta {
     pub reset_mask: u64,
     /// Effect of a read on the whole register.
     pub read_action: Option<ReadAction>,
+    /// The action of the bits no field covers (all bits when there are no
+    /// fields), SVD `modifiedWriteValues` on the `<register>`: a register of
+    /// write-1-to-clear flags needs no fields. Fields keep their own
+    /// [`FieldMeta::write_action`].
+    pub write_action: WriteAction,
     /// Fields, lowest bit first.
     pub fields: &'static [FieldMeta],
 }
@@ -375,6 +381,70 @@ impl BlockMeta {
     }
 }
 
+impl RegisterMeta {
+    /// Every bit of the register's width.
+    pub const fn width_mask(&self) -> u64 {
+        if self.width >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.width) - 1
+        }
+    }
+
+    /// The bits its fields cover (every element of a field array), within
+    /// the register width.
+    pub fn field_bits(&self) -> u64 {
+        self.fields
+            .iter()
+            .flat_map(|field| (0..usize::from(field.count.max(1))).map(|i| field.mask(i)))
+            .fold(0, |bits, mask| bits | mask)
+            & self.width_mask()
+    }
+
+    /// The bits whose write action is `action`, within the register width:
+    /// those of fields with that action, and those no field covers when it
+    /// is the register's own [`write_action`](Self::write_action).
+    ///
+    /// ```
+    /// use mmreg::meta::{FieldMeta, RegisterMeta, WriteAction};
+    /// static FIELDS: [FieldMeta; 1] = [FieldMeta::new("DATA", 0, 8)];
+    /// let flags = RegisterMeta::new("SR", 0, 16, &FIELDS).with_write_action(WriteAction::OneToClear);
+    /// assert_eq!(flags.write_action_bits(WriteAction::OneToClear), 0xff00);
+    /// assert_eq!(flags.write_action_bits(WriteAction::Normal), 0x00ff);
+    /// ```
+    pub fn write_action_bits(&self, action: WriteAction) -> u64 {
+        let covered = self.field_bits();
+        let mut bits = 0;
+        for field in self.fields.iter().filter(|f| f.write_action == action) {
+            for index in 0..usize::from(field.count.max(1)) {
+                bits |= field.mask(index);
+            }
+        }
+        if self.write_action == action {
+            bits |= !covered;
+        }
+        bits & self.width_mask()
+    }
+
+    /// The bits where writing 1 acts (write-1-to-clear, -set, -toggle), of
+    /// fields and of the register itself: the register's
+    /// [`RegisterValue::WRITE_ONE_ACTION_MASK`](crate::RegisterValue::WRITE_ONE_ACTION_MASK).
+    pub fn write_one_action_mask(&self) -> u64 {
+        self.write_action_bits(WriteAction::OneToClear)
+            | self.write_action_bits(WriteAction::OneToSet)
+            | self.write_action_bits(WriteAction::OneToToggle)
+    }
+
+    /// The bits where writing 0 acts (write-0-to-clear, -set, -toggle), of
+    /// fields and of the register itself: the register's
+    /// [`RegisterValue::WRITE_ZERO_ACTION_MASK`](crate::RegisterValue::WRITE_ZERO_ACTION_MASK).
+    pub fn write_zero_action_mask(&self) -> u64 {
+        self.write_action_bits(WriteAction::ZeroToClear)
+            | self.write_action_bits(WriteAction::ZeroToSet)
+            | self.write_action_bits(WriteAction::ZeroToToggle)
+    }
+}
+
 impl FieldMeta {
     /// Bit mask of array element `index` within the register.
     pub fn mask(&self, index: usize) -> u64 {
@@ -487,6 +557,7 @@ impl RegisterMeta {
                 (1u64 << width) - 1
             },
             read_action: None,
+            write_action: WriteAction::Normal,
             fields,
         }
     }
@@ -522,6 +593,13 @@ impl RegisterMeta {
         self.read_action = Some(action);
         self
     }
+
+    /// The same register with write action `action`: the action of the bits
+    /// no field covers (all bits when there are no fields).
+    pub const fn with_write_action(mut self, action: WriteAction) -> Self {
+        self.write_action = action;
+        self
+    }
 }
 
 #[cfg(test)]
@@ -551,5 +629,47 @@ mod builder_tests {
         assert_eq!((register.reset, register.reset_mask), (0x12, 0xff));
         assert_eq!(RegisterMeta::new("W", 0, 64, &[]).reset_mask, u64::MAX);
         assert_eq!(RegisterMeta::new("B", 0, 8, &[]).reset_mask, 0xff);
+        let flags = RegisterMeta::new("SR", 0, 8, &[]);
+        assert_eq!(flags.write_action, WriteAction::Normal);
+        let flags = flags.with_write_action(WriteAction::OneToClear);
+        assert_eq!(flags.write_action, WriteAction::OneToClear);
+        assert_eq!(flags.read_action, None);
+    }
+
+    static MIXED: [FieldMeta; 3] = [
+        FieldMeta::new("DATA", 0, 8),
+        FieldMeta::new("ERR", 8, 1).with_write_action(WriteAction::OneToClear),
+        FieldMeta::new("EN%s", 12, 1)
+            .with_array(2, 2, &[])
+            .with_write_action(WriteAction::ZeroToSet),
+    ];
+
+    #[test]
+    fn action_masks_combine_fields_and_uncovered_bits() {
+        let plain = RegisterMeta::new("R", 0, 32, &MIXED);
+        assert_eq!(plain.field_bits(), 0x51ff);
+        assert_eq!(plain.write_one_action_mask(), 0x100);
+        assert_eq!(plain.write_zero_action_mask(), 0x5000);
+        assert_eq!(
+            plain.write_action_bits(WriteAction::Normal),
+            !0x5100 & 0xffff_ffff
+        );
+        let flags = plain.with_write_action(WriteAction::OneToToggle);
+        assert_eq!(flags.write_one_action_mask(), !0x50ff & 0xffff_ffff);
+        assert_eq!(
+            flags.write_action_bits(WriteAction::OneToToggle),
+            !0x51ff & 0xffff_ffff
+        );
+        assert_eq!(flags.write_zero_action_mask(), 0x5000);
+        assert_eq!(flags.write_action_bits(WriteAction::Normal), 0xff);
+        let bare = RegisterMeta::new("B", 0, 64, &[]).with_write_action(WriteAction::ZeroToClear);
+        assert_eq!(bare.write_zero_action_mask(), u64::MAX);
+        assert_eq!(bare.write_one_action_mask(), 0);
+        assert_eq!(bare.field_bits(), 0);
+        // A field reaching past the register width counts only within it.
+        static WIDE: [FieldMeta; 1] = [FieldMeta::new("W", 4, 8)];
+        let narrow = RegisterMeta::new("N", 0, 8, &WIDE).with_write_action(WriteAction::Set);
+        assert_eq!(narrow.field_bits(), 0xf0);
+        assert_eq!(narrow.write_action_bits(WriteAction::Set), 0x0f);
     }
 }

@@ -1,7 +1,7 @@
 //! `FakeMem` hooks modelling hardware: each common model is a one-liner.
 
-use std::cell::Cell;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use mmreg::{Access, FakeMem, Io, IoWrite};
 
@@ -22,11 +22,11 @@ fn busy_bit_clears_after_the_first_read() {
 #[test]
 fn busy_bit_clears_after_three_polls_with_captured_state() {
     let fake = FakeMem::new(0x10);
-    let polls = Rc::new(Cell::new(0));
-    let seen = Rc::clone(&polls);
+    let polls = Arc::new(AtomicU32::new(0));
+    let seen = Arc::clone(&polls);
     fake.on_read(0x0, move |v| {
-        seen.set(seen.get() + 1);
-        if seen.get() >= 3 { (v, v & !1) } else { (v, v) }
+        let polled = seen.fetch_add(1, Ordering::Relaxed) + 1;
+        if polled >= 3 { (v, v & !1) } else { (v, v) }
     });
     fake.poke32(0x0, 1);
     let mut reads = 0;
@@ -35,7 +35,7 @@ fn busy_bit_clears_after_three_polls_with_captured_state() {
         assert!(reads < 10, "busy never cleared");
     }
     assert_eq!(reads, 3);
-    assert_eq!(polls.get(), 4);
+    assert_eq!(polls.load(Ordering::Relaxed), 4);
 }
 
 #[test]
@@ -123,10 +123,10 @@ fn read_hook_with_the_fake_counts_into_another_register() {
 #[test]
 fn hooks_see_values_at_the_width_of_the_access() {
     let fake = FakeMem::new(0x10);
-    let seen = Rc::new(Cell::new(0u64));
-    let record = Rc::clone(&seen);
+    let seen = Arc::new(AtomicU64::new(0));
+    let record = Arc::clone(&seen);
     fake.on_read(0x8, move |v| {
-        record.set(v);
+        record.store(v, Ordering::Relaxed);
         (u64::MAX, v)
     });
     fake.poke64(0x8, 0x1122_3344_5566_7788);
@@ -135,11 +135,11 @@ fn hooks_see_values_at_the_width_of_the_access() {
         0xff,
         "the result is truncated to 8 bits"
     );
-    assert_eq!(seen.get(), 0x88);
+    assert_eq!(seen.load(Ordering::Relaxed), 0x88);
     assert_eq!(fake.checked_read16(0x8).unwrap(), 0xffff);
-    assert_eq!(seen.get(), 0x7788);
+    assert_eq!(seen.load(Ordering::Relaxed), 0x7788);
     assert_eq!(fake.checked_read64(0x8).unwrap(), u64::MAX);
-    assert_eq!(seen.get(), 0x1122_3344_5566_7788);
+    assert_eq!(seen.load(Ordering::Relaxed), 0x1122_3344_5566_7788);
     // An access that does not start at the hook's offset does not fire it.
     assert_eq!(fake.checked_read8(0x9).unwrap(), 0x77);
     // A narrow write through a hook changes only its own bytes.

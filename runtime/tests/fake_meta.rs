@@ -45,6 +45,7 @@ const fn register(
         reset,
         reset_mask: 0xffff_ffff,
         read_action: None,
+        write_action: WriteAction::Normal,
         fields,
     }
 }
@@ -596,4 +597,152 @@ fn named_log_uses_listed_index_names() {
             "SERIAL.PORT_A.CR <- 0x20 {TX_MODE=0x2}"
         ]
     );
+}
+
+// ---- register-level write actions (SVD `modifiedWriteValues` on a register) ----
+
+/// `INTFLAG`: write-1-to-clear flags, declared on the register, no fields.
+static INTFLAG: RegisterMeta =
+    RegisterMeta::new("INTFLAG", 0x0, 32, &[]).with_write_action(WriteAction::OneToClear);
+
+/// `SR`: a plain data byte, and write-1-to-clear flags in every other bit.
+static SR: RegisterMeta = RegisterMeta::new("SR", 0x4, 32, &[FieldMeta::new("DATA", 0, 8)])
+    .with_write_action(WriteAction::OneToClear);
+
+/// `ACK`: 16 bits that clear when written as 0, no fields.
+static ACK: RegisterMeta =
+    RegisterMeta::new("ACK", 0x8, 16, &[]).with_write_action(WriteAction::ZeroToClear);
+
+/// `CMD`: one write-only field, and 1-to-toggle bits above it.
+static CMD: RegisterMeta = RegisterMeta::new(
+    "CMD",
+    0xc,
+    8,
+    &[FieldMeta::new("GO", 0, 1).with_access(Rule::WriteOnly)],
+)
+.with_write_action(WriteAction::OneToToggle);
+
+static IRQ: BlockMeta = BlockMeta {
+    name: "IRQ",
+    size: 0x10,
+    registers: &[INTFLAG, SR, ACK, CMD],
+    clusters: &[],
+};
+
+/// What the generator emits for `INTFLAG`: every bit is a write-1-to-clear
+/// flag, so `modify` writes them as 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct IntFlag(u32);
+
+impl RegisterValue for IntFlag {
+    type Int = u32;
+    const RESET: u32 = 0;
+    const WRITE_ONE_ACTION_MASK: u32 = u32::MAX;
+    const WRITE_ZERO_ACTION_MASK: u32 = 0;
+    fn from_bits(bits: u32) -> Self {
+        IntFlag(bits)
+    }
+    fn to_bits(self) -> u32 {
+        self.0
+    }
+}
+
+#[test]
+fn register_level_action_masks() {
+    assert_eq!(
+        INTFLAG.write_one_action_mask(),
+        u64::from(IntFlag::WRITE_ONE_ACTION_MASK)
+    );
+    assert_eq!(INTFLAG.write_zero_action_mask(), 0);
+    assert_eq!(SR.write_one_action_mask(), 0xffff_ff00);
+    assert_eq!(ACK.write_zero_action_mask(), 0xffff);
+    assert_eq!(ACK.write_one_action_mask(), 0);
+    assert_eq!(CMD.write_one_action_mask(), 0xfe);
+    // The default is no action.
+    assert_eq!(GPSET0.write_action, WriteAction::Normal);
+    assert_eq!(STATUS.write_one_action_mask(), u64::from(DONE | ERROR));
+}
+
+#[test]
+fn register_level_write_one_to_clear_without_fields() {
+    let fake = FakeMem::from_meta(&IRQ);
+    fake.poke32(0x0, 0b11);
+    write32(&fake, 0x0, 0b01);
+    assert_eq!(fake.peek32(0x0), 0b10, "only bit 0 cleared");
+    write32(&fake, 0x0, 0);
+    assert_eq!(fake.peek32(0x0), 0b10, "writing 0 clears nothing");
+    write32(&fake, 0x0, 0xffff_ffff);
+    assert_eq!(fake.peek32(0x0), 0);
+    assert_eq!(
+        fake.log_named(),
+        [
+            "IRQ.INTFLAG <- 0x00000001",
+            "IRQ.INTFLAG <- 0x00000000",
+            "IRQ.INTFLAG <- 0xffffffff"
+        ]
+    );
+}
+
+#[test]
+fn register_level_action_covers_only_the_bits_no_field_covers() {
+    let fake = FakeMem::from_meta(&IRQ);
+    fake.poke32(0x4, 0x0000_0f12);
+    // DATA (bits 0..8) stores 0x34; flags 8 and 9 written as 1 clear.
+    write32(&fake, 0x4, 0x0000_0334);
+    assert_eq!(fake.peek32(0x4), 0x0000_0c34);
+    // Writing 0 stores 0 in DATA and leaves every flag.
+    write32(&fake, 0x4, 0);
+    assert_eq!(fake.peek32(0x4), 0x0000_0c00);
+    // Flags read back as stored; the log names DATA and shows the flags as
+    // bits outside every field.
+    assert_eq!(read32(&fake, 0x4), 0x0000_0c00);
+    assert_eq!(
+        fake.log_named(),
+        [
+            "IRQ.SR <- 0x00000334 {DATA=0x34, ?=0x300}",
+            "IRQ.SR <- 0x00000000",
+            "IRQ.SR -> 0x00000c00 {?=0xc00}"
+        ]
+    );
+}
+
+#[test]
+fn register_level_write_zero_to_clear_without_fields() {
+    let fake = FakeMem::from_meta(&IRQ);
+    fake.poke16(0x8, 0xffff);
+    fake.checked_write16(0x8, 0xfff0).unwrap();
+    assert_eq!(fake.peek16(0x8), 0xfff0, "bits written as 0 cleared");
+    fake.checked_write16(0x8, 0xffff).unwrap();
+    assert_eq!(fake.peek16(0x8), 0xfff0, "writing 1 clears nothing");
+    fake.checked_write16(0x8, 0x00ff).unwrap();
+    assert_eq!(fake.peek16(0x8), 0x00f0);
+}
+
+#[test]
+fn register_level_toggle_beside_a_write_only_field() {
+    let fake = FakeMem::from_meta(&IRQ);
+    fake.checked_write8(0xc, 0b1010_0001).unwrap();
+    assert_eq!(fake.peek8(0xc), 0b1010_0001);
+    fake.checked_write8(0xc, 0b1000_0000).unwrap();
+    assert_eq!(
+        fake.peek8(0xc),
+        0b0010_0000,
+        "bit 7 toggled back, GO stored 0"
+    );
+    // GO is write-only: a read returns it as 0, the toggle bits as stored.
+    fake.checked_write8(0xc, 0b0000_0001).unwrap();
+    assert_eq!(fake.checked_read8(0xc).unwrap(), 0b0010_0000);
+}
+
+#[test]
+fn modify_of_a_register_level_w1c_register_clears_no_flag() {
+    let fake = FakeMem::from_meta(&IRQ);
+    fake.poke32(0x0, 0b101);
+    // SAFETY: offset 0 is in bounds and aligned for 32 bits.
+    let reg: Reg<'_, _, IntFlag, ReadWrite> = unsafe { Reg::new(&fake, 0x0) };
+    let seen = reg.modify(|r, _| r.0);
+    assert_eq!(seen, 0b101);
+    assert_eq!(fake.peek32(0x0), 0b101, "modify wrote every flag as 0");
+    reg.modify(|_, w| w.0 = 0b100);
+    assert_eq!(fake.peek32(0x0), 0b001);
 }

@@ -29,16 +29,52 @@
 //! ```
 //!
 //! The memory is little-endian on every host: byte `n` is bits `8 * (n % 8)`
-//! and up of 64-bit word `n / 8`. A `FakeMem` is neither `Sync` nor `Send`
-//! (hooks may capture `Rc` state shared with the test).
+//! and up of 64-bit word `n / 8`.
+//!
+//! # Threads
+//!
+//! A `FakeMem` is `Send` and `Sync`, so code under test may share it between
+//! threads (`&FakeMem` in [`std::thread::scope`], or `Arc<FakeMem>`), and
+//! hooks are `Send` closures: state they share with the test lives in atomics
+//! or a `Mutex` behind an `Arc`.
+//!
+//! Each access through [`Io`] is one step for every other thread: the hook,
+//! the store and the log entry happen together, and other threads' accesses,
+//! `peek`s, `poke`s, `set_bits` and seeding wait until it is over. The thread
+//! running a hook may use the fake freely meanwhile (the hook gets `&FakeMem`
+//! for that), so a hook must not wait for another thread that uses the fake:
+//! that thread is waiting for the hook. Only single accesses are steps: two
+//! threads' read-modify-write sequences (`modify`) interleave as on real
+//! hardware.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::sync::atomic::{AtomicU32, Ordering};
+//! use mmreg::{FakeMem, IoWrite};
+//! let fake = FakeMem::new(8);
+//! let doorbells = Arc::new(AtomicU32::new(0));
+//! let rung = Arc::clone(&doorbells);
+//! fake.on_write(0x0, move |_, _| {
+//!     rung.fetch_add(1, Ordering::Relaxed);
+//!     0
+//! });
+//! std::thread::scope(|s| {
+//!     for _ in 0..2 {
+//!         s.spawn(|| fake.checked_write32(0x0, 1).unwrap());
+//!     }
+//! });
+//! assert_eq!(doorbells.load(Ordering::Relaxed), 2);
+//! assert_eq!(fake.log().len(), 2);
+//! ```
 
+mod lock;
 mod log;
 mod render;
 mod rules;
 
-use core::cell::{Cell, RefCell};
 use core::fmt;
 use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
 
 pub use log::{Access, AccessKind};
 pub use render::render_access;
@@ -46,22 +82,33 @@ pub use render::render_access;
 use crate::io::{Exclusive, Io, IoWrite, RegisterInt, check};
 use crate::meta::BlockMeta;
 use crate::reg::{BlockError, check_block};
+use lock::{TurnLock, lock};
 
 /// A read hook: gets the fake (for hardware-side changes elsewhere) and the
 /// stored value, returns `(value returned to the reader, new stored value)`.
-type ReadHook = dyn FnMut(&FakeMem, u64) -> (u64, u64);
+type ReadHook = dyn FnMut(&FakeMem, u64) -> (u64, u64) + Send;
 /// A write hook: gets the fake, the stored value and the written value,
 /// returns the new stored value.
-type WriteHook = dyn FnMut(&FakeMem, u64, u64) -> u64;
+type WriteHook = dyn FnMut(&FakeMem, u64, u64) -> u64 + Send;
 
 /// A hook with the access width it answers to.
 struct Hook<F: ?Sized> {
     /// Only accesses of this many bytes fire the hook; `None` for any width.
     /// Seeded rules set it, because their masks are for the register's width.
     width: Option<usize>,
-    /// `None` while the hook runs, so that it can use the fake without a
-    /// `RefCell` conflict and an access to its own offset sees plain RAM.
+    /// `None` while the hook runs, so that it runs with the state unlocked
+    /// (free to use the fake) and an access to its own offset sees plain RAM.
     function: Option<Box<F>>,
+}
+
+impl<F: ?Sized> Hook<F> {
+    /// A hook answering to accesses of `width` bytes, or any width.
+    fn new(width: Option<usize>, function: Box<F>) -> Self {
+        Hook {
+            width,
+            function: Some(function),
+        }
+    }
 }
 
 /// A block whose metadata was seeded into the fake, for rendering the log.
@@ -74,22 +121,29 @@ struct SeededBlock {
     meta: &'static BlockMeta,
 }
 
+/// Everything of a fake that changes, behind one `Mutex`.
+struct State {
+    words: Vec<u64>,
+    log: Vec<Access>,
+    logging: bool,
+    read_hooks: BTreeMap<usize, Hook<ReadHook>>,
+    write_hooks: BTreeMap<usize, Hook<WriteHook>>,
+    blocks: Vec<SeededBlock>,
+}
+
 /// RAM that implements [`Io`], with an access log and hooks that model
 /// hardware. See the [module documentation](self).
 ///
-/// Not `Sync`, like a real mapping: two threads cannot race on one register.
-/// ```compile_fail
-/// fn shared_between_threads<T: Sync>() {}
-/// shared_between_threads::<mmreg::FakeMem>();
-/// ```
+/// `Send` and `Sync`: threads may share it, each access through [`Io`] being
+/// one step for the others (see [Threads](self#threads)).
 pub struct FakeMem {
-    words: Box<[Cell<u64>]>,
     len: usize,
-    log: RefCell<Vec<Access>>,
-    logging: Cell<bool>,
-    read_hooks: RefCell<BTreeMap<usize, Hook<ReadHook>>>,
-    write_hooks: RefCell<BTreeMap<usize, Hook<WriteHook>>>,
-    blocks: RefCell<Vec<SeededBlock>>,
+    /// Held for a whole operation (an access with its hook, a `poke`, a
+    /// seeding), so other threads see it as one step; re-entrant, so a hook
+    /// may use the fake.
+    turn: TurnLock,
+    /// Locked only briefly inside a turn, never while a hook runs.
+    state: Mutex<State>,
 }
 
 /// All ones in the low `width` bytes.
@@ -101,18 +155,47 @@ const fn width_mask(width: usize) -> u64 {
     }
 }
 
+impl State {
+    /// The stored value of a naturally aligned access, which never straddles
+    /// two words.
+    fn load(&self, offset: usize, width: usize) -> u64 {
+        let word = self.words[offset / 8];
+        (word >> ((offset % 8) * 8)) & width_mask(width)
+    }
+
+    fn store(&mut self, offset: usize, width: usize, value: u64) {
+        let word = &mut self.words[offset / 8];
+        let shift = (offset % 8) * 8;
+        let mask = width_mask(width) << shift;
+        *word = (*word & !mask) | ((value << shift) & mask);
+    }
+
+    fn record(&mut self, kind: AccessKind, offset: usize, width: usize, value: u64) {
+        if self.logging {
+            self.log.push(Access {
+                kind,
+                offset,
+                width: width as u8,
+                value,
+            });
+        }
+    }
+}
+
 impl FakeMem {
     /// Zeroed fake memory of `len` bytes, logging on, no hooks.
     pub fn new(len: usize) -> Self {
-        let words = (0..len.div_ceil(8)).map(|_| Cell::new(0)).collect();
         FakeMem {
-            words,
             len,
-            log: RefCell::new(Vec::new()),
-            logging: Cell::new(true),
-            read_hooks: RefCell::new(BTreeMap::new()),
-            write_hooks: RefCell::new(BTreeMap::new()),
-            blocks: RefCell::new(Vec::new()),
+            turn: TurnLock::default(),
+            state: Mutex::new(State {
+                words: vec![0; len.div_ceil(8)],
+                log: Vec::new(),
+                logging: true,
+                read_hooks: BTreeMap::new(),
+                write_hooks: BTreeMap::new(),
+                blocks: Vec::new(),
+            }),
         }
     }
 
@@ -143,7 +226,11 @@ impl FakeMem {
     /// - a read returns write-only bits as 0, then applies clear-on-read and
     ///   set-on-read, of fields and of whole registers.
     ///
-    /// Bits outside any field follow the register's access. The rules act on
+    /// Bits outside any field follow the register's access and its own write
+    /// action
+    /// ([`RegisterMeta::write_action`](crate::meta::RegisterMeta::write_action):
+    /// a register of write-1-to-clear flags without fields clears the bits
+    /// written as 1). The rules act on
     /// accesses of the register's own width at its offset; other accesses see
     /// plain RAM. They are hooks: a later [`FakeMem::on_read`] or
     /// [`FakeMem::on_write`] at the same offset replaces them. Seeding also
@@ -171,42 +258,34 @@ impl FakeMem {
                 });
             }
         }
+        let _turn = self.turn.enter();
+        let mut state = self.state();
         for hit in &registers {
             let offset = base + hit.offset;
             let width = usize::from(hit.register.width / 8);
             let rule = rules::RegisterRule::new(hit.register);
-            self.store(offset, width, rule.reset());
+            state.store(offset, width, rule.reset());
             if rule.has_read_effect() {
                 let rule = rule.clone();
                 let hook: Box<ReadHook> = Box::new(move |_, stored| rule.read(stored));
-                self.read_hooks.borrow_mut().insert(
-                    offset,
-                    Hook {
-                        width: Some(width),
-                        function: Some(hook),
-                    },
-                );
+                state
+                    .read_hooks
+                    .insert(offset, Hook::new(Some(width), hook));
             } else {
-                self.read_hooks.borrow_mut().remove(&offset);
+                state.read_hooks.remove(&offset);
             }
             if rule.has_write_effect(width_mask(width)) {
                 let mut rule = rule;
                 let hook: Box<WriteHook> =
                     Box::new(move |_, stored, written| rule.write(stored, written));
-                self.write_hooks.borrow_mut().insert(
-                    offset,
-                    Hook {
-                        width: Some(width),
-                        function: Some(hook),
-                    },
-                );
+                state
+                    .write_hooks
+                    .insert(offset, Hook::new(Some(width), hook));
             } else {
-                self.write_hooks.borrow_mut().remove(&offset);
+                state.write_hooks.remove(&offset);
             }
         }
-        self.blocks
-            .borrow_mut()
-            .push(SeededBlock { base, extent, meta });
+        state.blocks.push(SeededBlock { base, extent, meta });
         Ok(())
     }
 
@@ -214,23 +293,23 @@ impl FakeMem {
 
     /// A copy of the access log, oldest first.
     pub fn log(&self) -> Vec<Access> {
-        self.log.borrow().clone()
+        self.state().log.clone()
     }
 
     /// Takes the access log, leaving it empty.
     pub fn take_log(&self) -> Vec<Access> {
-        core::mem::take(&mut *self.log.borrow_mut())
+        core::mem::take(&mut self.state().log)
     }
 
     /// Empties the access log.
     pub fn clear_log(&self) {
-        self.log.borrow_mut().clear();
+        self.state().log.clear();
     }
 
     /// Turns logging on or off (on by default); for long-running tests and
     /// benchmarks where the log would only grow.
     pub fn set_logging(&self, enabled: bool) {
-        self.logging.set(enabled);
+        self.state().logging = enabled;
     }
 
     /// The access log rendered with the names of the seeded blocks, one line
@@ -242,6 +321,7 @@ impl FakeMem {
     /// static SET: RegisterMeta = RegisterMeta {
     ///     name: "GPSET0", offset: 0x1c, width: 32, count: 1, stride: 0, index_names: &[],
     ///     access: Access::WriteOnly, reset: 0, reset_mask: u64::MAX, read_action: None,
+    ///     write_action: WriteAction::Normal,
     ///     fields: &[FieldMeta {
     ///         name: "SET%s", lsb: 0, width: 1, count: 32, stride: 1, index_names: &[],
     ///         access: Access::WriteOnly, write_action: WriteAction::Normal,
@@ -255,25 +335,20 @@ impl FakeMem {
     /// # Ok::<(), mmreg::AccessError>(())
     /// ```
     pub fn log_named(&self) -> Vec<String> {
-        self.log
-            .borrow()
-            .iter()
-            .map(|access| self.render(access))
+        let (log, blocks) = {
+            let state = self.state();
+            (state.log.clone(), state.blocks.clone())
+        };
+        log.iter()
+            .map(|access| render_in(&blocks, access))
             .collect()
     }
 
     /// Renders one access with the names of the seeded blocks (the most
     /// recently seeded block that contains the offset wins).
     pub fn render(&self, access: &Access) -> String {
-        let blocks = self.blocks.borrow();
-        let found = blocks
-            .iter()
-            .rev()
-            .find(|block| access.offset >= block.base && access.offset - block.base < block.extent);
-        match found {
-            Some(block) => render_access(access, block.meta, block.base),
-            None => render::render_unknown(access, None),
-        }
+        let blocks = self.state().blocks.clone();
+        render_in(&blocks, access)
     }
 
     // ---- the hardware side: not logged, no hooks ----
@@ -284,7 +359,8 @@ impl FakeMem {
     /// If the access is out of bounds or misaligned.
     pub fn peek<T: RegisterInt>(&self, offset: usize) -> T {
         self.hardware_check(offset, T::BYTES);
-        T::from_u64(self.load(offset, T::BYTES))
+        let _turn = self.turn.enter();
+        T::from_u64(self.state().load(offset, T::BYTES))
     }
 
     /// Stores `value` as the device would: not logged, no hooks.
@@ -293,36 +369,35 @@ impl FakeMem {
     /// If the access is out of bounds or misaligned.
     pub fn poke<T: RegisterInt>(&self, offset: usize, value: T) {
         self.hardware_check(offset, T::BYTES);
-        self.store(offset, T::BYTES, value.to_u64());
+        let _turn = self.turn.enter();
+        self.state().store(offset, T::BYTES, value.to_u64());
     }
 
     /// Sets the bits of `mask` at `offset`, as a device raising a flag: not
     /// logged, no hooks. The width is the type of `mask`
-    /// (`fake.set_bits(0x10, 1u32 << 3)`).
+    /// (`fake.set_bits(0x10, 1u32 << 3)`). One step for other threads, like
+    /// an access.
     ///
     /// # Panics
     /// If the access is out of bounds or misaligned.
     pub fn set_bits<T: RegisterInt>(&self, offset: usize, mask: T) {
-        let value = self.peek::<T>(offset) | mask;
-        self.poke(offset, value);
+        self.update(offset, T::BYTES, |stored| stored | mask.to_u64());
     }
 
     /// Clears the bits of `mask` at `offset`, as a device dropping a flag:
-    /// not logged, no hooks.
+    /// not logged, no hooks. One step for other threads, like an access.
     ///
     /// # Panics
     /// If the access is out of bounds or misaligned.
     pub fn clear_bits<T: RegisterInt>(&self, offset: usize, mask: T) {
-        let value = self.peek::<T>(offset) & !mask;
-        self.poke(offset, value);
+        self.update(offset, T::BYTES, |stored| stored & !mask.to_u64());
     }
 
     /// Fills the whole memory with copies of `byte`: not logged, no hooks.
     pub fn fill(&self, byte: u8) {
         let word = u64::from_ne_bytes([byte; 8]);
-        for cell in self.words.iter() {
-            cell.set(word);
-        }
+        let _turn = self.turn.enter();
+        self.state().words.fill(word);
     }
 
     // ---- hooks ----
@@ -335,27 +410,25 @@ impl FakeMem {
     ///
     /// The hook fires for an access of any width that starts at `offset` and
     /// sees values at that width (zero-extended; results are truncated to
-    /// it). It replaces any read hook or seeded read rule at `offset`.
-    pub fn on_read(&self, offset: usize, mut hook: impl FnMut(u64) -> (u64, u64) + 'static) {
+    /// it). It replaces any read hook or seeded read rule at `offset`. It may
+    /// run on any thread that reads the fake, hence `Send`.
+    pub fn on_read(&self, offset: usize, mut hook: impl FnMut(u64) -> (u64, u64) + Send + 'static) {
         self.on_read_with(offset, move |_, stored| hook(stored));
     }
 
     /// Like [`FakeMem::on_read`], and the hook also gets the fake, to change
     /// other registers on the device side (`peek`, `poke`, `set_bits`). Accesses
     /// through [`Io`] from inside a hook are logged and fire other offsets'
-    /// hooks, but not this one.
+    /// hooks, but not this one. The access that fired the hook stays one step
+    /// for other threads, these inner ones included.
     pub fn on_read_with(
         &self,
         offset: usize,
-        hook: impl FnMut(&FakeMem, u64) -> (u64, u64) + 'static,
+        hook: impl FnMut(&FakeMem, u64) -> (u64, u64) + Send + 'static,
     ) {
-        self.read_hooks.borrow_mut().insert(
-            offset,
-            Hook {
-                width: None,
-                function: Some(Box::new(hook)),
-            },
-        );
+        self.state()
+            .read_hooks
+            .insert(offset, Hook::new(None, Box::new(hook)));
     }
 
     /// Models what the device does when `offset` is written. `hook` gets the
@@ -364,9 +437,9 @@ impl FakeMem {
     /// - store the complement: `|_, written| !written`;
     /// - read-only: `|old, _| old`.
     ///
-    /// Widths as for [`FakeMem::on_read`]. Replaces any write hook or seeded
-    /// write rule at `offset`.
-    pub fn on_write(&self, offset: usize, mut hook: impl FnMut(u64, u64) -> u64 + 'static) {
+    /// Widths and threads as for [`FakeMem::on_read`]. Replaces any write
+    /// hook or seeded write rule at `offset`.
+    pub fn on_write(&self, offset: usize, mut hook: impl FnMut(u64, u64) -> u64 + Send + 'static) {
         self.on_write_with(offset, move |_, stored, written| hook(stored, written));
     }
 
@@ -387,25 +460,28 @@ impl FakeMem {
     pub fn on_write_with(
         &self,
         offset: usize,
-        hook: impl FnMut(&FakeMem, u64, u64) -> u64 + 'static,
+        hook: impl FnMut(&FakeMem, u64, u64) -> u64 + Send + 'static,
     ) {
-        self.write_hooks.borrow_mut().insert(
-            offset,
-            Hook {
-                width: None,
-                function: Some(Box::new(hook)),
-            },
-        );
+        self.state()
+            .write_hooks
+            .insert(offset, Hook::new(None, Box::new(hook)));
     }
 
     /// Removes the read and write hooks (and seeded rules) at `offset`, which
     /// then behaves as plain RAM.
     pub fn remove_hooks(&self, offset: usize) {
-        self.read_hooks.borrow_mut().remove(&offset);
-        self.write_hooks.borrow_mut().remove(&offset);
+        let mut state = self.state();
+        state.read_hooks.remove(&offset);
+        state.write_hooks.remove(&offset);
     }
 
     // ---- internals ----
+
+    /// The state, locked. Never held across a hook call, so a hook may lock
+    /// it again.
+    fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.state)
+    }
 
     fn hardware_check(&self, offset: usize, width: usize) {
         if let Err(error) = check(self.len, offset, width) {
@@ -413,73 +489,78 @@ impl FakeMem {
         }
     }
 
-    /// The stored value of a naturally aligned access, which never straddles
-    /// two words.
-    fn load(&self, offset: usize, width: usize) -> u64 {
-        let word = self.words[offset / 8].get();
-        (word >> ((offset % 8) * 8)) & width_mask(width)
+    /// Replaces the stored value at `offset` by `f` of it, in one turn.
+    fn update(&self, offset: usize, width: usize, f: impl FnOnce(u64) -> u64) {
+        self.hardware_check(offset, width);
+        let _turn = self.turn.enter();
+        let mut state = self.state();
+        let stored = state.load(offset, width);
+        state.store(offset, width, f(stored));
     }
 
-    fn store(&self, offset: usize, width: usize, value: u64) {
-        let cell = &self.words[offset / 8];
-        let shift = (offset % 8) * 8;
-        let mask = width_mask(width) << shift;
-        cell.set((cell.get() & !mask) | ((value << shift) & mask));
-    }
-
-    fn record(&self, kind: AccessKind, offset: usize, width: usize, value: u64) {
-        if self.logging.get() {
-            self.log.borrow_mut().push(Access {
-                kind,
-                offset,
-                width: width as u8,
-                value,
-            });
-        }
-    }
-
-    /// One read through [`Io`]: hook (if any), then log.
+    /// One read through [`Io`]: hook (if any), then log, in one turn.
     fn io_read(&self, offset: usize, width: usize) -> u64 {
         debug_assert!(check(self.len, offset, width).is_ok(), "Io contract broken");
-        let stored = self.load(offset, width);
-        let value = match take_hook(&self.read_hooks, offset, width) {
+        let _turn = self.turn.enter();
+        let mut state = self.state();
+        let stored = state.load(offset, width);
+        let value = match take_hook(&mut state.read_hooks, offset, width) {
             Some(mut hook) => {
+                drop(state);
+                // The state is unlocked while the hook runs.
                 let (returned, new_stored) = hook(self, stored);
-                self.store(offset, width, new_stored);
-                put_back(&self.read_hooks, offset, hook);
+                state = self.state();
+                state.store(offset, width, new_stored);
+                put_back(&mut state.read_hooks, offset, hook);
                 returned & width_mask(width)
             }
             None => stored,
         };
-        self.record(AccessKind::Read, offset, width, value);
+        state.record(AccessKind::Read, offset, width, value);
         value
     }
 
-    /// One write through [`Io`]: hook (if any), then log.
+    /// One write through [`Io`]: hook (if any), then log, in one turn.
     fn io_write(&self, offset: usize, width: usize, value: u64) {
         debug_assert!(check(self.len, offset, width).is_ok(), "Io contract broken");
-        match take_hook(&self.write_hooks, offset, width) {
-            Some(mut hook) => {
-                let stored = self.load(offset, width);
-                let new_stored = hook(self, stored, value);
-                self.store(offset, width, new_stored);
-                put_back(&self.write_hooks, offset, hook);
-            }
-            None => self.store(offset, width, value),
+        let _turn = self.turn.enter();
+        let mut state = self.state();
+        if let Some(mut hook) = take_hook(&mut state.write_hooks, offset, width) {
+            let stored = state.load(offset, width);
+            drop(state);
+            // The state is unlocked while the hook runs.
+            let new_stored = hook(self, stored, value);
+            state = self.state();
+            state.store(offset, width, new_stored);
+            put_back(&mut state.write_hooks, offset, hook);
+        } else {
+            state.store(offset, width, value);
         }
-        self.record(AccessKind::Write, offset, width, value);
+        state.record(AccessKind::Write, offset, width, value);
+    }
+}
+
+/// Renders `access` with the most recently seeded of `blocks` that contains
+/// its offset.
+fn render_in(blocks: &[SeededBlock], access: &Access) -> String {
+    let found = blocks
+        .iter()
+        .rev()
+        .find(|block| access.offset >= block.base && access.offset - block.base < block.extent);
+    match found {
+        Some(block) => render_access(access, block.meta, block.base),
+        None => render::render_unknown(access, None),
     }
 }
 
 /// Takes the function of the hook at `offset` out of `hooks` if it answers to
-/// `width`, leaving the entry in place. Calling it outside the borrow lets
-/// the hook use the fake freely.
+/// `width`, leaving the entry in place. Calling it with the state unlocked
+/// lets the hook use the fake freely.
 fn take_hook<F: ?Sized>(
-    hooks: &RefCell<BTreeMap<usize, Hook<F>>>,
+    hooks: &mut BTreeMap<usize, Hook<F>>,
     offset: usize,
     width: usize,
 ) -> Option<Box<F>> {
-    let mut hooks = hooks.borrow_mut();
     let hook = hooks.get_mut(&offset)?;
     if hook.width.is_none_or(|own| own == width) {
         hook.function.take()
@@ -490,8 +571,8 @@ fn take_hook<F: ?Sized>(
 
 /// Puts a hook's function back after its call, unless the hook replaced or
 /// removed itself meanwhile.
-fn put_back<F: ?Sized>(hooks: &RefCell<BTreeMap<usize, Hook<F>>>, offset: usize, function: Box<F>) {
-    if let Some(hook) = hooks.borrow_mut().get_mut(&offset) {
+fn put_back<F: ?Sized>(hooks: &mut BTreeMap<usize, Hook<F>>, offset: usize, function: Box<F>) {
+    if let Some(hook) = hooks.get_mut(&offset) {
         if hook.function.is_none() {
             hook.function = Some(function);
         }
@@ -572,23 +653,17 @@ unsafe impl Exclusive for FakeMem {}
 
 impl fmt::Debug for FakeMem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let blocks: Vec<_> = self
+        let state = self.state();
+        let blocks: Vec<_> = state
             .blocks
-            .borrow()
             .iter()
             .map(|block| (block.meta.name, block.base))
             .collect();
         f.debug_struct("FakeMem")
             .field("len", &self.len)
-            .field("logged", &self.log.borrow().len())
-            .field(
-                "read_hooks",
-                &self.read_hooks.borrow().keys().collect::<Vec<_>>(),
-            )
-            .field(
-                "write_hooks",
-                &self.write_hooks.borrow().keys().collect::<Vec<_>>(),
-            )
+            .field("logged", &state.log.len())
+            .field("read_hooks", &state.read_hooks.keys().collect::<Vec<_>>())
+            .field("write_hooks", &state.write_hooks.keys().collect::<Vec<_>>())
             .field("blocks", &blocks)
             .finish()
     }

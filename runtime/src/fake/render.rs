@@ -8,8 +8,10 @@
 //!   not zero, lowest bit first, separated by `, `. A field is shown as
 //!   `NAME=VARIANT` when its value has a name, else as `NAME` when it is one
 //!   bit wide, else as `NAME=0x3`. Set bits outside every field show as
-//!   `?=0x80000000` (in register position). The braces are left out when
-//!   nothing is set or the register has no fields.
+//!   `?=0x80000000` (in register position), whether or not the register
+//!   gives them a write action of its own (write-1-to-clear flags beside a
+//!   data field: `IRQ.SR <- 0x00000334 {DATA=0x34, ?=0x300}`). The braces are
+//!   left out when nothing is set or the register has no fields.
 //! - an access narrower or wider than the register at its offset names the
 //!   register but decodes no fields: `GPIO.GPSET0 <- 0x02 (8-bit access)`;
 //! - an offset inside a block where no register starts is shown relative to

@@ -40,15 +40,6 @@ pub(super) struct RegisterRule {
     set_on_read: u64,
 }
 
-/// All ones in the low `bits` bits.
-fn ones(bits: u32) -> u64 {
-    if bits >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << bits) - 1
-    }
-}
-
 /// How an access rule maps to (writable, write-once, write-only).
 fn access_bits(access: Access) -> (bool, bool, bool) {
     match access {
@@ -63,7 +54,7 @@ fn access_bits(access: Access) -> (bool, bool, bool) {
 impl RegisterRule {
     /// Folds a register's description into masks.
     pub(super) fn new(register: &RegisterMeta) -> Self {
-        let width_mask = ones(u32::from(register.width));
+        let width_mask = register.width_mask();
         let mut rule = RegisterRule {
             reset: register.reset & register.reset_mask & width_mask,
             writable: 0,
@@ -82,31 +73,26 @@ impl RegisterRule {
             set_on_read: 0,
         };
         // Bits outside every field follow the register's access.
-        let mut covered = 0;
         for field in register.fields {
             for index in 0..usize::from(field.count.max(1)) {
                 let mask = field.mask(index) & width_mask;
-                covered |= mask;
                 rule.add_access(field.access, mask);
-                let action = match field.write_action {
-                    WriteAction::Normal | WriteAction::Modify => None,
-                    WriteAction::OneToClear => Some(&mut rule.one_to_clear),
-                    WriteAction::OneToSet => Some(&mut rule.one_to_set),
-                    WriteAction::OneToToggle => Some(&mut rule.one_to_toggle),
-                    WriteAction::ZeroToClear => Some(&mut rule.zero_to_clear),
-                    WriteAction::ZeroToSet => Some(&mut rule.zero_to_set),
-                    WriteAction::ZeroToToggle => Some(&mut rule.zero_to_toggle),
-                    WriteAction::Clear => Some(&mut rule.clear_on_write),
-                    WriteAction::Set => Some(&mut rule.set_on_write),
-                };
-                if let Some(action) = action {
-                    *action |= mask;
-                }
                 rule.add_read_action(field.read_action, mask);
             }
         }
-        rule.add_access(register.access, width_mask & !covered);
+        rule.add_access(register.access, width_mask & !register.field_bits());
         rule.add_read_action(register.read_action, width_mask);
+        // Write actions of fields, and of the register on the bits no field
+        // covers.
+        let bits = |action| register.write_action_bits(action);
+        rule.one_to_clear = bits(WriteAction::OneToClear);
+        rule.one_to_set = bits(WriteAction::OneToSet);
+        rule.one_to_toggle = bits(WriteAction::OneToToggle);
+        rule.zero_to_clear = bits(WriteAction::ZeroToClear);
+        rule.zero_to_set = bits(WriteAction::ZeroToSet);
+        rule.zero_to_toggle = bits(WriteAction::ZeroToToggle);
+        rule.clear_on_write = bits(WriteAction::Clear);
+        rule.set_on_write = bits(WriteAction::Set);
         // An explicit write action decides its bits, whatever the access says.
         let acting = rule.acting();
         rule.writable &= !acting;
