@@ -1,4 +1,4 @@
-//! The emitter on small hand-written inputs (`tests/inputs/*.svd`), one per
+//! The emitter on small hand-written inputs (`tests/inputs/*.svd`, `*.yaml`), one per
 //! feature. Each input's comment explains the shape it exercises; the
 //! snapshot (`tests/snapshots/emit_snapshots__<name>.snap`) shows the code.
 //!
@@ -45,10 +45,19 @@ const CASES: &[(&str, &str)] = &[
         "numbered",
         "arrays numbered from above 0 (declared and inferred): the index is the number in the name",
     ),
+    (
+        "driver",
+        "side-effect reads (also in a cluster), acting writes, register-level W1C, DMA, 64-bit word order",
+    ),
 ];
 
 fn input(name: &str) -> PathBuf {
-    Path::new(INPUTS).join(format!("{name}.svd"))
+    let yaml = Path::new(INPUTS).join(format!("{name}.yaml"));
+    if yaml.exists() {
+        yaml
+    } else {
+        Path::new(INPUTS).join(format!("{name}.svd"))
+    }
 }
 
 fn generate(path: &Path) -> String {

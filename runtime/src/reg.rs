@@ -227,10 +227,14 @@ pub type ReadWriteSideEffect = (SideEffectRead, PlainWrite);
 /// rule `A` (see the module docs). Borrows what it was made from (the block),
 /// so it cannot outlive the mapping, and a handle to a side-effect register
 /// excludes every other handle of its block.
+///
+/// Neither `Send` nor `Sync`: a handle stays on the thread of the block it
+/// came from, so a block's read-modify-write sequences never run on two
+/// threads at once (blocks are not `Sync` for the same reason).
 pub struct Reg<'a, I: ?Sized, V, A> {
     io: &'a I,
     offset: usize,
-    _marker: PhantomData<(fn() -> V, A)>,
+    _marker: PhantomData<(fn() -> V, A, *const ())>,
 }
 
 impl<'a, I: Io + ?Sized, V: RegisterValue, A> Reg<'a, I, V, A> {

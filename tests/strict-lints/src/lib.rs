@@ -60,3 +60,8 @@ pub mod names_svd {
 pub mod numbered_svd {
     include!("generated/numbered.rs");
 }
+
+#[doc = include_str!("access_model.md")]
+pub mod driver_yaml {
+    include!("generated/driver.rs");
+}
