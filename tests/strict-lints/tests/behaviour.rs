@@ -4,7 +4,9 @@
 //! panic.
 
 use mmreg::{Access, BlockError, FakeMem};
-use mmreg_strict_lints::{access_svd, clusters_svd, enums_svd, gpio_svd, names_svd, numbered_svd};
+use mmreg_strict_lints::{
+    access_svd, clusters_svd, driver_yaml, enums_svd, gpio_svd, names_svd, numbered_svd,
+};
 
 use access_svd::timer;
 use clusters_svd::dma;
@@ -391,4 +393,75 @@ fn a_numbered_field_index_past_the_end_panics() {
 fn a_numbered_field_setter_index_past_the_end_panics() {
     let mut value = tim::regs::Ccer::RESET;
     value.set_cce(5, true);
+}
+
+// The access model (`driver.yaml`): no flag is ever lost.
+
+/// `FLAGS` is write-1-to-clear at register level, with no fields.
+const FLAGS: usize = 0x04;
+
+#[test]
+fn register_level_write_one_to_clear_folds_into_the_masks() {
+    use driver_yaml::dev::regs::Flags;
+    use mmreg::RegisterValue;
+    assert_eq!(Flags::WRITE_ONE_ACTION_MASK, 0xffff_ffff);
+    assert_eq!(Flags::WRITE_ZERO_ACTION_MASK, 0);
+    let meta = driver_yaml::dev::META
+        .register_at(FLAGS)
+        .expect("FLAGS is in the metadata");
+    assert_eq!(meta.register.write_one_action_mask(), 0xffff_ffff);
+}
+
+#[test]
+fn modify_sees_every_flag_and_clears_only_the_one_it_writes() -> Result<(), BlockError> {
+    let fake = FakeMem::from_meta(driver_yaml::dev::META);
+    let dev = driver_yaml::dev::Dev::new(&fake)?;
+    fake.poke32(FLAGS, 0b1011);
+    let seen = dev.flags().modify(|read, write| {
+        if read.0 & 0b10 != 0 {
+            write.0 |= 0b10;
+        }
+        read.0
+    });
+    assert_eq!(seen, 0b1011, "the closure sees every pending flag");
+    assert_eq!(fake.peek32(FLAGS), 0b1001, "only the flag it wrote cleared");
+    assert_eq!(
+        fake.log(),
+        [Access::read32(FLAGS, 0b1011), Access::write32(FLAGS, 0b10)]
+    );
+    Ok(())
+}
+
+#[test]
+fn write_and_reset_clear_no_flag_by_accident() -> Result<(), BlockError> {
+    let fake = FakeMem::from_meta(driver_yaml::dev::META);
+    let dev = driver_yaml::dev::Dev::new(&fake)?;
+    fake.poke32(FLAGS, 0b11);
+    dev.flags().reset();
+    dev.flags().write(|_| ());
+    assert_eq!(fake.peek32(FLAGS), 0b11);
+    dev.flags().write(|w| w.0 = 0b01);
+    assert_eq!(fake.peek32(FLAGS), 0b10);
+    Ok(())
+}
+
+#[test]
+fn side_effect_reads_in_clusters_reach_the_right_register() -> Result<(), BlockError> {
+    let mut dev = driver_yaml::dev::Dev::new(FakeMem::new(driver_yaml::dev::SIZE))?;
+    dev.io().poke32(0x54, 7);
+    assert_eq!(dev.ch_mut(1).data().read().0, 7);
+    assert!(!dev.ch(1).cfg().read().en());
+    // SAFETY: fake memory; no device reads the address.
+    unsafe { dev.dma_address().write(|w| w.0 = 0x1_2345_6780) };
+    dev.kick().write(|w| w.set_start(3));
+    let wide = if cfg!(target_pointer_width = "32") {
+        vec![Access::write32(0x10, 0x2345_6780), Access::write32(0x14, 0x1)]
+    } else {
+        vec![Access::write64(0x10, 0x1_2345_6780)]
+    };
+    let mut expected = vec![Access::read32(0x54, 7), Access::read32(0x50, 0)];
+    expected.extend(wide);
+    expected.push(Access::write32(0x08, 3));
+    assert_eq!(dev.into_io().log(), expected);
+    Ok(())
 }
