@@ -28,7 +28,7 @@ macro_rules! steps {
         let uart = uart1::Uart1::new(&fake).unwrap();
         uart.uartibrd().write(|w| w.set_baud_divint(26));
         uart.uartfbrd().write(|w| w.set_baud_divfrac(3));
-        uart.uartcr().modify(|r| {
+        uart.uartcr().modify(|_, r| {
             r.set_uarten(true);
             r.set_txe(true);
             r.set_rxe(true);
@@ -43,14 +43,14 @@ macro_rules! steps {
         let fake = FakeMem::from_meta(i2c1::META);
         let i2c = i2c1::I2c1::new(&fake).unwrap();
         i2c.ic_enable().write(|w| w.set_enable(i2c1::vals::Enable::Enabled));
-        i2c.ic_con().modify(|r| r.set_speed(i2c1::vals::Speed::FAST));
+        i2c.ic_con().modify(|_, r| r.set_speed(i2c1::vals::Speed::FAST));
         logs.push(format!("{:?}", i2c.ic_con().read()));
         logs.push(format!("{:?}", fake.log()));
         logs.extend(fake.log_named());
 
         let fake = FakeMem::from_meta(pio1::META);
         let pio = pio1::Pio1::new(&fake).unwrap();
-        pio.ctrl().modify(|r| r.set_sm_enable(0b0101));
+        pio.ctrl().modify(|_, r| r.set_sm_enable(0b0101));
         logs.push(format!("{:?}", pio.ctrl().read()));
         logs.push(format!("{:?}", fake.log()));
         logs.extend(fake.log_named());
@@ -58,7 +58,7 @@ macro_rules! steps {
         let fake = FakeMem::from_meta(watchdog::META);
         let watchdog = watchdog::Watchdog::new(&fake).unwrap();
         watchdog.load().write(|w| w.set_load(1_000_000));
-        watchdog.ctrl().modify(|r| r.set_enable(true));
+        watchdog.ctrl().modify(|_, r| r.set_enable(true));
         logs.push(format!("{:?}", watchdog.ctrl().read()));
         logs.push(format!("{:?}", fake.log()));
         logs.extend(fake.log_named());

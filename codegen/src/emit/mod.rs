@@ -18,18 +18,26 @@
 //!     pub const BASE_ADDRESS: u64;       // physical base
 //!     pub const SIZE: usize;             // address block, or end of the last register
 //!     pub const META: &BlockMeta;        // registers, fields, actions (::mmreg::meta)
-//!     pub struct Uart0<'a, I: ?Sized>;   // SIZE, META, new(io), at(io, offset), io(), base(),
-//!                                        // unsafe from_raw_parts(io, offset)
-//!                                        // cr(&self) -> Reg<'a, I, regs::Cr, ReadWrite>
+//!     pub struct Uart0<I>;               // owns its `I: Io`; Send, not Sync
+//!                                        // SIZE, META, new(io), at(io, offset), io(),
+//!                                        // into_io(), base(), unsafe from_raw_parts(io, offset)
+//!                                        // cr(&self) -> Reg<'_, I, regs::Cr, ReadWrite>
 //!                                        // arrays: gpfsel(&self, index) + GPFSEL_COUNT
 //!                                        // numbered k..k+n (CCR1..CCR4): ccr(1) is CCR1,
 //!                                        //   + CCR_FIRST (see `numbered_start`)
-//!                                        // clusters: ch(&self, index) -> Ch<'a, I>
+//!                                        // clusters: ch(&self, index) -> Ch<&I>, and
+//!                                        //   ch_mut(&mut self, index) -> Ch<&mut I> when
+//!                                        //   the cluster has side-effect reads
 //!                                        // read side effects: data(&mut self) -> ...SideEffect
-//!     pub struct Ch<'a, I: ?Sized>;      // cluster blocks, same shape (+ CH_META), or
+//!                                        //   where I: Exclusive
+//!                                        // DMA: (PureRead, DmaWrite), unsafe write/modify
+//!                                        // every bit acts on a write: (PureRead, ActionWrite)
+//!     pub struct Ch<I>;                  // cluster blocks, same shape (+ CH_META), or
 //!                                        // `pub use super::other::Ch` when identical
 //!     pub mod regs { pub struct Cr(pub u32); }  // RESET, FIELDS, getters, set_*,
-//!                                        // RegisterValue, PartialEq, Debug (from FIELDS)
+//!                                        // RegisterValue (masks include the register's
+//!                                        // own write action; HIGH_WORD_FIRST), PartialEq,
+//!                                        // Debug (from FIELDS)
 //!     pub mod vals { pub enum Mode {..} pub struct Speed(pub u8); }
 //! }
 //! pub mod uart1 { pub use super::uart0::{regs, vals, Uart0 as Uart1}; BASE_ADDRESS, SIZE, META }
