@@ -11,9 +11,9 @@
 use core::ptr::{read_volatile, write_volatile};
 
 use divan::black_box;
+use mmreg::RawIo;
 use mmreg_bench::access;
 use mmreg_bench::bcm2711::gpio::{self, Gpio};
-use mmreg::RawIo;
 
 fn main() {
     divan::main();

@@ -77,7 +77,12 @@ fn check_all(arch: Arch, functions: &std::collections::BTreeMap<String, Function
                 } else {
                     String::new()
                 };
-                println!("{:<20} = {:<20}{extra} {}", pair.ours, pair.hand, code.join("; "));
+                println!(
+                    "{:<20} = {:<20}{extra} {}",
+                    pair.ours,
+                    pair.hand,
+                    code.join("; ")
+                );
             }
             Err(mismatch) => failures.push(mismatch.to_string()),
         }

@@ -613,9 +613,8 @@ fn emit_block(
                         "\n\nWriting makes the device access memory (DMA), so `write` and \
                          `modify` are `unsafe`.",
                     ),
-                    WriteKind::Action => doc_text.push_str(
-                        "\n\nEvery bit acts on any write, so there is no `modify`.",
-                    ),
+                    WriteKind::Action => doc_text
+                        .push_str("\n\nEvery bit acts on any write, so there is no `modify`."),
                     WriteKind::None | WriteKind::Plain => {}
                 }
                 let index_parameter = register.dim.as_ref().map(|_| quote!(, index: usize));
@@ -652,7 +651,12 @@ fn emit_block(
             }
         }
     });
-    let doc_attr = doc(text);
+    let doc_attr = doc(&format!(
+        "{text}\n\nOwns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); \
+         `Send`, not `Sync`. Handles borrow the block: pure reads and writes through \
+         `&self`, reads with side effects through `&mut self` over an exclusive `I` \
+         (see [`mmreg::reg`](::mmreg::reg))."
+    ));
     // One item for all of the block's layout asserts: rustc checks each
     // item separately, and a const per register added up on large devices.
     let assert_block = (!asserts.is_empty()).then(|| quote! { const _: () = { #(#asserts)* }; });
@@ -852,7 +856,10 @@ fn every_write_acts(register: &Register) -> bool {
     if register.fields.is_empty() {
         any_write(register.write_action)
     } else {
-        register.fields.iter().all(|field| any_write(field.write_action))
+        register
+            .fields
+            .iter()
+            .all(|field| any_write(field.write_action))
     }
 }
 

@@ -304,7 +304,8 @@ fn emit_fieldset(
     add_action(register.write_action, field_mask(bits) & !covered);
     let write_one = hex(write_one);
     let write_zero = hex(write_zero);
-    let word_order = high_word_first(register).then(|| quote! { const HIGH_WORD_FIRST: bool = true; });
+    let word_order =
+        high_word_first(register).then(|| quote! { const HIGH_WORD_FIRST: bool = true; });
     let accessors = plans.iter().map(|plan| emit_accessors(plan, int));
     let mut by_lsb: Vec<&FieldPlan<'_>> = plans.iter().collect();
     by_lsb.sort_by_key(|plan| plan.field.lsb);

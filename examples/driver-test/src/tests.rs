@@ -213,7 +213,9 @@ fn a_driver_behind_a_mutex_is_driven_from_two_threads() {
             let gpio = &gpio;
             scope.spawn(move || {
                 for step in 0..8 {
-                    gpio.lock().unwrap().set_high(Channel::One, 1 << (bit + step));
+                    gpio.lock()
+                        .unwrap()
+                        .set_high(Channel::One, 1 << (bit + step));
                 }
             });
         }

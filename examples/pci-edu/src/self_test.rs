@@ -366,10 +366,7 @@ fn check_hpet(report: &mut Report) {
 }
 
 /// Counts HPET ticks over a wall-clock interval and compares with the period.
-fn counter_rate<I: Io>(
-    hpet: &Hpet<I>,
-    period_femtoseconds: u32,
-) -> anyhow::Result<String> {
+fn counter_rate<I: Io>(hpet: &Hpet<I>, period_femtoseconds: u32) -> anyhow::Result<String> {
     ensure!(
         hpet::enabled(hpet),
         "the main counter is halted (ENABLE_CNF clear)"

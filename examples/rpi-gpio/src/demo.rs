@@ -89,11 +89,7 @@ impl fmt::Display for Step {
 /// Runs the program on `pins`, calling `after` after each step (to print
 /// it, to wait, or to press the fake button). Returns how many presses it
 /// saw.
-pub fn run<I: IoWrite>(
-    pins: &Pins<I>,
-    config: &Config,
-    mut after: impl FnMut(&Step),
-) -> u32 {
+pub fn run<I: IoWrite>(pins: &Pins<I>, config: &Config, mut after: impl FnMut(&Step)) -> u32 {
     // Low before output, so the LED does not flash if the latch was high.
     pins.write(config.led, false);
     pins.set_function(config.led, Function::Output);

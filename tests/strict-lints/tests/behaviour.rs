@@ -455,7 +455,10 @@ fn side_effect_reads_in_clusters_reach_the_right_register() -> Result<(), BlockE
     unsafe { dev.dma_address().write(|w| w.0 = 0x1_2345_6780) };
     dev.kick().write(|w| w.set_start(3));
     let wide = if cfg!(target_pointer_width = "32") {
-        vec![Access::write32(0x10, 0x2345_6780), Access::write32(0x14, 0x1)]
+        vec![
+            Access::write32(0x10, 0x2345_6780),
+            Access::write32(0x14, 0x1),
+        ]
     } else {
         vec![Access::write64(0x10, 0x1_2345_6780)]
     };
