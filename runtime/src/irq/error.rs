@@ -210,7 +210,9 @@ impl fmt::Display for IrqError {
                          user space: bind a UIO driver with irqcontrol (uio_pdrv_genirq)"
                     }
                     (_, Some(libc::EACCES | libc::EPERM)) => {
-                        "writing PCI config space needs root: run as root"
+                        "a driver without irqcontrol (uio_pci_generic) is re-armed through \
+                         the PCI command register, and writing PCI config space needs root: \
+                         run as root"
                     }
                     _ => "uio_pci_generic re-arms INTx by clearing bit 10 of the command register",
                 };

@@ -1,40 +1,7 @@
 //! [`FakeIrq`]: an interrupt source for unit tests that behaves like a UIO
 //! device whose driver masks the interrupt when it fires.
 //!
-//! # The model
-//! - The source keeps a **count** of delivered events; a waiter returns once
-//!   the count differs from the one it last saw, as a UIO `read` does. The
-//!   first [`FakeIrq::wait`] starts from the count when the `FakeIrq` was made,
-//!   so its `missed` is exact (unlike a UIO device's first wait).
-//! - The interrupt starts **enabled**. Delivering an event **masks** it, like
-//!   `uio_pdrv_genirq` (`disable_irq`) or `uio_pci_generic` (the PCI Interrupt
-//!   Disable bit); only [`FakeIrq::rearm`] unmasks it.
-//! - [`FakeIrqLine::raise`] is one request from the device. While the
-//!   interrupt is unmasked it is delivered at once; while masked it stays
-//!   **pending** and is delivered when the driver re-arms. Several raises while
-//!   masked are delivered as one event, as a level-triggered line is one wire
-//!   that is either asserted or not ([`FakeIrqLine::pending`] counts them).
-//! - [`FakeIrqLine::set_level`] drives the line as a level instead: while it is
-//!   high, every re-arm delivers another event at once, which is what real
-//!   hardware does to a driver that re-arms before acknowledging the device.
-//!   Lower it from a [`FakeMem`](crate::FakeMem) write hook on the device's
-//!   acknowledge register to model the device dropping the line.
-//!
-//! ```
-//! use std::time::Duration;
-//! use mmreg::irq::{FakeIrq, Interrupt, IrqEvent};
-//!
-//! let mut irq = FakeIrq::new();
-//! let line = irq.line(); // Send + Sync + Clone: give it to a thread or a hook
-//! line.raise();
-//! line.raise(); // masked since the first: pending
-//! assert_eq!(irq.try_wait()?, Some(IrqEvent { count: 1, missed: 0 }));
-//! assert_eq!(irq.try_wait()?, None);
-//! irq.rearm(); // delivers the pending request
-//! assert_eq!(irq.wait(Some(Duration::ZERO))?, Some(IrqEvent { count: 2, missed: 0 }));
-//! assert_eq!(line.rearms(), 1);
-//! # Ok::<(), mmreg::irq::IrqError>(())
-//! ```
+//! The model is described on [`FakeIrq`].
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -101,8 +68,44 @@ impl Shared {
     }
 }
 
-/// A fake interrupt source: what a driver under test waits on and re-arms.
-/// See the [module docs](self) for the model.
+/// A fake interrupt source: what a driver under test waits on and re-arms,
+/// while the test (or a [`FakeMem`](crate::FakeMem) hook) raises the
+/// interrupt through a [`FakeIrqLine`].
+///
+/// # The model
+/// - The source keeps a **count** of delivered events; a waiter returns once
+///   the count differs from the one it last saw, as a UIO `read` does. The
+///   first [`FakeIrq::wait`] starts from the count when the `FakeIrq` was made,
+///   so its `missed` is exact (unlike a UIO device's first wait).
+/// - The interrupt starts **enabled**. Delivering an event **masks** it, like
+///   `uio_pdrv_genirq` (`disable_irq`) or `uio_pci_generic` (the PCI Interrupt
+///   Disable bit); only [`FakeIrq::rearm`] unmasks it.
+/// - [`FakeIrqLine::raise`] is one request from the device. While the
+///   interrupt is unmasked it is delivered at once; while masked it stays
+///   **pending** and is delivered when the driver re-arms. Several raises while
+///   masked are delivered as one event, as a level-triggered line is one wire
+///   that is either asserted or not ([`FakeIrqLine::pending`] counts them).
+/// - [`FakeIrqLine::set_level`] drives the line as a level instead: while it is
+///   high, every re-arm delivers another event at once, which is what real
+///   hardware does to a driver that re-arms before acknowledging the device.
+///   Lower it from a [`FakeMem`](crate::FakeMem) write hook on the device's
+///   acknowledge register to model the device dropping the line.
+///
+/// ```
+/// use std::time::Duration;
+/// use mmreg::irq::{FakeIrq, Interrupt, IrqEvent};
+///
+/// let mut irq = FakeIrq::new();
+/// let line = irq.line(); // Send + Sync + Clone: give it to a thread or a hook
+/// line.raise();
+/// line.raise(); // masked since the first: pending
+/// assert_eq!(irq.try_wait()?, Some(IrqEvent { count: 1, missed: 0 }));
+/// assert_eq!(irq.try_wait()?, None);
+/// irq.rearm(); // delivers the pending request
+/// assert_eq!(irq.wait(Some(Duration::ZERO))?, Some(IrqEvent { count: 2, missed: 0 }));
+/// assert_eq!(line.rearms(), 1);
+/// # Ok::<(), mmreg::irq::IrqError>(())
+/// ```
 #[derive(Debug)]
 pub struct FakeIrq {
     shared: Arc<Shared>,

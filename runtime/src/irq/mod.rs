@@ -2,7 +2,7 @@
 //! interrupt source for unit tests.
 //!
 //! A driver is written against the [`Interrupt`] trait (and, with the `tokio`
-//! feature, [`AsyncInterrupt`]), so the same code waits on a real
+//! feature, `AsyncInterrupt`), so the same code waits on a real
 //! [`Uio`](crate::map::Uio) device in production and on a [`FakeIrq`] in tests.
 //!
 //! # UIO in short
@@ -61,9 +61,9 @@
 //! ```
 //!
 //! # Async
-//! With the `tokio` feature, [`AsyncUio`] waits on tokio's reactor
-//! (`AsyncFd`), and [`FakeIrq::wait_async`] waits for the fake; both implement
-//! [`AsyncInterrupt`]. [`Uio`](crate::map::Uio) also implements `AsFd` and
+//! With the `tokio` feature, `AsyncUio` waits on tokio's reactor
+//! (`AsyncFd`), and `FakeIrq::wait_async` waits for the fake; both implement
+//! `AsyncInterrupt`. [`Uio`](crate::map::Uio) also implements `AsFd` and
 //! `AsRawFd` (its descriptor is non-blocking), for `poll`, `epoll` or `mio`.
 
 #[cfg(feature = "tokio")]
