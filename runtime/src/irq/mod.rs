@@ -108,6 +108,7 @@ impl IrqEvent {
 
 /// How an interrupt was enabled or disabled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IrqControl {
     /// A 4-byte write to the device node: the driver's `irqcontrol`
     /// (`uio_pdrv_genirq` and most platform drivers).
