@@ -9,6 +9,9 @@
 //!   any mappable file or shared memory, each returning a [`Mapping`].
 //! - [`FakeMem`] (module `fake`) is RAM with an access log and hooks that model
 //!   hardware, for unit tests without a board.
+//! - module `irq` waits for interrupts ([`map::Uio::wait`]) and re-arms
+//!   them, behind the [`Interrupt`] trait; [`FakeIrq`] is an interrupt source
+//!   for tests, and the `tokio` feature adds async waits.
 //! - module `meta` holds the static descriptions generated code fills in, so
 //!   fake memory can name accesses and behave as the description says.
 #![deny(
@@ -19,6 +22,7 @@
 
 pub mod fake;
 pub mod io;
+pub mod irq;
 pub mod map;
 pub mod meta;
 pub mod raw;
@@ -26,6 +30,7 @@ pub mod reg;
 
 pub use fake::{Access, AccessKind, FakeMem};
 pub use io::{AccessError, AssumeExclusive, Exclusive, Io, IoWrite, RegisterInt};
+pub use irq::{FakeIrq, FakeIrqLine, Interrupt, IrqError, IrqEvent};
 pub use map::{DevMem, MapError, Mapping};
 pub use raw::RawIo;
 pub use reg::{

@@ -1,12 +1,24 @@
 //! UIO devices: `/dev/uioN`, map K at file offset K × page size, with the
 //! map's size and offset read from `/sys/class/uio/uioN/maps/mapK/`.
+//! Interrupts (waiting, re-arming, lookup by name) are in the submodules
+//! `irq` and `lookup`; see [`crate::irq`].
+
+mod irq;
+mod lookup;
 
 use std::fs::{File, OpenOptions};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::{MapError, Mapping, Request, SourceKind, page};
+use crate::irq::IrqControl;
 
-/// A UIO device node, opened for mapping its memory regions.
+/// A UIO device node, opened for mapping its memory regions and for waiting
+/// on its interrupt.
+///
+/// The descriptor is opened non-blocking (`O_NONBLOCK`), so it can be
+/// registered with `epoll`, `mio` or tokio as it is ([`Uio::wait`] polls
+/// before it reads).
 ///
 /// ```no_run
 /// use mmreg::{Io, map::Uio};
@@ -22,6 +34,12 @@ pub struct Uio {
     file: File,
     device: PathBuf,
     sysfs: PathBuf,
+    /// The count of the last event returned by a wait.
+    last_count: Option<u32>,
+    /// How the interrupt is switched, once a write has shown it.
+    control: Option<IrqControl>,
+    /// `device/config`, opened on the first fallback to the PCI command register.
+    pci_config: Option<File>,
 }
 
 /// One memory region of a UIO device, from `maps/mapK/`.
@@ -58,17 +76,26 @@ impl Uio {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
+            .custom_flags(libc::O_NONBLOCK)
             .open(&device)
             .map_err(|error| MapError::Open {
                 path: device.clone(),
                 kind: SourceKind::Uio { map: 0 },
                 error,
             })?;
-        Ok(Uio {
+        Ok(Uio::with_file(file, device, sysfs))
+    }
+
+    /// A `Uio` over an open, non-blocking descriptor.
+    fn with_file(file: File, device: PathBuf, sysfs: PathBuf) -> Uio {
+        Uio {
             file,
             device,
             sysfs,
-        })
+            last_count: None,
+            control: None,
+            pci_config: None,
+        }
     }
 
     /// The device node that was opened.
