@@ -234,7 +234,9 @@ pub type ReadWriteSideEffect = (SideEffectRead, PlainWrite);
 pub struct Reg<'a, I: ?Sized, V, A> {
     io: &'a I,
     offset: usize,
-    _marker: PhantomData<(fn() -> V, A, *const ())>,
+    _marker: PhantomData<(fn() -> V, A)>,
+    /// A raw pointer makes the handle neither `Send` nor `Sync`.
+    _not_send: PhantomData<*const ()>,
 }
 
 impl<'a, I: Io + ?Sized, V: RegisterValue, A> Reg<'a, I, V, A> {
@@ -249,6 +251,7 @@ impl<'a, I: Io + ?Sized, V: RegisterValue, A> Reg<'a, I, V, A> {
             io,
             offset,
             _marker: PhantomData,
+            _not_send: PhantomData,
         }
     }
 

@@ -47,6 +47,7 @@ const STEPS: &[Step] = &[
     step("clippy",    "cargo clippy --workspace --all-targets -D warnings", clippy),
     step("test",      "cargo test --workspace --no-fail-fast", test),
     step("doc",       "cargo doc --workspace --no-deps, rustdoc -D warnings", doc),
+    step("features",  "the runtime alone: libc only by default; clippy and tests without and with `tokio`", features),
     step("codegen",   "cargo xtask codegen --check: checked-in files are fresh", codegen),
     step("miri",      "cargo +nightly miri test -p mmreg", miri),
     step("armv7",     "runtime tests on armv7 under qemu-arm", cross::armv7_test),
@@ -250,6 +251,58 @@ fn doc() -> anyhow::Result<()> {
             .args(["doc", "--workspace", "--no-deps"])
             .env("RUSTDOCFLAGS", "-D warnings"),
     )
+}
+
+/// The runtime as a dependency sees it: in the workspace, examples turn on
+/// its `tokio` feature, so the default build is checked on its own here.
+fn features() -> anyhow::Result<()> {
+    let output = util::cargo()
+        .args([
+            "tree", "-p", "mmreg", "-e", "normal", "--prefix", "none", "--depth", "1",
+        ])
+        .output()?;
+    anyhow::ensure!(output.status.success(), "cargo tree failed");
+    let tree = String::from_utf8(output.stdout)?;
+    let dependencies: Vec<&str> = tree
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    anyhow::ensure!(
+        dependencies == ["libc"],
+        "the runtime's default dependencies must be `libc` only, found {dependencies:?}"
+    );
+    util::run(util::cargo().args([
+        "clippy",
+        "-p",
+        "mmreg",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    util::run(util::cargo().args([
+        "clippy",
+        "-p",
+        "mmreg",
+        "--all-targets",
+        "--features",
+        "tokio",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    util::run(util::cargo().args([
+        "test",
+        "-p",
+        "mmreg",
+        "--features",
+        "tokio",
+        "--test",
+        "irq_uio",
+        "--test",
+        "irq_fake",
+    ]))
 }
 
 fn codegen() -> anyhow::Result<()> {

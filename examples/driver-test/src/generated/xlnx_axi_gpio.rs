@@ -40,6 +40,8 @@ pub mod axi_gpio {
         clusters: &[],
     };
     /// AXI GPIO register space
+    ///
+    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`](::mmreg::reg)).
     pub struct AxiGpio<I> {
         io: I,
         base: usize,

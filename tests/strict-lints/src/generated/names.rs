@@ -20,6 +20,8 @@ pub mod v1wire {
         clusters: &[],
     };
     /// The `1WIRE` registers.
+    ///
+    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`](::mmreg::reg)).
     pub struct V1wire<I> {
         io: I,
         base: usize,
@@ -433,6 +435,8 @@ pub mod one_wire {
         clusters: &[],
     };
     /// The `one-wire` registers.
+    ///
+    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`](::mmreg::reg)).
     pub struct OneWire<I> {
         io: I,
         base: usize,
