@@ -231,6 +231,23 @@ pub type ReadWriteSideEffect = (SideEffectRead, PlainWrite);
 /// Neither `Send` nor `Sync`: a handle stays on the thread of the block it
 /// came from, so a block's read-modify-write sequences never run on two
 /// threads at once (blocks are not `Sync` for the same reason).
+///
+/// ```
+/// use mmreg::{FakeMem, RawValue, Reg, ReadOnlySideEffect, ReadWrite};
+/// let fake = FakeMem::new(8);
+/// fake.poke32(4, 7);
+/// {
+///     // SAFETY: both offsets are in bounds and aligned for 32 bits.
+///     let control: Reg<'_, _, RawValue<u32>, ReadWrite> = unsafe { Reg::new(&fake, 0) };
+///     control.modify(|_, w| w.0 |= 1);
+///     assert_eq!(control.read().0, 1);
+/// }
+/// // A side-effect register reads through `&mut` of its handle, which
+/// // generated blocks hand out from `&mut self`.
+/// // SAFETY: as above.
+/// let mut fifo: Reg<'_, _, RawValue<u32>, ReadOnlySideEffect> = unsafe { Reg::new(&fake, 4) };
+/// assert_eq!(fifo.read().0, 7);
+/// ```
 pub struct Reg<'a, I: ?Sized, V, A> {
     io: &'a I,
     offset: usize,
