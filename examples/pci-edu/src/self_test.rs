@@ -5,11 +5,17 @@
 //! `FAIL <check>: <why>`, and the run ends with `N passed, N failed`.
 
 use std::fmt::Write as _;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::pin;
+use std::sync::mpsc;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail, ensure};
+use anyhow::{Context, anyhow, bail, ensure};
+use mmreg::irq::{AsyncUio, IrqControl};
 use mmreg::map::{Mode, PciResource, Uio};
-use mmreg::{DevMem, Io, IoWrite, MapError, Mapping};
+use mmreg::{DevMem, Io, IoWrite, IrqEvent, MapError, Mapping};
 
 use crate::edu::{self, Edu};
 use crate::hpet::{self, Hpet};
@@ -148,7 +154,10 @@ fn through_uio(report: &mut Report, device: &PciDevice) {
         unsafe { uio.map(0) }
     });
     match mapping {
-        Ok(mapping) => edu_checks(report, "uio", &mapping),
+        Ok(mapping) => {
+            edu_checks(report, "uio", &mapping);
+            uio_interrupts(report, index, &mapping);
+        }
         Err(error) => report.check("uio: map 0", Err(error.into())),
     }
     report.check("refusal: past the end of UIO map 0", {
@@ -269,12 +278,7 @@ fn completion_interrupt<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
     let result = edu.factorial(6);
     // The device clears the busy bit first and raises the interrupt a moment
     // later, from its compute thread: give the raise time to land.
-    let started = std::time::Instant::now();
-    let mut status = edu.interrupt_status();
-    while status == 0 && started.elapsed() < std::time::Duration::from_secs(1) {
-        std::hint::spin_loop();
-        status = edu.interrupt_status();
-    }
+    let status = edu.poll_interrupt_status(Duration::from_secs(1));
     edu.acknowledge_interrupt(u32::MAX);
     edu.set_interrupt_on_completion(false);
     ensure!(result? == 720, "6! is not 720");
@@ -288,6 +292,284 @@ fn completion_interrupt<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
     );
     ensure!(edu.interrupt_status() == 0, "interrupt status not cleared");
     Ok(format!("interrupt status {status:#x} after 6!"))
+}
+
+/// How long an interrupt check waits for the completion interrupt.
+const IRQ_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long the quiet wait lasts.
+const QUIET_TIMEOUT: Duration = Duration::from_millis(100);
+
+/// The interrupt checks on `/dev/uio{index}` (edu bound to
+/// `uio_pci_generic`), with BAR 0 mapped as `mapping`: a blocking waiter, an
+/// async waiter after acknowledge and re-arm, and a wait that times out.
+fn uio_interrupts(report: &mut Report, index: u32, mapping: &Mapping) {
+    report.check("uio: Uio::list shows the device", listed(index));
+    let edu = match Edu::new(mapping) {
+        Ok(edu) => edu,
+        Err(error) => return report.check("uio: interrupt edu block", Err(error)),
+    };
+    let mut uio = match Uio::open(index) {
+        Ok(uio) => uio,
+        Err(error) => return report.check("uio: open for interrupts", Err(error.into())),
+    };
+    let blocking = blocking_waiter(&edu, &mut uio);
+    let previous = blocking.as_ref().ok().map(|(_, event)| event.count);
+    report.check(
+        "uio: completion interrupt wakes a blocking waiter",
+        blocking.map(|(seen, _)| seen),
+    );
+    let (outcome, uio) = match previous {
+        Some(previous) => async_waiter(&edu, uio, previous),
+        None => (Err(anyhow!("not run: the blocking waiter failed")), None),
+    };
+    report.check("uio: async waiter after re-arm", outcome);
+    report.check(
+        "uio: wait times out with nothing raised",
+        uio.map_or_else(|| Uio::open(index).map_err(Into::into), Ok)
+            .and_then(|mut uio| quiet_wait(&edu, &mut uio)),
+    );
+}
+
+/// `Uio::list` names `uio{index}` as `uio_pci_generic`'s.
+fn listed(index: u32) -> anyhow::Result<String> {
+    let devices = Uio::list()?;
+    let name = devices
+        .iter()
+        .find(|(found, _)| *found == index)
+        .map(|(_, name)| name.as_str());
+    ensure!(
+        name == Some("uio_pci_generic"),
+        "uio{index} is not listed as `uio_pci_generic`: {devices:?}"
+    );
+    Ok(format!(
+        "uio{index} named `uio_pci_generic`, {} device(s) in all",
+        devices.len()
+    ))
+}
+
+/// A thread asleep in `Uio::wait` is woken by a factorial's completion
+/// interrupt, started only once it sleeps; the main thread then
+/// acknowledges and re-arms. Returns the line and the event.
+fn blocking_waiter(edu: &Edu<&Mapping>, uio: &mut Uio) -> anyhow::Result<(String, IrqEvent)> {
+    // Earlier checks raised interrupts and left the line masked: clear every
+    // status bit, then unmask. Nothing may be reported before the factorial.
+    edu.acknowledge_interrupt(u32::MAX);
+    let control = uio.enable_irq()?;
+    ensure!(
+        control == IrqControl::PciCommand,
+        "enabled {control}, expected the PCI command register"
+    );
+    if let Some(event) = uio.try_wait()? {
+        bail!("an event before any factorial: {event:?}");
+    }
+    let n = 8;
+    let waiting = &mut *uio;
+    let (event, waited, asleep_in) = std::thread::scope(|scope| {
+        let (ready, readied) = mpsc::channel();
+        let waiter = scope.spawn(move || {
+            let _ = ready.send(thread_id());
+            let started = Instant::now();
+            let event = waiting.wait(Some(IRQ_TIMEOUT));
+            (event, started.elapsed())
+        });
+        let asleep_in = readied
+            .recv()
+            .context("the waiter thread stopped before waiting")?
+            .and_then(|thread| asleep(&thread));
+        // Started even if the waiter was not seen asleep, so that it returns.
+        edu.start_factorial_with_interrupt(n);
+        let (event, waited) = waiter
+            .join()
+            .map_err(|_| anyhow!("the waiter thread panicked"))?;
+        anyhow::Ok((event?, waited, asleep_in?))
+    })?;
+    let event = event
+        .with_context(|| format!("no completion interrupt for {n}! within {IRQ_TIMEOUT:?}"))?;
+    let status = edu.interrupt_status();
+    let result = edu.take_factorial_interrupt()?;
+    ensure!(result == 40_320, "{n}! read {result}, expected 40320");
+    let left = edu.interrupt_status();
+    ensure!(
+        left == 0,
+        "interrupt status {left:#x} after the acknowledge"
+    );
+    let control = uio.enable_irq()?;
+    ensure!(
+        control == IrqControl::PciCommand,
+        "re-armed {control}, expected the PCI command register"
+    );
+    ensure!(
+        pci_interrupts_enabled(uio)?,
+        "the PCI Interrupt Disable bit is still set after the re-arm"
+    );
+    Ok((
+        format!(
+            "waiter asleep in `{asleep_in}` before {n}! started, woke after {:.1} ms with \
+             count {} (missed {}); {n}! = {result}; interrupt status {status:#x}, \
+             acknowledged to {left:#x}; re-armed: IrqControl::{control:?}",
+            waited.as_secs_f64() * 1e3,
+            event.count,
+            event.missed,
+        ),
+        event,
+    ))
+}
+
+/// An `AsyncUio` wait, already pending on tokio's reactor when the next
+/// factorial starts, wakes with the count one past `previous`; then
+/// acknowledge and re-arm. Gives the device back unless it was lost.
+fn async_waiter(
+    edu: &Edu<&Mapping>,
+    uio: Uio,
+    previous: u32,
+) -> (anyhow::Result<String>, Option<Uio>) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            return (
+                Err(error).context("cannot build a tokio runtime"),
+                Some(uio),
+            );
+        }
+    };
+    let n = 9;
+    let (outcome, uio) = runtime.block_on(async {
+        let mut irq = match AsyncUio::new(uio) {
+            Ok(irq) => irq,
+            Err(error) => return (Err(error.into()), None),
+        };
+        let outcome = async {
+            let started = Instant::now();
+            let event = {
+                let mut waiting = pin!(irq.wait());
+                // One poll registers the wait with the reactor; nothing has
+                // been raised, so it must still be pending.
+                let first = std::future::poll_fn(|cx| Poll::Ready(waiting.as_mut().poll(cx))).await;
+                if let Poll::Ready(early) = first {
+                    bail!("the wait returned before {n}! started: {early:?}");
+                }
+                edu.start_factorial_with_interrupt(n);
+                tokio::time::timeout(IRQ_TIMEOUT, waiting)
+                    .await
+                    .map_err(|_| {
+                        anyhow!("no completion interrupt for {n}! within {IRQ_TIMEOUT:?}")
+                    })??
+            };
+            let waited = started.elapsed();
+            ensure!(
+                event.count == previous.wrapping_add(1) && event.missed == 0,
+                "count {} (missed {}) after {previous}, expected {}",
+                event.count,
+                event.missed,
+                previous.wrapping_add(1)
+            );
+            let result = edu.take_factorial_interrupt()?;
+            ensure!(result == 362_880, "{n}! read {result}, expected 362880");
+            let control = irq.enable_irq()?;
+            ensure!(
+                control == IrqControl::PciCommand,
+                "re-armed {control}, expected the PCI command register"
+            );
+            Ok(format!(
+                "pending before {n}! started, woke after {:.1} ms with count {} = {previous} + 1 \
+                 (missed {}); {n}! = {result}; acknowledged, re-armed: IrqControl::{control:?}",
+                waited.as_secs_f64() * 1e3,
+                event.count,
+                event.missed
+            ))
+        }
+        .await;
+        (outcome, Some(irq.into_inner()))
+    });
+    (outcome, uio)
+}
+
+/// The driver's whole sequence, `Edu::factorial_with_interrupt` (wait,
+/// acknowledge, then re-arm), leaves nothing to fire: with the interrupt
+/// unmasked and nothing raised, a wait returns `None` once its timeout has
+/// passed.
+fn quiet_wait(edu: &Edu<&Mapping>, uio: &mut Uio) -> anyhow::Result<String> {
+    let n = 10;
+    let (result, event) = edu.factorial_with_interrupt(n, uio, IRQ_TIMEOUT)?;
+    ensure!(result == 3_628_800, "{n}! read {result}, expected 3628800");
+    let status = edu.interrupt_status();
+    ensure!(status == 0, "interrupt status {status:#x} before the wait");
+    ensure!(
+        pci_interrupts_enabled(uio)?,
+        "the PCI Interrupt Disable bit is set: a wait would time out whatever the device did"
+    );
+    let started = Instant::now();
+    let quiet = uio.wait(Some(QUIET_TIMEOUT))?;
+    let elapsed = started.elapsed();
+    ensure!(quiet.is_none(), "an event with nothing raised: {quiet:?}");
+    ensure!(
+        elapsed >= QUIET_TIMEOUT,
+        "returned `None` after {elapsed:?}, before its {QUIET_TIMEOUT:?}"
+    );
+    Ok(format!(
+        "after factorial_with_interrupt ({n}! = {result}, count {}), interrupt status 0x0 \
+         and INTx unmasked, wait({QUIET_TIMEOUT:?}) returned None after {:.1} ms",
+        event.count,
+        elapsed.as_secs_f64() * 1e3,
+    ))
+}
+
+/// Whether the PCI command register of the UIO device's PCI function has
+/// its Interrupt Disable bit (10) clear, read from sysfs `device/config`.
+fn pci_interrupts_enabled(uio: &Uio) -> anyhow::Result<bool> {
+    let name = uio
+        .path()
+        .file_name()
+        .context("the UIO path names no device")?;
+    let path = PathBuf::from("/sys/class/uio")
+        .join(name)
+        .join("device/config");
+    let config =
+        std::fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let command = config
+        .get(4..6)
+        .with_context(|| format!("`{}` is {} bytes long", path.display(), config.len()))?;
+    Ok(u16::from_le_bytes([command[0], command[1]]) & (1 << 10) == 0)
+}
+
+/// This thread's id, from `/proc/thread-self` (a link to `PID/task/TID`).
+fn thread_id() -> anyhow::Result<String> {
+    let link = std::fs::read_link("/proc/thread-self").context("cannot read /proc/thread-self")?;
+    let id = link
+        .file_name()
+        .context("/proc/thread-self names no thread")?;
+    Ok(id.to_string_lossy().into_owned())
+}
+
+/// Waits (sleeping 1 ms between looks, at most a second) until thread
+/// `thread` of this process sleeps, and returns where (its `wchan`).
+fn asleep(thread: &str) -> anyhow::Result<String> {
+    let directory = PathBuf::from("/proc/self/task").join(thread);
+    let started = Instant::now();
+    loop {
+        let stat = std::fs::read_to_string(directory.join("stat"))
+            .with_context(|| format!("cannot read the stat of thread {thread}"))?;
+        // The state follows the command name, which is in parentheses.
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .unwrap_or("?");
+        if state == "S" {
+            let wchan = std::fs::read_to_string(directory.join("wchan")).unwrap_or_default();
+            return Ok(match wchan.trim() {
+                "" | "0" => "an interruptible sleep".to_owned(),
+                wchan => wchan.to_owned(),
+            });
+        }
+        ensure!(
+            started.elapsed() < Duration::from_secs(1),
+            "the waiter thread is in state {state}, not asleep, after a second"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }
 
 /// The device answers 1- and 2-byte reads of its low registers with 0 and
