@@ -4,7 +4,8 @@
 //! ```text
 //! pci-edu [ADDRESS]     identify the device, check liveness, compute factorials
 //! pci-edu --self-test   every check of `cargo xtask qemu-test` (edu through
-//!                       /dev/mem, resource0 and UIO; the HPET; refused ranges)
+//!                       /dev/mem, resource0 and UIO, its interrupt through
+//!                       UIO; the HPET; refused ranges)
 //! ```
 //!
 //! Run it as root in a Linux guest started with `qemu-system-x86_64 -device edu`.

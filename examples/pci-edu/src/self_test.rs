@@ -368,20 +368,20 @@ fn blocking_waiter(edu: &Edu<&Mapping>, uio: &mut Uio) -> anyhow::Result<(String
         let (ready, readied) = mpsc::channel();
         let waiter = scope.spawn(move || {
             let _ = ready.send(thread_id());
-            let started = Instant::now();
             let event = waiting.wait(Some(IRQ_TIMEOUT));
-            (event, started.elapsed())
+            (event, Instant::now())
         });
         let asleep_in = readied
             .recv()
             .context("the waiter thread stopped before waiting")?
             .and_then(|thread| asleep(&thread));
         // Started even if the waiter was not seen asleep, so that it returns.
+        let started = Instant::now();
         edu.start_factorial_with_interrupt(n);
-        let (event, waited) = waiter
+        let (event, woke) = waiter
             .join()
             .map_err(|_| anyhow!("the waiter thread panicked"))?;
-        anyhow::Ok((event?, waited, asleep_in?))
+        anyhow::Ok((event?, woke.saturating_duration_since(started), asleep_in?))
     })?;
     let event = event
         .with_context(|| format!("no completion interrupt for {n}! within {IRQ_TIMEOUT:?}"))?;
@@ -404,7 +404,7 @@ fn blocking_waiter(edu: &Edu<&Mapping>, uio: &mut Uio) -> anyhow::Result<(String
     );
     Ok((
         format!(
-            "waiter asleep in `{asleep_in}` before {n}! started, woke after {:.1} ms with \
+            "waiter asleep in `{asleep_in}` before {n}! started, woke {:.1} ms after the start with \
              count {} (missed {}); {n}! = {result}; interrupt status {status:#x}, \
              acknowledged to {left:#x}; re-armed: IrqControl::{control:?}",
             waited.as_secs_f64() * 1e3,
@@ -442,8 +442,7 @@ fn async_waiter(
             Err(error) => return (Err(error.into()), None),
         };
         let outcome = async {
-            let started = Instant::now();
-            let event = {
+            let (event, waited) = {
                 let mut waiting = pin!(irq.wait());
                 // One poll registers the wait with the reactor; nothing has
                 // been raised, so it must still be pending.
@@ -451,14 +450,15 @@ fn async_waiter(
                 if let Poll::Ready(early) = first {
                     bail!("the wait returned before {n}! started: {early:?}");
                 }
+                let started = Instant::now();
                 edu.start_factorial_with_interrupt(n);
-                tokio::time::timeout(IRQ_TIMEOUT, waiting)
+                let event = tokio::time::timeout(IRQ_TIMEOUT, waiting)
                     .await
                     .map_err(|_| {
                         anyhow!("no completion interrupt for {n}! within {IRQ_TIMEOUT:?}")
-                    })??
+                    })??;
+                (event, started.elapsed())
             };
-            let waited = started.elapsed();
             ensure!(
                 event.count == previous.wrapping_add(1) && event.missed == 0,
                 "count {} (missed {}) after {previous}, expected {}",
@@ -474,7 +474,7 @@ fn async_waiter(
                 "re-armed {control}, expected the PCI command register"
             );
             Ok(format!(
-                "pending before {n}! started, woke after {:.1} ms with count {} = {previous} + 1 \
+                "pending before {n}! started, woke {:.1} ms after the start with count {} = {previous} + 1 \
                  (missed {}); {n}! = {result}; acknowledged, re-armed: IrqControl::{control:?}",
                 waited.as_secs_f64() * 1e3,
                 event.count,
