@@ -95,9 +95,11 @@ impl<I: IoWrite> Edu<I> {
     ///
     /// In order: sets STATUS's interrupt-on-factorial bit, writes FACTORIAL,
     /// waits, then (as [`Edu::take_factorial_interrupt`]) reads
-    /// INTERRUPT_STATUS, reads the result and acknowledges bit 0x1, and only
-    /// then re-arms `irq`: the line is level-triggered, so re-arming first
-    /// would fire again at once (see the [module docs](self)).
+    /// INTERRUPT_STATUS, reads the result, clears the interrupt-on-factorial
+    /// bit and acknowledges bit 0x1, and only then re-arms `irq`: the line is
+    /// level-triggered, so re-arming first would fire again at once (see the
+    /// [module docs](self)). On an error nothing is re-armed and the device
+    /// is left as it was, for the caller to look at.
     pub fn factorial_with_interrupt(
         &self,
         n: u32,
