@@ -89,19 +89,33 @@ fn suggestions(device: &Device, wanted: &str) -> Vec<String> {
 
 /// Every register's path, names as written.
 fn register_paths(device: &Device) -> Vec<String> {
-    fn collect(items: &[Item], parent: &str, out: &mut Vec<String>) {
+    paths_where(device, |_| true)
+}
+
+/// The paths of the registers `keep` accepts, names as written.
+fn paths_where(device: &Device, keep: impl Fn(&crate::ir::Register) -> bool) -> Vec<String> {
+    fn collect(
+        items: &[Item],
+        parent: &str,
+        keep: &dyn Fn(&crate::ir::Register) -> bool,
+        out: &mut Vec<String>,
+    ) {
         for item in items {
             match item {
-                Item::Register(register) => out.push(format!("{parent}.{}", register.name)),
+                Item::Register(register) if keep(register) => {
+                    out.push(format!("{parent}.{}", register.name));
+                }
+                Item::Register(_) => {}
                 Item::Cluster(cluster) => {
-                    collect(&cluster.items, &format!("{parent}.{}", cluster.name), out);
+                    let path = format!("{parent}.{}", cluster.name);
+                    collect(&cluster.items, &path, keep, out);
                 }
             }
         }
     }
     let mut out = Vec::new();
     for peripheral in &device.peripherals {
-        collect(&peripheral.items, &peripheral.name, &mut out);
+        collect(&peripheral.items, &peripheral.name, &keep, &mut out);
     }
     out
 }
@@ -165,24 +179,7 @@ mod tests {
 
     /// The paths of the marked registers.
     fn marked(device: &Device) -> Vec<String> {
-        fn collect(items: &[Item], parent: &str, out: &mut Vec<String>) {
-            for item in items {
-                match item {
-                    Item::Register(register) if register.dma => {
-                        out.push(format!("{parent}.{}", register.name));
-                    }
-                    Item::Register(_) => {}
-                    Item::Cluster(cluster) => {
-                        collect(&cluster.items, &format!("{parent}.{}", cluster.name), out);
-                    }
-                }
-            }
-        }
-        let mut out = Vec::new();
-        for peripheral in &device.peripherals {
-            collect(&peripheral.items, &peripheral.name, &mut out);
-        }
-        out
+        paths_where(device, |register| register.dma)
     }
 
     fn strings(paths: &[&str]) -> Vec<String> {

@@ -265,71 +265,95 @@ impl<I: ?Sized> core::ops::Deref for AssumeExclusive<I> {
 // SAFETY: `AssumeExclusive::new`'s contract.
 unsafe impl<I: Io + ?Sized> Exclusive for AssumeExclusive<I> {}
 
-/// Implements `Io` and `IoWrite` for a pointer-like wrapper by forwarding
-/// through `Deref` to an inner `$inner: Io`.
+/// Implements [`Io`] (`read`) or [`IoWrite`] (`write`) for a type by
+/// forwarding every method to the `Io` that `$target` (an expression of
+/// `$this: &Self`) reaches: `read [T: Io + ?Sized] &T => |this| &**this;`.
+/// The caller's contract: `$target` reaches the same memory, of the same
+/// length, for as long as the value lives.
 macro_rules! forward_io {
-    ($($inner:ident => $ty:ty;)*) => {$(
-        // SAFETY: forwards to the inner `Io`, whose contract covers the same
-        // memory for as long as the wrapper keeps the inner value alive.
-        unsafe impl<$inner: Io + ?Sized> Io for $ty {
+    ($($kind:ident [$($generics:tt)*] $ty:ty => |$this:ident| $target:expr;)*) => {$(
+        $crate::io::forward_io!(@$kind [$($generics)*] $ty, $this, $target);
+    )*};
+    (@read [$($generics:tt)*] $ty:ty, $this:ident, $target:expr) => {
+        // SAFETY: every method forwards to an `Io` over the same memory, of
+        // the same length, for the value's life (the macro's contract).
+        unsafe impl<$($generics)*> $crate::io::Io for $ty {
             #[inline(always)]
             fn len(&self) -> usize {
-                (**self).len()
+                let $this = self;
+                $crate::io::Io::len($target)
             }
             #[inline(always)]
             unsafe fn read8(&self, offset: usize) -> u8 {
+                let $this = self;
                 // SAFETY: the caller upholds the contract, forwarded unchanged.
-                unsafe { (**self).read8(offset) }
+                unsafe { $crate::io::Io::read8($target, offset) }
             }
             #[inline(always)]
             unsafe fn read16(&self, offset: usize) -> u16 {
+                let $this = self;
                 // SAFETY: the caller upholds the contract, forwarded unchanged.
-                unsafe { (**self).read16(offset) }
+                unsafe { $crate::io::Io::read16($target, offset) }
             }
             #[inline(always)]
             unsafe fn read32(&self, offset: usize) -> u32 {
+                let $this = self;
                 // SAFETY: the caller upholds the contract, forwarded unchanged.
-                unsafe { (**self).read32(offset) }
+                unsafe { $crate::io::Io::read32($target, offset) }
             }
             #[inline(always)]
             unsafe fn read64(&self, offset: usize) -> u64 {
+                let $this = self;
                 // SAFETY: the caller upholds the contract, forwarded unchanged.
-                unsafe { (**self).read64(offset) }
+                unsafe { $crate::io::Io::read64($target, offset) }
             }
         }
-        // SAFETY: as for `Io` above.
-        unsafe impl<$inner: IoWrite + ?Sized> IoWrite for $ty {
+    };
+    (@write [$($generics:tt)*] $ty:ty, $this:ident, $target:expr) => {
+        // SAFETY: as for `Io`: forwards to an `IoWrite` over the same memory.
+        unsafe impl<$($generics)*> $crate::io::IoWrite for $ty {
             #[inline(always)]
             unsafe fn write8(&self, offset: usize, value: u8) {
+                let $this = self;
                 // SAFETY: the caller upholds the contract, forwarded unchanged.
-                unsafe { (**self).write8(offset, value) }
+                unsafe { $crate::io::IoWrite::write8($target, offset, value) }
             }
             #[inline(always)]
             unsafe fn write16(&self, offset: usize, value: u16) {
+                let $this = self;
                 // SAFETY: the caller upholds the contract, forwarded unchanged.
-                unsafe { (**self).write16(offset, value) }
+                unsafe { $crate::io::IoWrite::write16($target, offset, value) }
             }
             #[inline(always)]
             unsafe fn write32(&self, offset: usize, value: u32) {
+                let $this = self;
                 // SAFETY: the caller upholds the contract, forwarded unchanged.
-                unsafe { (**self).write32(offset, value) }
+                unsafe { $crate::io::IoWrite::write32($target, offset, value) }
             }
             #[inline(always)]
             unsafe fn write64(&self, offset: usize, value: u64) {
+                let $this = self;
                 // SAFETY: the caller upholds the contract, forwarded unchanged.
-                unsafe { (**self).write64(offset, value) }
+                unsafe { $crate::io::IoWrite::write64($target, offset, value) }
             }
         }
-    )*};
+    };
 }
+pub(crate) use forward_io;
 
 forward_io! {
-    T => &T;
-    T => &mut T;
-    T => Box<T>;
-    T => std::rc::Rc<T>;
-    T => std::sync::Arc<T>;
-    T => AssumeExclusive<T>;
+    read [T: Io + ?Sized] &T => |this| &**this;
+    write [T: IoWrite + ?Sized] &T => |this| &**this;
+    read [T: Io + ?Sized] &mut T => |this| &**this;
+    write [T: IoWrite + ?Sized] &mut T => |this| &**this;
+    read [T: Io + ?Sized] Box<T> => |this| &**this;
+    write [T: IoWrite + ?Sized] Box<T> => |this| &**this;
+    read [T: Io + ?Sized] std::rc::Rc<T> => |this| &**this;
+    write [T: IoWrite + ?Sized] std::rc::Rc<T> => |this| &**this;
+    read [T: Io + ?Sized] std::sync::Arc<T> => |this| &**this;
+    write [T: IoWrite + ?Sized] std::sync::Arc<T> => |this| &**this;
+    read [T: Io + ?Sized] AssumeExclusive<T> => |this| &this.0;
+    write [T: IoWrite + ?Sized] AssumeExclusive<T> => |this| &this.0;
 }
 
 /// Checks that a `width`-byte access at `offset` fits in `len` bytes and is

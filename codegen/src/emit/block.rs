@@ -655,7 +655,7 @@ fn emit_block(
         "{text}\n\nOwns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); \
          `Send`, not `Sync`. Handles borrow the block: pure reads and writes through \
          `&self`, reads with side effects through `&mut self` over an exclusive `I` \
-         (see [`mmreg::reg`](::mmreg::reg))."
+         (see [`mmreg::reg`])."
     ));
     // One item for all of the block's layout asserts: rustc checks each
     // item separately, and a const per register added up on large devices.

@@ -1,7 +1,7 @@
 //! Mapping physical memory (or any mappable file) into the process.
 //!
 //! Every source returns a [`Mapping`]: it owns the `mmap` (unmapped on drop),
-//! implements [`Io`] with one volatile access of the requested width per call,
+//! implements [`Io`](crate::Io) with one volatile access of the requested width per call,
 //! and is what generated register blocks borrow, so no register handle can
 //! outlive it.
 //!
@@ -22,7 +22,7 @@
 //!
 //! [`DevMem::open_read_only`] and [`MappableFile::open_read_only`] give
 //! `Mapping<ReadOnlyMode>`: `PROT_READ` pages. Such a mapping implements
-//! [`Io`] but not [`crate::IoWrite`], so a block over it has reads only: a
+//! [`Io`](crate::Io) but not [`crate::IoWrite`], so a block over it has reads only: a
 //! `write` or `modify` does not compile. Errors are one [`MapError`], whose message names the
 //! source, address, length and errno, with a hint at the likely cause.
 //!
@@ -72,7 +72,8 @@ pub use file::MappableFile;
 pub use pci::PciResource;
 pub use uio::{Uio, UioMap};
 
-use crate::io::{Exclusive, Io, IoWrite};
+use crate::io::Exclusive;
+use crate::raw::RawIo;
 use page::{PageSpan, SpanError};
 
 /// Whether a mapping can be written. Sealed: [`ReadWriteMode`] or
@@ -87,7 +88,7 @@ pub trait Mode: sealed::Sealed + 'static {
 pub enum ReadWriteMode {}
 
 /// A read-only mapping (`PROT_READ`), for inspecting a device without
-/// disturbing it. It implements [`Io`] but not [`crate::IoWrite`]: the pages
+/// disturbing it. It implements [`Io`](crate::Io) but not [`crate::IoWrite`]: the pages
 /// are not writable, so writes do not compile.
 #[derive(Debug)]
 pub enum ReadOnlyMode {}
@@ -109,7 +110,7 @@ mod sealed {
 /// A mapped range: owns the `mmap` and unmaps it on drop.
 ///
 /// Offset 0 is the first requested byte (for `/dev/mem`, the requested
-/// physical address), and [`Io::len`] is the requested length, however the
+/// physical address), and [`Io::len`](crate::Io::len) is the requested length, however the
 /// range was widened to pages.
 ///
 /// `Send` and `Sync`: each access through it is one volatile access, so a
@@ -117,16 +118,16 @@ mod sealed {
 /// A block that owns its mapping (or holds `&mut` of it) is
 /// [`crate::Exclusive`] and may read side-effect registers; blocks over a
 /// shared mapping may not, and their `modify` sequences on the same register
-/// are not ordered against each other (see [`Io`]'s "Threads").
+/// are not ordered against each other (see [`Io`](crate::Io)'s "Threads").
 pub struct Mapping<M: Mode = ReadWriteMode> {
     /// Start of the whole pages `mmap` returned.
     base: NonNull<u8>,
     /// Length passed to `mmap`.
     map_len: usize,
-    /// First requested byte, inside `base .. base + map_len`.
-    start: NonNull<u8>,
-    /// Requested length; `start + len <= base + map_len`.
-    len: usize,
+    /// The requested bytes (first byte inside `base .. base + map_len`,
+    /// `start + len <= base + map_len`), accessed like any raw range; valid
+    /// until `drop` unmaps them.
+    raw: RawIo<'static>,
     /// Physical address (or file offset) of the first requested byte.
     address: u64,
     source: PathBuf,
@@ -166,18 +167,7 @@ impl<M: Mode> Mapping<M> {
     /// address (a DMA descriptor, a C library). Access through it only with
     /// volatile operations.
     pub fn as_ptr(&self) -> *mut u8 {
-        self.start.as_ptr()
-    }
-
-    /// Pointer to `offset`, cast to the access type.
-    ///
-    /// # Safety
-    /// `offset` must be in bounds.
-    #[inline(always)]
-    unsafe fn at<T>(&self, offset: usize) -> *mut T {
-        // SAFETY: the caller keeps `offset` within `len`, which lies inside
-        // the mapping.
-        unsafe { self.start.as_ptr().add(offset).cast() }
+        self.raw.as_ptr()
     }
 }
 
@@ -195,66 +185,18 @@ impl<M: Mode> fmt::Debug for Mapping<M> {
             .field("source", &self.source)
             .field("kind", &self.kind)
             .field("phys_address", &format_args!("{:#x}", self.address))
-            .field("len", &format_args!("{:#x}", self.len))
+            .field("len", &format_args!("{:#x}", crate::io::Io::len(&self.raw)))
             .field("writable", &M::WRITABLE)
             .finish()
     }
 }
 
-// SAFETY: `len` never changes, and offsets below it lie inside pages that
-// stay mapped until `drop`. `Io`'s per-call contract (in bounds, offset a
-// multiple of the width) plus the mapping's own invariant (offset 0 is 8-byte
-// aligned in memory) make every pointer below valid and aligned for its width.
-unsafe impl<M: Mode> Io for Mapping<M> {
-    #[inline(always)]
-    fn len(&self) -> usize {
-        self.len
-    }
-    #[inline(always)]
-    unsafe fn read8(&self, offset: usize) -> u8 {
-        // SAFETY: in bounds per the caller; see the comment on this impl.
-        unsafe { access::read8(self.at(offset)) }
-    }
-    #[inline(always)]
-    unsafe fn read16(&self, offset: usize) -> u16 {
-        // SAFETY: in bounds and aligned per the caller; see the comment on this impl.
-        unsafe { access::read16(self.at(offset)) }
-    }
-    #[inline(always)]
-    unsafe fn read32(&self, offset: usize) -> u32 {
-        // SAFETY: in bounds and aligned per the caller; see the comment on this impl.
-        unsafe { access::read32(self.at(offset)) }
-    }
-    #[inline(always)]
-    unsafe fn read64(&self, offset: usize) -> u64 {
-        // SAFETY: in bounds and aligned per the caller; see the comment on this impl.
-        unsafe { access::read64(self.at(offset)) }
-    }
-}
-
-// SAFETY: as for `Io` above; a `ReadWriteMode` mapping's pages are
-// `PROT_WRITE`.
-unsafe impl IoWrite for Mapping<ReadWriteMode> {
-    #[inline(always)]
-    unsafe fn write8(&self, offset: usize, value: u8) {
-        // SAFETY: in bounds per the caller, and the pages are writable.
-        unsafe { access::write8(self.at(offset), value) }
-    }
-    #[inline(always)]
-    unsafe fn write16(&self, offset: usize, value: u16) {
-        // SAFETY: in bounds and aligned per the caller, and the pages are writable.
-        unsafe { access::write16(self.at(offset), value) }
-    }
-    #[inline(always)]
-    unsafe fn write32(&self, offset: usize, value: u32) {
-        // SAFETY: in bounds and aligned per the caller, and the pages are writable.
-        unsafe { access::write32(self.at(offset), value) }
-    }
-    #[inline(always)]
-    unsafe fn write64(&self, offset: usize, value: u64) {
-        // SAFETY: in bounds and aligned per the caller, and the pages are writable.
-        unsafe { access::write64(self.at(offset), value) }
-    }
+// SAFETY: forwarded to `raw`, whose range stays mapped, with the same
+// length, until `drop`; a `ReadOnlyMode` mapping's pages are not writable,
+// so it has no `IoWrite`.
+crate::io::forward_io! {
+    read [M: Mode] Mapping<M> => |mapping| &mapping.raw;
+    write [] Mapping<ReadWriteMode> => |mapping| &mapping.raw;
 }
 
 // SAFETY: `Mapping` is neither `Clone` nor `Copy`, and its pages are reached
@@ -379,11 +321,16 @@ unsafe fn map_pages<M: Mode>(request: Request<'_>) -> Result<Mapping<M>, MapErro
     };
     // SAFETY: `span.start < span.map_len`, so the pointer stays in the mapping.
     let start = unsafe { base.add(span.start) };
+    // SAFETY: `start` is 8-byte aligned (`span.start` is a multiple of 8 and
+    // `base` is page-aligned) and `len` bytes from it lie inside the pages
+    // just mapped, which stay mapped until the `Mapping` that owns this
+    // `RawIo` is dropped; those pages are device or shared memory, never
+    // Rust references, and usable from any thread.
+    let raw = unsafe { RawIo::new(start.as_ptr(), len) };
     Ok(Mapping {
         base,
         map_len: span.map_len,
-        start,
-        len,
+        raw,
         address,
         source: path.to_owned(),
         kind,

@@ -31,7 +31,7 @@ pub mod hpet {
     };
     /// Timer configuration, comparator and FSB route
     ///
-    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`](::mmreg::reg)).
+    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`]).
     pub struct Timer<I> {
         io: I,
         base: usize,
@@ -175,7 +175,7 @@ pub mod hpet {
     };
     /// HPET timer block 0
     ///
-    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`](::mmreg::reg)).
+    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`]).
     pub struct Hpet<I> {
         io: I,
         base: usize,

@@ -18,7 +18,7 @@ pub mod tim {
     };
     /// Channel
     ///
-    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`](::mmreg::reg)).
+    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`]).
     pub struct Ch<I> {
         io: I,
         base: usize,
@@ -135,7 +135,7 @@ pub mod tim {
     };
     /// Timer with numbered channels
     ///
-    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`](::mmreg::reg)).
+    /// Owns its memory `I` (a mapping, `&` or `Arc` of one, fake memory); `Send`, not `Sync`. Handles borrow the block: pure reads and writes through `&self`, reads with side effects through `&mut self` over an exclusive `I` (see [`mmreg::reg`]).
     pub struct Tim<I> {
         io: I,
         base: usize,
