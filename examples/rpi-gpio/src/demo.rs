@@ -1,4 +1,4 @@
-//! The program: blink an LED and watch a button, over any [`Io`].
+//! The program: blink an LED and watch a button, over any [`IoWrite`] memory.
 
 use core::fmt;
 
