@@ -265,6 +265,40 @@ impl<I: ?Sized> core::ops::Deref for AssumeExclusive<I> {
 // SAFETY: `AssumeExclusive::new`'s contract.
 unsafe impl<I: Io + ?Sized> Exclusive for AssumeExclusive<I> {}
 
+/// A block's memory lent to a cluster it hands out from `&self`: a shared
+/// borrow, so not [`Exclusive`] (the cluster has no side-effect reads; its
+/// `_mut` accessor gives those from `&mut self`), and neither `Send` nor
+/// `Sync`, so the cluster stays on its block's thread as the block's own
+/// handles do.
+///
+/// ```compile_fail
+/// fn send<T: Send>(_: T) {}
+/// let fake = mmreg::FakeMem::new(4);
+/// send(mmreg::Borrowed::new(&fake));
+/// ```
+pub struct Borrowed<'a, I: ?Sized> {
+    io: &'a I,
+    /// A raw pointer makes it neither `Send` nor `Sync`.
+    not_send: core::marker::PhantomData<*const ()>,
+}
+
+impl<'a, I: ?Sized> Borrowed<'a, I> {
+    /// Lends `io`.
+    #[inline(always)]
+    pub const fn new(io: &'a I) -> Self {
+        Borrowed {
+            io,
+            not_send: core::marker::PhantomData,
+        }
+    }
+}
+
+impl<I: ?Sized> fmt::Debug for Borrowed<'_, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Borrowed")
+    }
+}
+
 /// Implements [`Io`] (`read`) or [`IoWrite`] (`write`) for a type by
 /// forwarding every method to the `Io` that `$target` (an expression of
 /// `$this: &Self`) reaches: `read [T: Io + ?Sized] &T => |this| &**this;`.
@@ -352,6 +386,8 @@ forward_io! {
     write [T: IoWrite + ?Sized] std::rc::Rc<T> => |this| &**this;
     read [T: Io + ?Sized] std::sync::Arc<T> => |this| &**this;
     write [T: IoWrite + ?Sized] std::sync::Arc<T> => |this| &**this;
+    read [T: Io + ?Sized] Borrowed<'_, T> => |this| this.io;
+    write [T: IoWrite + ?Sized] Borrowed<'_, T> => |this| this.io;
     read [T: Io + ?Sized] AssumeExclusive<T> => |this| &this.0;
     write [T: IoWrite + ?Sized] AssumeExclusive<T> => |this| &this.0;
 }

@@ -29,7 +29,7 @@ pub mod raw;
 pub mod reg;
 
 pub use fake::{Access, AccessKind, FakeMem};
-pub use io::{AccessError, AssumeExclusive, Exclusive, Io, IoWrite, RegisterInt};
+pub use io::{AccessError, AssumeExclusive, Borrowed, Exclusive, Io, IoWrite, RegisterInt};
 pub use irq::{FakeIrq, FakeIrqLine, Interrupt, IrqError, IrqEvent};
 pub use map::{DevMem, MapError, Mapping};
 pub use raw::RawIo;

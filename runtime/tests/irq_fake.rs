@@ -200,7 +200,7 @@ fn a_driver_acknowledges_then_rearms_a_level_interrupt() {
 }
 
 /// Async waits, with tokio's `Notify` under the fake.
-#[cfg(feature = "tokio")]
+#[cfg(feature = "async-tests")]
 mod tokio_tests {
     use super::*;
     use mmreg::irq::AsyncInterrupt;

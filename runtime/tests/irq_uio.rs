@@ -459,7 +459,7 @@ fn open_by_name_reports_a_node_that_cannot_be_opened() {
 }
 
 /// Async waits on tokio's reactor.
-#[cfg(feature = "tokio")]
+#[cfg(feature = "async-tests")]
 mod tokio_tests {
     use super::*;
     use mmreg::irq::{AsyncInterrupt, AsyncUio};

@@ -929,8 +929,9 @@ fn emit_cluster(
             (quote!(), quote!(), base)
         }
     };
-    // Reads with side effects need the cluster over `&mut I`: over `&I` it
-    // is not `Exclusive`, so they do not exist there.
+    // Reads with side effects need the cluster over `&mut I`: over the
+    // `Borrowed` (shared, not `Send`) memory that `&self` lends, it is not
+    // `Exclusive`, so they do not exist there.
     let exclusive = has_side_effect_reads(&cluster.items).then(|| {
         let name = accessor_names.claim(&format!("{accessor}_mut"));
         let ident = names::ident(&name);
@@ -951,9 +952,9 @@ fn emit_cluster(
     out.push(quote! {
         #doc_attr
         #[inline(always)]
-        pub fn #accessor_ident(&self #parameter) -> #type_ident<&I> {
+        pub fn #accessor_ident(&self #parameter) -> #type_ident<::mmreg::Borrowed<'_, I>> {
             #check
-            unsafe { #type_ident::from_raw_parts(&self.io, #base) }
+            unsafe { #type_ident::from_raw_parts(::mmreg::Borrowed::new(&self.io), #base) }
         }
         #exclusive
     });

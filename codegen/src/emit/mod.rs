@@ -25,7 +25,7 @@
 //!                                        // arrays: gpfsel(&self, index) + GPFSEL_COUNT
 //!                                        // numbered k..k+n (CCR1..CCR4): ccr(1) is CCR1,
 //!                                        //   + CCR_FIRST (see `numbered_start`)
-//!                                        // clusters: ch(&self, index) -> Ch<&I>, and
+//!                                        // clusters: ch(&self, index) -> Ch<Borrowed<'_, I>>, and
 //!                                        //   ch_mut(&mut self, index) -> Ch<&mut I> when
 //!                                        //   the cluster has side-effect reads
 //!                                        // read side effects: data(&mut self) -> ...SideEffect

@@ -290,13 +290,18 @@ pub mod hpet {
         ///
         /// If `index >= 3`.
         #[inline(always)]
-        pub fn timer(&self, index: usize) -> Timer<&I> {
+        pub fn timer(&self, index: usize) -> Timer<::mmreg::Borrowed<'_, I>> {
             assert!(
                 index < Self::TIMER_COUNT,
                 "index out of range: `TIMER%s` has 3 clusters",
             );
             // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
-            unsafe { Timer::from_raw_parts(&self.io, self.base + 0x100 + index * 0x20) }
+            unsafe {
+                Timer::from_raw_parts(
+                    ::mmreg::Borrowed::new(&self.io),
+                    self.base + 0x100 + index * 0x20,
+                )
+            }
         }
     }
     impl<I> ::core::fmt::Debug for Hpet<I> {

@@ -232,9 +232,14 @@ pub mod dma {
         ///
         /// `LIMITS` at offset `0x10`.
         #[inline(always)]
-        pub fn limits(&self) -> Limits<&I> {
+        pub fn limits(&self) -> Limits<::mmreg::Borrowed<'_, I>> {
             // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
-            unsafe { Limits::from_raw_parts(&self.io, self.base + 0x10) }
+            unsafe {
+                Limits::from_raw_parts(
+                    ::mmreg::Borrowed::new(&self.io),
+                    self.base + 0x10,
+                )
+            }
         }
     }
     impl<I> ::core::fmt::Debug for Ch<I> {
@@ -380,13 +385,18 @@ pub mod dma {
         ///
         /// If `index >= 4`.
         #[inline(always)]
-        pub fn ch(&self, index: usize) -> Ch<&I> {
+        pub fn ch(&self, index: usize) -> Ch<::mmreg::Borrowed<'_, I>> {
             assert!(
                 index < Self::CH_COUNT,
                 "index out of range: `CH[%s]` has 4 clusters",
             );
             // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
-            unsafe { Ch::from_raw_parts(&self.io, self.base + 0x100 + index * 0x20) }
+            unsafe {
+                Ch::from_raw_parts(
+                    ::mmreg::Borrowed::new(&self.io),
+                    self.base + 0x100 + index * 0x20,
+                )
+            }
         }
     }
     impl<I> ::core::fmt::Debug for Dma<I> {

@@ -314,10 +314,15 @@ pub mod dev {
         ///
         /// If `index >= 2`.
         #[inline(always)]
-        pub fn ch(&self, index: usize) -> Ch<&I> {
+        pub fn ch(&self, index: usize) -> Ch<::mmreg::Borrowed<'_, I>> {
             assert!(index < Self::CH_COUNT, "index out of range: `CH%s` has 2 clusters");
             // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
-            unsafe { Ch::from_raw_parts(&self.io, self.base + 0x40 + index * 0x10) }
+            unsafe {
+                Ch::from_raw_parts(
+                    ::mmreg::Borrowed::new(&self.io),
+                    self.base + 0x40 + index * 0x10,
+                )
+            }
         }
         /// A channel with its own FIFO
         ///

@@ -278,14 +278,19 @@ pub mod tim {
         ///
         /// If `index` is outside `2..4`.
         #[inline(always)]
-        pub fn ch(&self, index: usize) -> Ch<&I> {
+        pub fn ch(&self, index: usize) -> Ch<::mmreg::Borrowed<'_, I>> {
             assert!(
                 (Self::CH_FIRST..Self::CH_FIRST + Self::CH_COUNT).contains(&index),
                 "index out of range: `CH%s` has indices 2..4",
             );
             let position = index - Self::CH_FIRST;
             // SAFETY: this block was checked (or promised) to fit the mapping, aligned, and the generator placed the cluster inside it at an offset aligned for its widest register.
-            unsafe { Ch::from_raw_parts(&self.io, self.base + 0x80 + position * 0x10) }
+            unsafe {
+                Ch::from_raw_parts(
+                    ::mmreg::Borrowed::new(&self.io),
+                    self.base + 0x80 + position * 0x10,
+                )
+            }
         }
     }
     impl<I> ::core::fmt::Debug for Tim<I> {
