@@ -70,7 +70,9 @@ impl std::error::Error for AccessError {}
 /// block: generated blocks are `Send` but not `Sync`, so one block is used by
 /// one thread at a time (share it through a `Mutex`). Two blocks over the
 /// same registers can exist only through a shared `I` (`&Mapping`,
-/// `Arc<Mapping>`, `&FakeMem`); each access is still in bounds, but their
+/// `Arc<Mapping>`, `&FakeMem`; a cluster lent from `&self` is over
+/// [`Borrowed`], which stays on its block's thread); each access is still in
+/// bounds, but their
 /// `modify` sequences may interleave, and neither may read side-effect
 /// registers (see [`Exclusive`]).
 ///
