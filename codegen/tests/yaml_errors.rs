@@ -674,3 +674,51 @@ peripherals:
         "no register at path `EDU.CH%s`; did you mean `EDU.CH%s.SRC`?"
     );
 }
+
+/// Issue 13 item 2: ten aliases per level, eight levels (10^8 nodes once
+/// expanded, from under 400 bytes) stop at the alias expansion budget with
+/// an error at the alias that crosses it, quickly and in bounded memory.
+#[test]
+fn alias_bomb_stops_at_the_expansion_budget() {
+    let names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    let mut text = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+    for level in 1..=8 {
+        let (name, previous) = (names[level], names[level - 1]);
+        let aliases = vec![format!("*{previous}"); 10].join(",");
+        text.push_str(&format!("{name}: &{name} [{aliases}]\n"));
+    }
+    assert!(text.len() < 400, "{}", text.len());
+    let started = std::time::Instant::now();
+    let diagnostic = error(&text);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let (kind, line, column, path, message) = parts(&diagnostic);
+    assert_eq!((kind, path), (DiagnosticKind::Syntax, ""));
+    // The budget is crossed at level 6 or 7 (a million nodes and up).
+    assert!((6..=8).contains(&line), "{line}:{column} {message}");
+    assert!(message.starts_with("YAML syntax: alias `*"), "{message}");
+    assert!(message.contains("expansion budget"), "{message}");
+}
+
+/// Issue 13 item 3 (YAML part): 20,000 nested lists, flow or block, are a
+/// located error, not a stack overflow.
+#[test]
+fn deep_nesting_is_a_located_error() {
+    let flow = format!("device: {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
+    // Block lists: each `-` one column further in.
+    let block: String = (0..20_000)
+        .map(|depth| format!("{}-\n", " ".repeat(depth)))
+        .collect();
+    for text in [flow, block] {
+        let diagnostic = error(&text);
+        let (kind, line, _, path, message) = parts(&diagnostic);
+        assert_eq!((kind, path), (DiagnosticKind::Syntax, ""));
+        assert!(line >= 1);
+        // `saphyr-parser` stops flow nesting itself (at 256 levels); block
+        // nesting stops at the reader's own bound.
+        assert!(
+            message.contains("nested deeper than 128 levels")
+                || message.contains("recursion limit exceeded"),
+            "{message}"
+        );
+    }
+}
