@@ -956,3 +956,34 @@ fn dma_registers_option_marks_svd_registers_by_path() {
         "no register at path `DMA.CH%s.SCR`; did you mean `DMA.CH%s.SRC`, `DMA.CH%s.LEN`?"
     );
 }
+
+/// Issue 13 item 3 (XML part): 20,000 nested clusters are a located error at
+/// the element past the depth bound, not a stack overflow.
+#[test]
+fn deep_nesting_is_a_located_error() {
+    let depth = 20_000;
+    let mut clusters = String::new();
+    for level in 0..depth {
+        clusters.push_str(&format!(
+            "<cluster><name>C{level}</name><addressOffset>0</addressOffset>\n"
+        ));
+    }
+    clusters.push_str("<register><name>R</name><addressOffset>0</addressOffset></register>\n");
+    clusters.push_str(&"</cluster>".repeat(depth));
+    let peripheral = format!(
+        "<peripheral><name>P</name><baseAddress>0</baseAddress><registers>\n{clusters}\n</registers></peripheral>"
+    );
+    let text = device_with("", &peripheral);
+    let errors = parse_err(&text);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let error = &errors[0];
+    assert_eq!(error.kind, DiagnosticKind::Syntax);
+    let location = error.location.as_ref().expect("located");
+    // Line 11 holds `<peripheral>`; `<registers>` is its fourth level and the
+    // clusters follow, one a line.
+    assert!(location.line > 11 && location.line < 11 + 300, "{error}");
+    assert!(
+        error.message.contains("nested deeper than 256 levels"),
+        "{error}"
+    );
+}

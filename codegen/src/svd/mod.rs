@@ -25,6 +25,7 @@
 
 mod convert;
 mod derive;
+mod nesting;
 mod positions;
 mod raw;
 mod read;
@@ -42,6 +43,16 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
         lines: LineIndex::new(text, file),
         diagnostics: Vec::new(),
     };
+    if let Some(offset) = nesting::too_deep(text) {
+        let message = format!(
+            "malformed XML: elements nested deeper than {} levels",
+            nesting::MAX_DEPTH
+        );
+        let location = context.location(offset);
+        return Err(Diagnostics(vec![
+            Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
+        ]));
+    }
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..Default::default()
