@@ -987,3 +987,51 @@ fn deep_nesting_is_a_located_error() {
         "{error}"
     );
 }
+
+/// Issue 13 item 5: a chain of 100 peripherals, each derived from the next
+/// (forward references, no cycle), resolves whole; a real cycle is still
+/// reported, naming its members.
+#[test]
+fn long_derivation_chains_resolve() {
+    let count = 100;
+    let mut peripherals = String::new();
+    for index in 0..count - 1 {
+        let next = index + 1;
+        peripherals.push_str(&format!(
+            "<peripheral derivedFrom=\"P{next}\"><name>P{index}</name><baseAddress>{}</baseAddress></peripheral>\n",
+            0x1000 * index
+        ));
+    }
+    peripherals.push_str(&UART.replace("UART0", &format!("P{}", count - 1)));
+    let (device, warnings) = parse_ok(&device_with("", &peripherals));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let last = peripheral(&device, &format!("P{}", count - 1));
+    assert!(!last.items.is_empty());
+    for index in 0..count - 1 {
+        let derived = peripheral(&device, &format!("P{index}"));
+        assert_eq!(derived.items, last.items, "P{index}");
+        assert_eq!(
+            derived.derived_from.as_deref(),
+            Some(&*format!("P{}", index + 1))
+        );
+    }
+    // A cycle of three, entered from a fourth peripheral.
+    let cycle = r#"
+<peripheral derivedFrom="A"><name>D</name><baseAddress>0x300</baseAddress></peripheral>
+<peripheral derivedFrom="B"><name>A</name><baseAddress>0</baseAddress></peripheral>
+<peripheral derivedFrom="C"><name>B</name><baseAddress>0x100</baseAddress></peripheral>
+<peripheral derivedFrom="A"><name>C</name><baseAddress>0x200</baseAddress></peripheral>"#;
+    let (_, warnings) = parse_ok(&device_with("", cycle));
+    assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w.kind == DiagnosticKind::UnresolvedDerivation),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings[1].message.contains("`A` -> `B` -> `C` -> `A`"),
+        "{}",
+        warnings[1].message
+    );
+}

@@ -722,3 +722,34 @@ fn deep_nesting_is_a_located_error() {
         );
     }
 }
+
+/// Issue 13 item 5 (YAML part): a chain of 20,000 registers, each derived
+/// from the next, resolves (iteratively: no stack overflow), and each keeps
+/// the last one's fields.
+#[test]
+fn long_derivation_chains_resolve() {
+    let count = 20_000;
+    let mut text =
+        String::from("device: d\nperipherals:\n  - name: P\n    base: 0\n    registers:\n");
+    for index in 0..count - 1 {
+        let next = index + 1;
+        text.push_str(&format!(
+            "      - {{name: R{index}, offset: {}, derived_from: R{next}}}\n",
+            index * 4
+        ));
+    }
+    text.push_str(&format!(
+        "      - {{name: R{}, offset: {}, fields: [{{name: F, bits: 0}}]}}\n",
+        count - 1,
+        (count - 1) * 4
+    ));
+    let (device, warnings) = match mmreg_codegen::yaml::parse(&text, FILE) {
+        Ok(parsed) => parsed,
+        Err(diagnostics) => panic!("{diagnostics}"),
+    };
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mmreg_codegen::ir::Item::Register(first) = &device.peripherals[0].items[0] else {
+        panic!("not a register")
+    };
+    assert_eq!(first.fields.len(), 1);
+}
