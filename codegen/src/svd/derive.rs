@@ -103,6 +103,10 @@ fn peripherals(device: &mut RawDevice, context: &mut Context) {
             }
             if let Some(position) = chain.iter().position(|&link| link == base) {
                 report_cycle(device, &chain[position..], context);
+                // The loop and what leads into it cannot resolve.
+                for &link in &chain {
+                    failed[link] = true;
+                }
                 break;
             }
             if device.peripherals[base].derived_from.is_some() {
@@ -120,7 +124,9 @@ fn peripherals(device: &mut RawDevice, context: &mut Context) {
         }
         // Whatever is left on the chain cannot resolve.
         for link in chain {
-            failed[link] = true;
+            if device.peripherals[link].derived_from.is_some() {
+                failed[link] = true;
+            }
         }
     }
     for index in 0..device.peripherals.len() {
