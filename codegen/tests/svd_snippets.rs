@@ -1035,3 +1035,78 @@ fn long_derivation_chains_resolve() {
         warnings[1].message
     );
 }
+
+/// Issue 13 item 10: the schema's `enumeratedValueDataType` is
+/// `[+]?(((0x|0X)[0-9a-fA-F]+)|([0-9]+)|((#|0b)[01xX]+))`: `0b` with
+/// don't-care `x` bits is legal there, and draws no warning. Don't-care bits
+/// read as 0 (as in `#` values): the value names the first value it matches.
+/// Elsewhere (`scaledNonNegativeInteger`, `[+]?(0x|0X|#)?[0-9a-fA-F]+[kmgtKMGT]?`)
+/// `0b` and `x` are off the schema, and the warning says so.
+#[test]
+fn enumerated_values_in_every_schema_form() {
+    let peripherals = r#"
+<peripheral>
+  <name>P</name>
+  <baseAddress>0</baseAddress>
+  <registers>
+    <register><name>R</name><addressOffset>0</addressOffset><size>32</size>
+      <fields>
+        <field><name>F</name><bitOffset>0</bitOffset><bitWidth>4</bitWidth>
+          <enumeratedValues>
+            <enumeratedValue><name>HEX</name><value>0xA</value></enumeratedValue>
+            <enumeratedValue><name>DEC</name><value>+9</value></enumeratedValue>
+            <enumeratedValue><name>BIN</name><value>0b0001</value></enumeratedValue>
+            <enumeratedValue><name>CARE</name><value>0b01x1</value></enumeratedValue>
+            <enumeratedValue><name>HASH</name><value>#001x</value></enumeratedValue>
+            <enumeratedValue><name>ANY</name><value>0bxx11</value></enumeratedValue>
+          </enumeratedValues>
+        </field>
+      </fields>
+    </register>
+  </registers>
+</peripheral>"#;
+    let (device, warnings) = parse_ok(&device_with("", peripherals));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let r = register(&peripheral(&device, "P").items, "R");
+    let values: Vec<(&str, Option<u64>)> = field(r, "F").enums[0]
+        .values
+        .iter()
+        .map(|v| (v.name.as_str(), v.value))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("HEX", Some(0xA)),
+            ("DEC", Some(9)),
+            ("BIN", Some(1)),
+            ("CARE", Some(0b0101)),
+            ("HASH", Some(0b0010)),
+            ("ANY", Some(0b0011)),
+        ]
+    );
+    // Outside enumerated values, `0b` and don't-care bits are off the schema.
+    let off = peripherals
+        .replace(
+            "<addressOffset>0</addressOffset>",
+            "<addressOffset>0b100</addressOffset>",
+        )
+        .replace(
+            "<baseAddress>0</baseAddress>",
+            "<baseAddress>#1x0</baseAddress>",
+        );
+    let (device, warnings) = parse_ok(&device_with("", &off));
+    let p = peripheral(&device, "P");
+    assert_eq!(p.base_address, 0b100);
+    assert_eq!(register(&p.items, "R").offset, 4);
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        warnings[0].message.contains("`x`") && warnings[0].message.contains("enumerated values"),
+        "{}",
+        warnings[0].message
+    );
+    assert!(
+        warnings[1].message.contains("`0b`") && warnings[1].message.contains("enumerated values"),
+        "{}",
+        warnings[1].message
+    );
+}

@@ -19,7 +19,8 @@
 //!
 //! Choices where the format is loose: a derived element's child lists merge
 //! by name (the base's order, the derived element's own children replacing
-//! or adding); don't-care bits in `#1x0` values read as 0; `bitOffset`
+//! or adding); don't-care bits in enumerated values (`#1x0`, `0b1x0`) read
+//! as 0, so the value names the first value it matches; `bitOffset`
 //! without `bitWidth` is one bit. `tests/svd_crosscheck.rs` checks the result
 //! against `svd-parser`'s expansion on every corpus file.
 

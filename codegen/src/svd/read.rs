@@ -360,7 +360,7 @@ fn enum_set(node: Node, path: &str, context: &mut Context) -> RawEnumSet {
             continue;
         };
         let value = if value_node.child("value").is_some() {
-            match child_value(value_node, "value", path, values::number, context) {
+            match child_value(value_node, "value", path, values::enum_value, context) {
                 Some(number) => Some(number),
                 None => continue,
             }
