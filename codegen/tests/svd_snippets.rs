@@ -1110,3 +1110,44 @@ fn enumerated_values_in_every_schema_form() {
         warnings[1].message
     );
 }
+
+/// Issue 13 item 12: a file cut off mid-element is located where it ends,
+/// not at 1:1.
+#[test]
+fn truncated_xml_is_located_where_it_ends() {
+    let whole = device_with("", UART);
+    // Cut mid-file, inside `</peripherals>`, and inside the last `</device>`.
+    for cut in [whole.len() / 2, whole.len() - 12, whole.len() - 2] {
+        let text = &whole[..cut];
+        let errors = parse_err(text);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        let location = errors[0].location.as_ref().expect("located");
+        let last_line = text.split('\n').count();
+        let last_column = text.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        assert_eq!(
+            (location.line as usize, location.column as usize),
+            (last_line, last_column),
+            "cut at {cut}: {}",
+            errors[0]
+        );
+    }
+}
+
+/// Issue 13 item 12: invalid UTF-8 is located at its byte's line and
+/// column, and the cause is stated once.
+#[test]
+fn invalid_utf8_is_located_at_its_byte() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("svd_snippets_utf8");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bad.svd");
+    let mut bytes = device_with("", UART).into_bytes();
+    // Line 3 is `<name>TEST</name>`; put a stray byte in place of the `E`.
+    let at = bytes.windows(4).position(|w| w == b"TEST").expect("name") + 1;
+    bytes[at] = 0xFF;
+    std::fs::write(&path, &bytes).expect("write");
+    let error = mmreg_codegen::load(&path).expect_err("invalid UTF-8");
+    let text = error.to_string();
+    assert!(text.contains("bad.svd:3:8: error: invalid UTF-8"), "{text}");
+    assert_eq!(text.matches("UTF-8").count(), 1, "{text}");
+    assert!(std::error::Error::source(&error).is_none(), "{text}");
+}

@@ -61,8 +61,17 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
     let document = match roxmltree::Document::parse_with_options(text, options) {
         Ok(document) => document,
         Err(error) => {
-            let position = error.pos();
-            let location = context.lines.at_row_column(position.row, position.col);
+            // `roxmltree` places errors about the input ending early at 1:1;
+            // they are where the text ends.
+            let location = match error {
+                roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => {
+                    context.location(text.len())
+                }
+                _ => {
+                    let position = error.pos();
+                    context.lines.at_row_column(position.row, position.col)
+                }
+            };
             let message = format!("malformed XML: {}", xml_error_text(&error));
             return Err(Diagnostics(vec![
                 Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
