@@ -1151,3 +1151,34 @@ fn invalid_utf8_is_located_at_its_byte() {
     assert_eq!(text.matches("UTF-8").count(), 1, "{text}");
     assert!(std::error::Error::source(&error).is_none(), "{text}");
 }
+
+/// Issue 13 item 1 (bit ranges): a field spanning all 2^32 bit numbers is a
+/// located error in every SVD form, not a silently saturated width.
+#[test]
+fn bit_ranges_wider_than_u32_are_errors() {
+    for position in [
+        "<bitRange>[4294967295:0]</bitRange>",
+        "<lsb>0</lsb><msb>4294967295</msb>",
+    ] {
+        let peripherals = format!(
+            "<peripheral><name>P</name><baseAddress>0</baseAddress><registers>\n\
+             <register><name>R</name><addressOffset>0</addressOffset><fields>\n\
+             <field><name>F</name>{position}</field>\n\
+             </fields></register></registers></peripheral>"
+        );
+        let text = device_with("", &peripherals);
+        let errors = parse_err(&text);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(
+            (errors[0].kind, errors[0].path.as_str()),
+            (DiagnosticKind::Syntax, "P.R.F")
+        );
+        assert!(
+            errors[0].message.contains("4294967296 bits"),
+            "{}",
+            errors[0]
+        );
+        let line = line_of(&text, "<field>");
+        assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(line));
+    }
+}

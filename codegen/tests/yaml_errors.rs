@@ -753,3 +753,28 @@ fn long_derivation_chains_resolve() {
     };
     assert_eq!(first.fields.len(), 1);
 }
+
+/// Issue 13 item 1 (YAML part): a bit range one past `u32` in width is one
+/// located error (no overflow panic in this debug build, no false "zero
+/// width" warning), in each way of writing it.
+#[test]
+fn bit_ranges_wider_than_u32_are_errors() {
+    for position in [
+        "bits: \"[4294967295:0]\"",
+        "bits: [4294967295:0]",
+        "lsb: 0\nmsb: 4294967295",
+    ] {
+        let text = with_register(&format!("offset: 0\nfields:\n  - name: F\n{}", {
+            position
+                .lines()
+                .map(|line| format!("    {line}\n"))
+                .collect::<String>()
+        }));
+        let all = errors(&text);
+        assert_eq!(all.len(), 1, "{position}: {all:#?}");
+        let (kind, line, _, path, message) = parts(&all[0]);
+        assert_eq!((kind, path), (DiagnosticKind::Syntax, "P.R.F"), "{message}");
+        assert!(line >= 8, "{line}");
+        assert!(message.contains("4294967296 bits"), "{message}");
+    }
+}

@@ -315,8 +315,20 @@ pub(super) fn bit_range(text: &str) -> Lenient<(u32, u32)> {
         ));
         (msb, lsb)
     };
-    // `high - low + 1` cannot overflow unless the range is all of u32.
-    Ok(((low, (high - low).saturating_add(1)), note))
+    let width =
+        field_width(low, high).map_err(|message| format!("bit range `{trimmed}` {message}"))?;
+    Ok(((low, width), note))
+}
+
+/// The width of bits `low..=high` (`high >= low`); the error, for a range
+/// of all 2^32 bit numbers, completes "bit range ... ".
+pub(super) fn field_width(low: u32, high: u32) -> Result<u32, String> {
+    high.checked_sub(low)
+        .and_then(|span| span.checked_add(1))
+        .ok_or_else(|| {
+            let bits = u64::from(high) - u64::from(low) + 1;
+            format!("spans {bits} bits, more than a field can have")
+        })
 }
 
 /// How a `dimIndex` names the elements of an array.
@@ -465,6 +477,11 @@ mod tests {
             Ok(((4, 4), true))
         );
         assert!(bit_range("7:4").is_err());
+        assert!(
+            bit_range("[4294967295:0]")
+                .unwrap_err()
+                .contains("4294967296 bits")
+        );
         assert_eq!(dim_index("0-7"), Ok((DimIndex::NumberRange(0, 7), None)));
         assert_eq!(
             dim_index("A-C").map(|(d, _)| d),
