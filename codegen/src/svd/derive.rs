@@ -90,8 +90,7 @@ fn peripherals(device: &mut RawDevice, context: &mut Context) {
     let mut failed = vec![false; count];
     for start in 0..count {
         let mut chain = vec![start];
-        loop {
-            let Some(&current) = chain.last() else { break };
+        while let Some(&current) = chain.last() {
             let Some(derivation) = &device.peripherals[current].derived_from else {
                 break;
             };
