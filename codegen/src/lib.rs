@@ -18,6 +18,7 @@ pub mod emit;
 pub mod ir;
 pub mod manifest;
 pub mod select;
+mod source;
 pub mod svd;
 pub mod validate;
 pub mod yaml;
@@ -98,11 +99,12 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
 /// and before validation: [`Options::dma_registers`] marks registers.
 /// (The other options shape the output and are applied by [`generate_with`].)
 pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
     let file_name = display_name(path);
+    let text = source::decode(bytes, &file_name).map_err(Error::Invalid)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())

@@ -956,3 +956,229 @@ fn dma_registers_option_marks_svd_registers_by_path() {
         "no register at path `DMA.CH%s.SCR`; did you mean `DMA.CH%s.SRC`, `DMA.CH%s.LEN`?"
     );
 }
+
+/// Issue 13 item 3 (XML part): 20,000 nested clusters are a located error at
+/// the element past the depth bound, not a stack overflow.
+#[test]
+fn deep_nesting_is_a_located_error() {
+    let depth = 20_000;
+    let mut clusters = String::new();
+    for level in 0..depth {
+        clusters.push_str(&format!(
+            "<cluster><name>C{level}</name><addressOffset>0</addressOffset>\n"
+        ));
+    }
+    clusters.push_str("<register><name>R</name><addressOffset>0</addressOffset></register>\n");
+    clusters.push_str(&"</cluster>".repeat(depth));
+    let peripheral = format!(
+        "<peripheral><name>P</name><baseAddress>0</baseAddress><registers>\n{clusters}\n</registers></peripheral>"
+    );
+    let text = device_with("", &peripheral);
+    let errors = parse_err(&text);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let error = &errors[0];
+    assert_eq!(error.kind, DiagnosticKind::Syntax);
+    let location = error.location.as_ref().expect("located");
+    // Line 11 holds `<peripheral>`; `<registers>` is its fourth level and the
+    // clusters follow, one a line.
+    assert!(location.line > 11 && location.line < 11 + 300, "{error}");
+    assert!(
+        error.message.contains("nested deeper than 256 levels"),
+        "{error}"
+    );
+}
+
+/// Issue 13 item 5: a chain of 100 peripherals, each derived from the next
+/// (forward references, no cycle), resolves whole; a real cycle is still
+/// reported, naming its members.
+#[test]
+fn long_derivation_chains_resolve() {
+    let count = 100;
+    let mut peripherals = String::new();
+    for index in 0..count - 1 {
+        let next = index + 1;
+        peripherals.push_str(&format!(
+            "<peripheral derivedFrom=\"P{next}\"><name>P{index}</name><baseAddress>{}</baseAddress></peripheral>\n",
+            0x1000 * index
+        ));
+    }
+    peripherals.push_str(&UART.replace("UART0", &format!("P{}", count - 1)));
+    let (device, warnings) = parse_ok(&device_with("", &peripherals));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let last = peripheral(&device, &format!("P{}", count - 1));
+    assert!(!last.items.is_empty());
+    for index in 0..count - 1 {
+        let derived = peripheral(&device, &format!("P{index}"));
+        assert_eq!(derived.items, last.items, "P{index}");
+        assert_eq!(
+            derived.derived_from.as_deref(),
+            Some(&*format!("P{}", index + 1))
+        );
+    }
+    // A cycle of three, entered from a fourth peripheral.
+    let cycle = r#"
+<peripheral derivedFrom="A"><name>D</name><baseAddress>0x300</baseAddress></peripheral>
+<peripheral derivedFrom="B"><name>A</name><baseAddress>0</baseAddress></peripheral>
+<peripheral derivedFrom="C"><name>B</name><baseAddress>0x100</baseAddress></peripheral>
+<peripheral derivedFrom="A"><name>C</name><baseAddress>0x200</baseAddress></peripheral>"#;
+    let (_, warnings) = parse_ok(&device_with("", cycle));
+    assert_eq!(warnings.len(), 4, "{warnings:#?}");
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w.kind == DiagnosticKind::UnresolvedDerivation),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings[1].message.contains("`A` -> `B` -> `C` -> `A`"),
+        "{}",
+        warnings[1].message
+    );
+}
+
+/// Issue 13 item 10: the schema's `enumeratedValueDataType` is
+/// `[+]?(((0x|0X)[0-9a-fA-F]+)|([0-9]+)|((#|0b)[01xX]+))`: `0b` with
+/// don't-care `x` bits is legal there, and draws no warning. Don't-care bits
+/// read as 0 (as in `#` values): the value names the first value it matches.
+/// Elsewhere (`scaledNonNegativeInteger`, `[+]?(0x|0X|#)?[0-9a-fA-F]+[kmgtKMGT]?`)
+/// `0b` and `x` are off the schema, and the warning says so.
+#[test]
+fn enumerated_values_in_every_schema_form() {
+    let peripherals = r#"
+<peripheral>
+  <name>P</name>
+  <baseAddress>0</baseAddress>
+  <registers>
+    <register><name>R</name><addressOffset>0</addressOffset><size>32</size>
+      <fields>
+        <field><name>F</name><bitOffset>0</bitOffset><bitWidth>4</bitWidth>
+          <enumeratedValues>
+            <enumeratedValue><name>HEX</name><value>0xA</value></enumeratedValue>
+            <enumeratedValue><name>DEC</name><value>+9</value></enumeratedValue>
+            <enumeratedValue><name>BIN</name><value>0b0001</value></enumeratedValue>
+            <enumeratedValue><name>CARE</name><value>0b01x1</value></enumeratedValue>
+            <enumeratedValue><name>HASH</name><value>#001x</value></enumeratedValue>
+            <enumeratedValue><name>ANY</name><value>0bxx11</value></enumeratedValue>
+          </enumeratedValues>
+        </field>
+      </fields>
+    </register>
+  </registers>
+</peripheral>"#;
+    let (device, warnings) = parse_ok(&device_with("", peripherals));
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let r = register(&peripheral(&device, "P").items, "R");
+    let values: Vec<(&str, Option<u64>)> = field(r, "F").enums[0]
+        .values
+        .iter()
+        .map(|v| (v.name.as_str(), v.value))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("HEX", Some(0xA)),
+            ("DEC", Some(9)),
+            ("BIN", Some(1)),
+            ("CARE", Some(0b0101)),
+            ("HASH", Some(0b0010)),
+            ("ANY", Some(0b0011)),
+        ]
+    );
+    // Outside enumerated values, `0b` and don't-care bits are off the schema.
+    let off = peripherals
+        .replace(
+            "<addressOffset>0</addressOffset>",
+            "<addressOffset>0b100</addressOffset>",
+        )
+        .replace(
+            "<baseAddress>0</baseAddress>",
+            "<baseAddress>#1x0</baseAddress>",
+        );
+    let (device, warnings) = parse_ok(&device_with("", &off));
+    let p = peripheral(&device, "P");
+    assert_eq!(p.base_address, 0b100);
+    assert_eq!(register(&p.items, "R").offset, 4);
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        warnings[0].message.contains("`x`") && warnings[0].message.contains("enumerated values"),
+        "{}",
+        warnings[0].message
+    );
+    assert!(
+        warnings[1].message.contains("`0b`") && warnings[1].message.contains("enumerated values"),
+        "{}",
+        warnings[1].message
+    );
+}
+
+/// Issue 13 item 12: a file cut off mid-element is located where it ends,
+/// not at 1:1.
+#[test]
+fn truncated_xml_is_located_where_it_ends() {
+    let whole = device_with("", UART);
+    // Cut mid-file, inside `</peripherals>`, and inside the last `</device>`.
+    for cut in [whole.len() / 2, whole.len() - 12, whole.len() - 2] {
+        let text = &whole[..cut];
+        let errors = parse_err(text);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        let location = errors[0].location.as_ref().expect("located");
+        let last_line = text.split('\n').count();
+        let last_column = text.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        assert_eq!(
+            (location.line as usize, location.column as usize),
+            (last_line, last_column),
+            "cut at {cut}: {}",
+            errors[0]
+        );
+    }
+}
+
+/// Issue 13 item 12: invalid UTF-8 is located at its byte's line and
+/// column, and the cause is stated once.
+#[test]
+fn invalid_utf8_is_located_at_its_byte() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("svd_snippets_utf8");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bad.svd");
+    let mut bytes = device_with("", UART).into_bytes();
+    // Line 3 is `<name>TEST</name>`; put a stray byte in place of the `E`.
+    let at = bytes.windows(4).position(|w| w == b"TEST").expect("name") + 1;
+    bytes[at] = 0xFF;
+    std::fs::write(&path, &bytes).expect("write");
+    let error = mmreg_codegen::load(&path).expect_err("invalid UTF-8");
+    let text = error.to_string();
+    assert!(text.contains("bad.svd:3:8: error: invalid UTF-8"), "{text}");
+    assert_eq!(text.matches("UTF-8").count(), 1, "{text}");
+    assert!(std::error::Error::source(&error).is_none(), "{text}");
+}
+
+/// Issue 13 item 1 (bit ranges): a field spanning all 2^32 bit numbers is a
+/// located error in every SVD form, not a silently saturated width.
+#[test]
+fn bit_ranges_wider_than_u32_are_errors() {
+    for position in [
+        "<bitRange>[4294967295:0]</bitRange>",
+        "<lsb>0</lsb><msb>4294967295</msb>",
+    ] {
+        let peripherals = format!(
+            "<peripheral><name>P</name><baseAddress>0</baseAddress><registers>\n\
+             <register><name>R</name><addressOffset>0</addressOffset><fields>\n\
+             <field><name>F</name>{position}</field>\n\
+             </fields></register></registers></peripheral>"
+        );
+        let text = device_with("", &peripherals);
+        let errors = parse_err(&text);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(
+            (errors[0].kind, errors[0].path.as_str()),
+            (DiagnosticKind::Syntax, "P.R.F")
+        );
+        assert!(
+            errors[0].message.contains("4294967296 bits"),
+            "{}",
+            errors[0]
+        );
+        let line = line_of(&text, "<field>");
+        assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(line));
+    }
+}

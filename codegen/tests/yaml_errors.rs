@@ -674,3 +674,107 @@ peripherals:
         "no register at path `EDU.CH%s`; did you mean `EDU.CH%s.SRC`?"
     );
 }
+
+/// Issue 13 item 2: ten aliases per level, eight levels (10^8 nodes once
+/// expanded, from under 400 bytes) stop at the alias expansion budget with
+/// an error at the alias that crosses it, quickly and in bounded memory.
+#[test]
+fn alias_bomb_stops_at_the_expansion_budget() {
+    let names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    let mut text = String::from("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+    for level in 1..=8 {
+        let (name, previous) = (names[level], names[level - 1]);
+        let aliases = vec![format!("*{previous}"); 10].join(",");
+        text.push_str(&format!("{name}: &{name} [{aliases}]\n"));
+    }
+    assert!(text.len() < 400, "{}", text.len());
+    let started = std::time::Instant::now();
+    let diagnostic = error(&text);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let (kind, line, column, path, message) = parts(&diagnostic);
+    assert_eq!((kind, path), (DiagnosticKind::Syntax, ""));
+    // The budget is crossed at level 6 or 7 (a million nodes and up).
+    assert!((6..=8).contains(&line), "{line}:{column} {message}");
+    assert!(message.starts_with("YAML syntax: alias `*"), "{message}");
+    assert!(message.contains("expansion budget"), "{message}");
+}
+
+/// Issue 13 item 3 (YAML part): 20,000 nested lists, flow or block, are a
+/// located error, not a stack overflow.
+#[test]
+fn deep_nesting_is_a_located_error() {
+    let flow = format!("device: {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
+    // Block lists: each `-` one column further in.
+    let block: String = (0..20_000)
+        .map(|depth| format!("{}-\n", " ".repeat(depth)))
+        .collect();
+    for text in [flow, block] {
+        let diagnostic = error(&text);
+        let (kind, line, _, path, message) = parts(&diagnostic);
+        assert_eq!((kind, path), (DiagnosticKind::Syntax, ""));
+        assert!(line >= 1);
+        // `saphyr-parser` stops flow nesting itself (at 256 levels); block
+        // nesting stops at the reader's own bound.
+        assert!(
+            message.contains("nested deeper than 128 levels")
+                || message.contains("recursion limit exceeded"),
+            "{message}"
+        );
+    }
+}
+
+/// Issue 13 item 5 (YAML part): a chain of 20,000 registers, each derived
+/// from the next, resolves (iteratively: no stack overflow), and each keeps
+/// the last one's fields.
+#[test]
+fn long_derivation_chains_resolve() {
+    let count = 20_000;
+    let mut text =
+        String::from("device: d\nperipherals:\n  - name: P\n    base: 0\n    registers:\n");
+    for index in 0..count - 1 {
+        let next = index + 1;
+        text.push_str(&format!(
+            "      - {{name: R{index}, offset: {}, derived_from: R{next}}}\n",
+            index * 4
+        ));
+    }
+    text.push_str(&format!(
+        "      - {{name: R{}, offset: {}, fields: [{{name: F, bits: 0}}]}}\n",
+        count - 1,
+        (count - 1) * 4
+    ));
+    let (device, warnings) = match mmreg_codegen::yaml::parse(&text, FILE) {
+        Ok(parsed) => parsed,
+        Err(diagnostics) => panic!("{diagnostics}"),
+    };
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mmreg_codegen::ir::Item::Register(first) = &device.peripherals[0].items[0] else {
+        panic!("not a register")
+    };
+    assert_eq!(first.fields.len(), 1);
+}
+
+/// Issue 13 item 1 (YAML part): a bit range one past `u32` in width is one
+/// located error (no overflow panic in this debug build, no false "zero
+/// width" warning), in each way of writing it.
+#[test]
+fn bit_ranges_wider_than_u32_are_errors() {
+    for position in [
+        "bits: \"[4294967295:0]\"",
+        "bits: [4294967295:0]",
+        "lsb: 0\nmsb: 4294967295",
+    ] {
+        let text = with_register(&format!("offset: 0\nfields:\n  - name: F\n{}", {
+            position
+                .lines()
+                .map(|line| format!("    {line}\n"))
+                .collect::<String>()
+        }));
+        let all = errors(&text);
+        assert_eq!(all.len(), 1, "{position}: {all:#?}");
+        let (kind, line, _, path, message) = parts(&all[0]);
+        assert_eq!((kind, path), (DiagnosticKind::Syntax, "P.R.F"), "{message}");
+        assert!(line >= 8, "{line}");
+        assert!(message.contains("4294967296 bits"), "{message}");
+    }
+}

@@ -12,7 +12,7 @@
 //! then fields, then enumerated values), because copying an element copies
 //! its children with their own `derivedFrom`s still pending; those then
 //! resolve in their new place. Within a level, passes repeat while anything
-//! resolves, so forward references and chains work; whatever is left is a
+//! resolves, so forward references and chains of any length work; whatever is left is a
 //! missing name or a cycle, and is reported.
 
 use std::collections::HashMap;
@@ -25,8 +25,12 @@ use super::raw::{
 };
 use super::{Context, join};
 
-/// Longest derivation chain followed; longer is surely a generated cycle.
-const MAX_PASSES: usize = 64;
+/// Passes always allowed for registers and clusters. Copying a cluster
+/// copies its members' pending `derivedFrom`s, which can name the cluster
+/// being copied and so nest a copy one level deeper each pass; passes are
+/// bounded by this or the number of pending derivations, whichever is larger
+/// (every chain of the input's own derivations resolves within that).
+const MIN_ITEM_PASSES: usize = 64;
 
 /// Resolves every `derivedFrom` in `device`, reporting those that name
 /// nothing or form cycles (they are then dropped: the element keeps what it
@@ -75,25 +79,53 @@ fn find_peripheral(device: &RawDevice, wanted: &str, exclude: usize) -> Option<u
         .map(|(index, _)| index)
 }
 
+/// Resolves peripherals by following each chain to its end: the base that
+/// derives from nothing is applied first, then each link back down, so a
+/// chain of any length resolves in one walk. A chain that comes back to one
+/// of its own links is a cycle, reported on every member it reaches with the
+/// names around the loop.
 fn peripherals(device: &mut RawDevice, context: &mut Context) {
-    for _ in 0..MAX_PASSES {
-        let mut progress = false;
-        for index in 0..device.peripherals.len() {
-            let Some(derivation) = &device.peripherals[index].derived_from else {
-                continue;
+    let count = device.peripherals.len();
+    // Whether a peripheral's derivation is known not to resolve.
+    let mut failed = vec![false; count];
+    for start in 0..count {
+        let mut chain = vec![start];
+        while let Some(&current) = chain.last() {
+            let Some(derivation) = &device.peripherals[current].derived_from else {
+                break;
             };
-            let Some(base_index) = find_peripheral(device, &derivation.target, index) else {
-                continue;
+            let Some(base) = find_peripheral(device, &derivation.target, current) else {
+                break;
             };
-            if device.peripherals[base_index].derived_from.is_some() {
+            if failed[base] {
+                break;
+            }
+            if let Some(position) = chain.iter().position(|&link| link == base) {
+                report_cycle(device, &chain[position..], context);
+                // The loop and what leads into it cannot resolve.
+                for &link in &chain {
+                    failed[link] = true;
+                }
+                break;
+            }
+            if device.peripherals[base].derived_from.is_some() {
+                chain.push(base);
                 continue;
             }
-            let base = device.peripherals[base_index].clone();
-            derive_peripheral(&mut device.peripherals[index], &base);
-            progress = true;
-        }
-        if !progress {
+            // `base` is resolved: apply the chain from its far end down.
+            let mut base = base;
+            while let Some(link) = chain.pop() {
+                let base_peripheral = device.peripherals[base].clone();
+                derive_peripheral(&mut device.peripherals[link], &base_peripheral);
+                base = link;
+            }
             break;
+        }
+        // Whatever is left on the chain cannot resolve.
+        for link in chain {
+            if device.peripherals[link].derived_from.is_some() {
+                failed[link] = true;
+            }
         }
     }
     for index in 0..device.peripherals.len() {
@@ -106,6 +138,33 @@ fn peripherals(device: &mut RawDevice, context: &mut Context) {
                 &peripheral.location,
                 &derivation,
                 exists,
+            );
+        }
+    }
+}
+
+/// Reports the peripherals of `cycle` (each deriving from the next, the last
+/// from the first), naming the loop, and clears their derivations so the
+/// general report skips them.
+fn report_cycle(device: &mut RawDevice, cycle: &[usize], context: &mut Context) {
+    let names: Vec<String> = cycle
+        .iter()
+        .chain(cycle.first())
+        .map(|&index| format!("`{}`", device.peripherals[index].name))
+        .collect();
+    let loop_text = names.join(" -> ");
+    for &index in cycle {
+        let peripheral = &mut device.peripherals[index];
+        if let Some(derivation) = peripheral.derived_from.take() {
+            let message = format!(
+                "`derivedFrom` `{}` cannot be resolved: it is part of a cycle, {loop_text}",
+                derivation.target
+            );
+            context.warn(
+                DiagnosticKind::UnresolvedDerivation,
+                &peripheral.name,
+                &peripheral.location,
+                message,
             );
         }
     }
@@ -278,7 +337,11 @@ fn pending_items(device: &RawDevice) -> Vec<ItemAddress> {
 }
 
 fn items(device: &mut RawDevice, context: &mut Context) {
-    for _ in 0..MAX_PASSES {
+    let passes = pending_items(device)
+        .len()
+        .saturating_add(1)
+        .max(MIN_ITEM_PASSES);
+    for _ in 0..passes {
         let pending = pending_items(device);
         let mut progress = false;
         // Last first: resolving an element reorders only its own children,
@@ -294,7 +357,9 @@ fn items(device: &mut RawDevice, context: &mut Context) {
             let Some(base_address) = find_item(device, address, &target, Some(address)) else {
                 continue;
             };
-            if base_address.contains(address) {
+            // A copy nested past the XML bound would only come from a
+            // cluster copied into itself, pass after pass.
+            if base_address.contains(address) || address.path.len() > super::nesting::MAX_DEPTH {
                 continue;
             }
             let Some(base) = item_at(device, &base_address)
@@ -483,7 +548,8 @@ fn fields(device: &mut RawDevice, context: &mut Context) {
     if pending.is_empty() {
         return;
     }
-    for _ in 0..MAX_PASSES {
+    // Each pass that makes progress resolves at least one of `pending`.
+    for _ in 0..pending.len() {
         let mut progress = false;
         for address in &pending {
             let Some(target) = field_at(device, address)
@@ -646,7 +712,8 @@ fn enums(device: &mut RawDevice, context: &mut Context) {
             by_name.entry(name).or_default().push(address.clone());
         }
     }
-    for _ in 0..MAX_PASSES {
+    // Each pass that makes progress resolves at least one of `pending`.
+    for _ in 0..pending.len() {
         let mut progress = false;
         for address in &pending {
             let Some(target) = set_at(device, address)

@@ -19,12 +19,14 @@
 //!
 //! Choices where the format is loose: a derived element's child lists merge
 //! by name (the base's order, the derived element's own children replacing
-//! or adding); don't-care bits in `#1x0` values read as 0; `bitOffset`
+//! or adding); don't-care bits in enumerated values (`#1x0`, `0b1x0`) read
+//! as 0, so the value names the first value it matches; `bitOffset`
 //! without `bitWidth` is one bit. `tests/svd_crosscheck.rs` checks the result
 //! against `svd-parser`'s expansion on every corpus file.
 
 mod convert;
 mod derive;
+mod nesting;
 mod positions;
 mod raw;
 mod read;
@@ -42,6 +44,16 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
         lines: LineIndex::new(text, file),
         diagnostics: Vec::new(),
     };
+    if let Some(offset) = nesting::too_deep(text) {
+        let message = format!(
+            "malformed XML: elements nested deeper than {} levels",
+            nesting::MAX_DEPTH
+        );
+        let location = context.location(offset);
+        return Err(Diagnostics(vec![
+            Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
+        ]));
+    }
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..Default::default()
@@ -49,8 +61,17 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
     let document = match roxmltree::Document::parse_with_options(text, options) {
         Ok(document) => document,
         Err(error) => {
-            let position = error.pos();
-            let location = context.lines.at_row_column(position.row, position.col);
+            // `roxmltree` places errors about the input ending early at 1:1;
+            // they are where the text ends.
+            let location = match error {
+                roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => {
+                    context.location(text.len())
+                }
+                _ => {
+                    let position = error.pos();
+                    context.lines.at_row_column(position.row, position.col)
+                }
+            };
             let message = format!("malformed XML: {}", xml_error_text(&error));
             return Err(Diagnostics(vec![
                 Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),

@@ -264,17 +264,24 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
     } else if node.child("lsb").is_some() || node.child("msb").is_some() {
         let lsb = child_value(node, "lsb", &path, values::number_u32, context);
         let msb = child_value(node, "msb", &path, values::number_u32, context);
-        match (lsb, msb) {
-            (Some(lsb), Some(msb)) if lsb <= msb => {
-                (Some(lsb), Some((msb - lsb).saturating_add(1)))
-            }
+        let range = match (lsb, msb) {
+            (Some(lsb), Some(msb)) if lsb <= msb => Some((lsb, msb)),
             (Some(lsb), Some(msb)) => {
                 let message =
                     format!("`<lsb>` {lsb} is above `<msb>` {msb}; read as bits {msb} to {lsb}");
                 context.warn(DiagnosticKind::NonStandardValue, &path, &location, message);
-                (Some(msb), Some((lsb - msb).saturating_add(1)))
+                Some((msb, lsb))
             }
-            _ => (None, None),
+            _ => None,
+        };
+        match range.map(|(low, high)| (low, high, values::field_width(low, high))) {
+            Some((low, _, Ok(width))) => (Some(low), Some(width)),
+            Some((low, high, Err(message))) => {
+                let message = format!("`<lsb>` {low} to `<msb>` {high} {message}");
+                context.error(DiagnosticKind::Syntax, &path, &location, message);
+                return None;
+            }
+            None => (None, None),
         }
     } else {
         let range = child_value(node, "bitRange", &path, values::bit_range, context);
@@ -360,7 +367,7 @@ fn enum_set(node: Node, path: &str, context: &mut Context) -> RawEnumSet {
             continue;
         };
         let value = if value_node.child("value").is_some() {
-            match child_value(value_node, "value", path, values::number, context) {
+            match child_value(value_node, "value", path, values::enum_value, context) {
                 Some(number) => Some(number),
                 None => continue,
             }

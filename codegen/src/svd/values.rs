@@ -10,22 +10,30 @@ use crate::ir::{Access, ReadAction, Usage, WriteAction};
 /// A value read from text, with a note when the text needed repair.
 pub(super) type Lenient<T> = Result<(T, Option<String>), String>;
 
-/// Reads an SVD `scaledNonNegativeInteger`: decimal, `0x`/`0X` hexadecimal or
-/// `#` binary, optionally with a `k`/`m`/`g`/`t` scale (powers of 1024).
+/// Reads an SVD `scaledNonNegativeInteger`, whose schema pattern is
+/// `[+]?(0x|0X|#)?[0-9a-fA-F]+[kmgtKMGT]?`: decimal, `0x`/`0X` hexadecimal
+/// or `#` binary, optionally with a `k`/`m`/`g`/`t` scale (powers of 1024,
+/// as the schema's documentation says).
 ///
-/// In `#` binary, `x` marks a don't-care bit (enumerated values); it is taken
-/// as 0, the choice svd-parser makes too, so `#xx1` is 1.
+/// Off the schema but plain, with a note: hexadecimal digits without `0x`
+/// (the pattern admits them), `0b` binary and don't-care `x` bits in `#`
+/// binary (both allowed only in enumerated values, see [`enum_value`]; `x`
+/// is read as 0).
 pub(super) fn number(text: &str) -> Lenient<u64> {
     let trimmed = text.trim();
     let unsigned = trimmed.strip_prefix('+').unwrap_or(trimmed);
-    if unsigned.is_empty() {
+    let Some(&last) = unsigned.as_bytes().last() else {
         return Err("empty number".to_string());
-    }
-    let (digits, scale) = match unsigned.as_bytes()[unsigned.len() - 1].to_ascii_lowercase() {
-        b'k' => (&unsigned[..unsigned.len() - 1], 10),
-        b'm' => (&unsigned[..unsigned.len() - 1], 20),
-        b'g' => (&unsigned[..unsigned.len() - 1], 30),
-        b't' => (&unsigned[..unsigned.len() - 1], 40),
+    };
+    // The scale letters are ASCII, so the slice ends on a character boundary.
+    let scaled_digits = unsigned
+        .get(..unsigned.len().saturating_sub(1))
+        .unwrap_or("");
+    let (digits, scale) = match last.to_ascii_lowercase() {
+        b'k' => (scaled_digits, 10),
+        b'm' => (scaled_digits, 20),
+        b'g' => (scaled_digits, 30),
+        b't' => (scaled_digits, 40),
         _ => (unsigned, 0),
     };
     let mut note = None;
@@ -35,19 +43,21 @@ pub(super) fn number(text: &str) -> Lenient<u64> {
     {
         parse_radix(hex, 16, trimmed)?
     } else if let Some(binary) = digits.strip_prefix('#') {
-        let binary: String = binary
-            .chars()
-            .map(|c| if c == 'x' || c == 'X' { '0' } else { c })
-            .collect();
-        parse_radix(&binary, 2, trimmed)?
+        let (value, dont_care) = binary_with_dont_cares(binary, trimmed)?;
+        if dont_care {
+            note = Some(format!(
+                "don't-care bits `x` in `{trimmed}`, which the schema allows only in enumerated values; read as 0"
+            ));
+        }
+        value
     } else if let Some(binary) = digits
         .strip_prefix("0b")
         .or_else(|| digits.strip_prefix("0B"))
     {
         note = Some(format!(
-            "binary number `{trimmed}` written with `0b`; SVD writes `#`"
+            "binary number `{trimmed}` written with `0b`, which the schema allows only in enumerated values (elsewhere binary is written `#`)"
         ));
-        parse_radix(binary, 2, trimmed)?
+        binary_with_dont_cares(binary, trimmed)?.0
     } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         parse_radix(digits, 10, trimmed)?
     } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -64,6 +74,56 @@ pub(super) fn number(text: &str) -> Lenient<u64> {
         .ok_or_else(|| too_large(trimmed))?;
     // Surrounding whitespace is not worth a warning: XML tools add it freely.
     Ok((scaled, note))
+}
+
+/// Reads an `<enumeratedValue><value>`, an `enumeratedValueDataType`: its
+/// schema pattern is `[+]?(((0x|0X)[0-9a-fA-F]+)|([0-9]+)|((#|0b)[01xX]+))`,
+/// so `0b` binary and don't-care `x` bits are legal here.
+///
+/// A value with don't-care bits matches every value those bits can take;
+/// the IR holds one value per name, so it reads as the first of them (every
+/// `x` as 0), as `svd-parser` reads `#` values. Writing the variant writes
+/// that value, which the description says means the same.
+///
+/// Forms of `scaledNonNegativeInteger` that this pattern lacks (a scale
+/// suffix, hexadecimal without `0x`) are read with a note.
+pub(super) fn enum_value(text: &str) -> Lenient<u64> {
+    let trimmed = text.trim();
+    let unsigned = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    if let Some(binary) = unsigned
+        .strip_prefix("0b")
+        .or_else(|| unsigned.strip_prefix('#'))
+    {
+        return Ok((binary_with_dont_cares(binary, trimmed)?.0, None));
+    }
+    if let Some(binary) = unsigned.strip_prefix("0B") {
+        let note = format!("binary number `{trimmed}` written with `0B`; the schema writes `0b`");
+        return Ok((binary_with_dont_cares(binary, trimmed)?.0, Some(note)));
+    }
+    let (value, note) = number(text)?;
+    let scaled = unsigned
+        .bytes()
+        .last()
+        .is_some_and(|last| matches!(last.to_ascii_lowercase(), b'k' | b'm' | b'g' | b't'));
+    let note = note.or_else(|| {
+        scaled.then(|| {
+            format!(
+                "scale suffix in `{trimmed}`, which the schema does not allow in enumerated values"
+            )
+        })
+    });
+    Ok((value, note))
+}
+
+/// Binary digits where `x`/`X` marks a don't-care bit (read as 0), and
+/// whether there was one.
+fn binary_with_dont_cares(digits: &str, whole: &str) -> Result<(u64, bool), String> {
+    let dont_care = digits.contains(['x', 'X']);
+    let zeros: String = digits
+        .chars()
+        .map(|c| if c == 'x' || c == 'X' { '0' } else { c })
+        .collect();
+    Ok((parse_radix(&zeros, 2, whole)?, dont_care))
 }
 
 fn parse_radix(digits: &str, radix: u32, whole: &str) -> Result<u64, String> {
@@ -255,8 +315,20 @@ pub(super) fn bit_range(text: &str) -> Lenient<(u32, u32)> {
         ));
         (msb, lsb)
     };
-    // `high - low + 1` cannot overflow unless the range is all of u32.
-    Ok(((low, (high - low).saturating_add(1)), note))
+    let width =
+        field_width(low, high).map_err(|message| format!("bit range `{trimmed}` {message}"))?;
+    Ok(((low, width), note))
+}
+
+/// The width of bits `low..=high` (`high >= low`); the error, for a range
+/// of all 2^32 bit numbers, completes "bit range ... ".
+pub(super) fn field_width(low: u32, high: u32) -> Result<u32, String> {
+    high.checked_sub(low)
+        .and_then(|span| span.checked_add(1))
+        .ok_or_else(|| {
+            let bits = u64::from(high) - u64::from(low) + 1;
+            format!("spans {bits} bits, more than a field can have")
+        })
 }
 
 /// How a `dimIndex` names the elements of an array.
@@ -326,8 +398,22 @@ mod tests {
         assert_eq!(number("0x1F"), Ok((31, None)));
         assert_eq!(number("0X1f"), Ok((31, None)));
         assert_eq!(number("#101"), Ok((5, None)));
-        assert_eq!(number("#1x1"), Ok((5, None)));
-        assert_eq!(number("#xxx1"), Ok((1, None)));
+        assert_eq!(number("#1x1").map(|(v, n)| (v, n.is_some())), Ok((5, true)));
+        assert_eq!(
+            number("#xxx1").map(|(v, n)| (v, n.is_some())),
+            Ok((1, true))
+        );
+        assert_eq!(enum_value("#1x1"), Ok((5, None)));
+        assert_eq!(enum_value("0b1x"), Ok((2, None)));
+        assert_eq!(enum_value("+0bxx"), Ok((0, None)));
+        assert_eq!(enum_value("0x1F"), Ok((31, None)));
+        assert_eq!(
+            enum_value("4k").map(|(v, n)| (v, n.is_some())),
+            Ok((4096, true))
+        );
+        assert!(enum_value("0B1").unwrap().1.unwrap().contains("`0B`"));
+        assert!(enum_value("0b").is_err());
+        assert!(enum_value("0b12").is_err());
         assert_eq!(number("42"), Ok((42, None)));
         assert_eq!(number("+4k"), Ok((4096, None)));
         assert_eq!(number("0x1M"), Ok((1 << 20, None)));
@@ -391,6 +477,11 @@ mod tests {
             Ok(((4, 4), true))
         );
         assert!(bit_range("7:4").is_err());
+        assert!(
+            bit_range("[4294967295:0]")
+                .unwrap_err()
+                .contains("4294967296 bits")
+        );
         assert_eq!(dim_index("0-7"), Ok((DimIndex::NumberRange(0, 7), None)));
         assert_eq!(
             dim_index("A-C").map(|(d, _)| d),

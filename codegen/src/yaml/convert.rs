@@ -353,7 +353,19 @@ impl Converter {
                             );
                             return None;
                         }
-                        Some((lsb, msb - lsb + 1))
+                        match schema::width(msb, lsb) {
+                            Ok(width) => Some((lsb, width)),
+                            Err(message) => {
+                                let node = entries.get("msb")?;
+                                self.error(
+                                    DiagnosticKind::Syntax,
+                                    path,
+                                    node,
+                                    format!("`lsb` {lsb} to `msb` {msb} {message}"),
+                                );
+                                None
+                            }
+                        }
                     }
                     (true, true) => {
                         let node = entries.get("msb")?;

@@ -4,6 +4,7 @@
 //! inherited values keep the position of the text that defines them.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::node::{Node, Value};
 use super::read::{Converter, join};
@@ -15,6 +16,10 @@ struct Siblings<'n, 'p> {
     list: &'n [Node],
     /// Each sibling's name, when it has one.
     names: Vec<Option<&'n str>>,
+    /// The first sibling of each name.
+    by_name: HashMap<&'n str, usize>,
+    /// Whether each sibling is on the chain being resolved.
+    on_chain: Vec<bool>,
     /// Effective mappings of the derived siblings resolved so far.
     resolved: Vec<Option<Node>>,
     /// Path of the parent, for diagnostics.
@@ -34,70 +39,83 @@ impl Converter {
         parent: &str,
         what: &str,
     ) -> Vec<(Cow<'n, Node>, Option<&'n str>)> {
+        let names: Vec<Option<&'n str>> =
+            list.iter().map(|node| name_of(node, name_keys)).collect();
+        let mut by_name = HashMap::new();
+        for (index, name) in names.iter().enumerate() {
+            if let Some(name) = name {
+                by_name.entry(*name).or_insert(index);
+            }
+        }
         let mut siblings = Siblings {
             list,
-            names: list.iter().map(|node| name_of(node, name_keys)).collect(),
+            names,
+            by_name,
+            on_chain: vec![false; list.len()],
             resolved: vec![None; list.len()],
             parent,
             what,
         };
         (0..list.len())
             .map(|index| {
-                let node = self.resolve(&mut siblings, index, &mut Vec::new());
+                let node = self.resolve(&mut siblings, index);
                 (node, derived_from_of(&list[index]))
             })
             .collect()
     }
 
-    /// The effective mapping of sibling `index`; `visiting` holds the
-    /// siblings whose derivation is being resolved, to catch cycles.
-    fn resolve<'n>(
-        &mut self,
-        siblings: &mut Siblings<'n, '_>,
-        index: usize,
-        visiting: &mut Vec<usize>,
-    ) -> Cow<'n, Node> {
-        let own = &siblings.list[index];
-        let Some(base_name) = derived_from_of(own) else {
-            return Cow::Borrowed(own);
+    /// The effective mapping of sibling `index`. The chain of bases is
+    /// walked without recursion to the first sibling whose mapping is known
+    /// (one that derives from nothing, one resolved before, or one whose
+    /// `derived_from` is an error), then merged back up, so chains of any
+    /// length resolve; a base already on the chain is a cycle.
+    fn resolve<'n>(&mut self, siblings: &mut Siblings<'n, '_>, index: usize) -> Cow<'n, Node> {
+        // The links still to merge, nearest first.
+        let mut chain: Vec<usize> = Vec::new();
+        let mut current = index;
+        let mut base: Cow<'n, Node> = loop {
+            let own = &siblings.list[current];
+            let Some(base_name) = derived_from_of(own) else {
+                break Cow::Borrowed(own);
+            };
+            if let Some(node) = &siblings.resolved[current] {
+                break Cow::Owned(node.clone());
+            }
+            let path = join(siblings.parent, siblings.names[current].unwrap_or("?"));
+            let value_node = derived_from_node(own).unwrap_or(own);
+            let Some(&base_index) = siblings.by_name.get(base_name) else {
+                let hint = nearest(base_name, siblings.names.iter().flatten().copied())
+                    .map(|suggestion| format!("; did you mean `{suggestion}`?"))
+                    .unwrap_or_default();
+                let what = siblings.what;
+                self.error(
+                    DiagnosticKind::UnresolvedDerivation,
+                    &path,
+                    value_node,
+                    format!("`derived_from` names `{base_name}`, which is not a {what} here{hint}"),
+                );
+                break Cow::Borrowed(own);
+            };
+            if base_index == current || siblings.on_chain[base_index] {
+                self.error(
+                    DiagnosticKind::UnresolvedDerivation,
+                    &path,
+                    value_node,
+                    format!("`derived_from: {base_name}` makes a cycle"),
+                );
+                break Cow::Borrowed(own);
+            }
+            chain.push(current);
+            siblings.on_chain[current] = true;
+            current = base_index;
         };
-        if let Some(node) = &siblings.resolved[index] {
-            return Cow::Owned(node.clone());
+        while let Some(link) = chain.pop() {
+            siblings.on_chain[link] = false;
+            let merged = merge(&base, &siblings.list[link]);
+            siblings.resolved[link] = Some(merged.clone());
+            base = Cow::Owned(merged);
         }
-        let path = join(siblings.parent, siblings.names[index].unwrap_or("?"));
-        let value_node = derived_from_node(own).unwrap_or(own);
-        let Some(base_index) = siblings
-            .names
-            .iter()
-            .position(|name| *name == Some(base_name))
-        else {
-            let hint = nearest(base_name, siblings.names.iter().flatten().copied())
-                .map(|suggestion| format!("; did you mean `{suggestion}`?"))
-                .unwrap_or_default();
-            let what = siblings.what;
-            self.error(
-                DiagnosticKind::UnresolvedDerivation,
-                &path,
-                value_node,
-                format!("`derived_from` names `{base_name}`, which is not a {what} here{hint}"),
-            );
-            return Cow::Borrowed(own);
-        };
-        if base_index == index || visiting.contains(&base_index) {
-            self.error(
-                DiagnosticKind::UnresolvedDerivation,
-                &path,
-                value_node,
-                format!("`derived_from: {base_name}` makes a cycle"),
-            );
-            return Cow::Borrowed(own);
-        }
-        visiting.push(index);
-        let base = self.resolve(siblings, base_index, visiting);
-        visiting.pop();
-        let merged = merge(&base, own);
-        siblings.resolved[index] = Some(merged.clone());
-        Cow::Owned(merged)
+        base
     }
 }
 

@@ -73,19 +73,46 @@ pub(crate) struct SyntaxError {
     pub column: u32,
 }
 
+/// Deepest nesting of lists and mappings read. A description nests a few
+/// levels per cluster; deeper input is refused with a located error, so the
+/// recursive walks over the tree (conversion, `Clone`, `Drop`) stay far from
+/// the stack's end. (`saphyr-parser` refuses flow collections past 255 levels
+/// by itself, block collections not at all.)
+pub(crate) const MAX_DEPTH: usize = 128;
+
+/// The fixed part of the alias expansion budget, in nodes: aliases may copy
+/// this many nodes in all, plus [`ALIAS_BUDGET_PER_BYTE`] per input byte.
+const ALIAS_BUDGET_FLOOR: usize = 1_000_000;
+
+/// Nodes aliases may copy per byte of input, on top of the floor.
+const ALIAS_BUDGET_PER_BYTE: usize = 16;
+
 /// A collection being built while its events arrive.
 enum Open {
     Sequence {
         node: Node,
         items: Vec<Node>,
         anchor: usize,
+        /// Nodes in this collection so far, itself included.
+        size: usize,
     },
     Mapping {
         node: Node,
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
         anchor: usize,
+        /// Nodes in this collection so far, itself included.
+        size: usize,
     },
+}
+
+impl Open {
+    /// The running node count.
+    fn size_mut(&mut self) -> &mut usize {
+        match self {
+            Open::Sequence { size, .. } | Open::Mapping { size, .. } => size,
+        }
+    }
 }
 
 fn position(span: &Span) -> (u32, u32) {
@@ -96,9 +123,22 @@ fn position(span: &Span) -> (u32, u32) {
 
 /// Parses `text` into the root node of its single document (`None` when the
 /// file holds no document).
+///
+/// Aliases are copied (the tree has no sharing), within a budget: all
+/// aliases together may copy at most [`ALIAS_BUDGET_FLOOR`] nodes plus
+/// [`ALIAS_BUDGET_PER_BYTE`] per input byte, so a few hundred bytes of nested
+/// aliases (a "billion laughs") are an error at the alias that crosses the
+/// budget rather than an exhausted memory. Nesting deeper than [`MAX_DEPTH`]
+/// is an error where it crosses that depth.
 pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
     let mut stack: Vec<Open> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    // Each anchored node with its size in nodes.
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let budget = text
+        .len()
+        .saturating_mul(ALIAS_BUDGET_PER_BYTE)
+        .saturating_add(ALIAS_BUDGET_FLOOR);
+    let mut expanded: usize = 0;
     let mut root: Option<Node> = None;
     let mut documents = 0u32;
     for event in Parser::new_from_str(text) {
@@ -113,7 +153,8 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
             line,
             column,
         };
-        let complete = match event {
+        // The finished node and its size in nodes.
+        let complete: Option<(Node, usize)> = match event {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
@@ -131,14 +172,27 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                     plain: style == ScalarStyle::Plain,
                 });
                 if anchor != 0 {
-                    anchors.insert(anchor, node.clone());
+                    anchors.insert(anchor, (node.clone(), 1));
                 }
-                Some(node)
+                Some((node, 1))
             }
             Event::Alias(anchor) => match anchors.get(&anchor) {
                 // The copy keeps the anchored node's position: errors inside
                 // it point at the text that defines it.
-                Some(node) => Some(node.clone()),
+                Some((node, size)) => {
+                    expanded = expanded.saturating_add(*size);
+                    if expanded > budget {
+                        let name = alias_name(text, &span);
+                        return Err(SyntaxError {
+                            message: format!(
+                                "alias `{name}` passes the alias expansion budget ({budget} nodes copied by aliases for this input); aliases nest too deeply"
+                            ),
+                            line,
+                            column,
+                        });
+                    }
+                    Some((node.clone(), *size))
+                }
                 None => {
                     return Err(SyntaxError {
                         message: "alias to an unknown anchor".into(),
@@ -148,40 +202,46 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                 }
             },
             Event::SequenceStart(anchor, _tag) => {
+                check_depth(stack.len(), line, column)?;
                 stack.push(Open::Sequence {
                     node: placeholder(Value::Sequence(Vec::new())),
                     items: Vec::new(),
                     anchor,
+                    size: 1,
                 });
                 None
             }
             Event::MappingStart(anchor, _tag) => {
+                check_depth(stack.len(), line, column)?;
                 stack.push(Open::Mapping {
                     node: placeholder(Value::Mapping(Vec::new())),
                     entries: Vec::new(),
                     key: None,
                     anchor,
+                    size: 1,
                 });
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match stack.pop() {
+                let (node, anchor, size) = match stack.pop() {
                     Some(Open::Sequence {
                         mut node,
                         items,
                         anchor,
+                        size,
                     }) => {
                         node.value = Value::Sequence(items);
-                        (node, anchor)
+                        (node, anchor, size)
                     }
                     Some(Open::Mapping {
                         mut node,
                         entries,
                         anchor,
+                        size,
                         ..
                     }) => {
                         node.value = Value::Mapping(entries);
-                        (node, anchor)
+                        (node, anchor, size)
                     }
                     None => {
                         return Err(SyntaxError {
@@ -192,13 +252,19 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
                     }
                 };
                 if anchor != 0 {
-                    anchors.insert(anchor, node.clone());
+                    anchors.insert(anchor, (node.clone(), size));
                 }
-                Some(node)
+                Some((node, size))
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => None,
         };
-        let Some(node) = complete else { continue };
+        let Some((node, size)) = complete else {
+            continue;
+        };
+        if let Some(open) = stack.last_mut() {
+            let total = open.size_mut();
+            *total = total.saturating_add(size);
+        }
         match stack.last_mut() {
             Some(Open::Sequence { items, .. }) => items.push(node),
             Some(Open::Mapping { entries, key, .. }) => match key.take() {
@@ -209,6 +275,27 @@ pub(crate) fn load(text: &str) -> Result<Option<Node>, SyntaxError> {
         }
     }
     Ok(root)
+}
+
+/// An error when a collection opened at `depth` (the number already open)
+/// would nest deeper than [`MAX_DEPTH`].
+fn check_depth(depth: usize, line: u32, column: u32) -> Result<(), SyntaxError> {
+    if depth < MAX_DEPTH {
+        return Ok(());
+    }
+    Err(SyntaxError {
+        message: format!("lists and mappings nested deeper than {MAX_DEPTH} levels"),
+        line,
+        column,
+    })
+}
+
+/// The alias as written (`*name`), for messages. Marker indices count
+/// characters; this walks the text once, on the error path only.
+fn alias_name(text: &str, span: &Span) -> String {
+    let start = span.start.index();
+    let length = span.end.index().saturating_sub(start);
+    text.chars().skip(start).take(length).collect()
 }
 
 #[cfg(test)]

@@ -200,7 +200,21 @@ pub(crate) fn parse_bit_range(text: &str) -> Result<(u32, u32), String> {
             "bit range `{text}` has its high bit below its low bit (write `[msb:lsb]`)"
         ));
     }
-    Ok((lsb, msb - lsb + 1))
+    Ok((
+        lsb,
+        width(msb, lsb).map_err(|message| format!("bit range `{text}` {message}"))?,
+    ))
+}
+
+/// The width of bits `lsb..=msb` (`msb >= lsb`); the error, for a range of
+/// all 2^32 bit numbers, completes "bit range ... ".
+pub(crate) fn width(msb: u32, lsb: u32) -> Result<u32, String> {
+    msb.checked_sub(lsb)
+        .and_then(|span| span.checked_add(1))
+        .ok_or_else(|| {
+            let bits = u64::from(msb) - u64::from(lsb) + 1;
+            format!("spans {bits} bits, more than a field can have")
+        })
 }
 
 /// The nearest of `candidates` to `word`, if one is plausibly a typo of it.
@@ -281,6 +295,12 @@ mod tests {
                 .contains("high bit below")
         );
         assert!(parse_bit_range("[7:4").is_err());
+        assert!(
+            parse_bit_range("[4294967295:0]")
+                .unwrap_err()
+                .contains("4294967296 bits")
+        );
+        assert_eq!(parse_bit_range("[4294967295:1]"), Ok((1, u32::MAX)));
         assert!(parse_bit_range("[a:4]").unwrap_err().contains("`a`"));
     }
 
