@@ -1,0 +1,308 @@
+//! Issue 13 hardening (validation, array inference, emitter): input whose
+//! numbers do not fit is a located error before the emitter sees it, deep or
+//! wide input costs neither the stack nor quadratic time, and a generated
+//! block's `SIZE` covers every accessor.
+
+use std::path::PathBuf;
+
+use mmreg_codegen::ir::{Access, Cluster, Device, Dim, Item, Peripheral, Register};
+use mmreg_codegen::{Diagnostic, DiagnosticKind, Severity, svd, validate};
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/svd-corpus");
+
+/// Wraps register XML in a one-peripheral SVD device; the registers start on
+/// line 11.
+fn svd_device(registers: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<device schemaVersion="1.3">
+  <name>TEST</name>
+  <version>1</version>
+  <description>test</description>
+  <addressUnitBits>8</addressUnitBits>
+  <width>32</width>
+  <size>32</size>
+  <peripherals>
+    <peripheral><name>P</name><baseAddress>0x40000000</baseAddress><registers>
+{registers}
+    </registers></peripheral>
+  </peripherals>
+</device>
+"#
+    )
+}
+
+/// Parses `registers` (SVD) and validates; every diagnostic.
+fn diagnose(registers: &str) -> (Device, Vec<Diagnostic>) {
+    let text = svd_device(registers);
+    let (device, mut diagnostics) = svd::parse(&text, "test.svd").expect("parses");
+    diagnostics.extend(validate::validate(&device));
+    (device, diagnostics)
+}
+
+/// The only error of `kind`, with its rendered form checked for a location
+/// at `line` and the entity `path`.
+fn located(
+    diagnostics: &[Diagnostic],
+    kind: DiagnosticKind,
+    severity: Severity,
+    line: u32,
+    path: &str,
+    fragment: &str,
+) {
+    let found: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.kind == kind && d.severity == severity)
+        .collect();
+    assert_eq!(found.len(), 1, "expected one {kind:?} in {diagnostics:#?}");
+    let rendered = found[0].to_string();
+    assert!(
+        rendered.starts_with(&format!("test.svd:{line}:")),
+        "{rendered}"
+    );
+    assert!(rendered.contains(&format!("(in `{path}`)")), "{rendered}");
+    assert!(rendered.contains(fragment), "{rendered} lacks `{fragment}`");
+}
+
+fn register(name: &str, offset: u64, size: u32, dim: Option<Dim>) -> Register {
+    Register {
+        name: name.to_string(),
+        description: None,
+        offset,
+        size,
+        access: Access::ReadWrite,
+        reset_value: 0,
+        reset_mask: u64::MAX,
+        dim,
+        read_action: None,
+        write_action: Default::default(),
+        dma: false,
+        word_order: Default::default(),
+        alternate_register: None,
+        alternate_group: None,
+        fields: Vec::new(),
+        location: None,
+    }
+}
+
+fn cluster(name: &str, offset: u64, dim: Option<Dim>, items: Vec<Item>) -> Cluster {
+    Cluster {
+        name: name.to_string(),
+        description: None,
+        offset,
+        dim,
+        items,
+        location: None,
+    }
+}
+
+fn dim(count: u32, stride: u64) -> Option<Dim> {
+    Some(Dim {
+        count,
+        stride,
+        index_names: Vec::new(),
+    })
+}
+
+fn device_of(items: Vec<Item>) -> Device {
+    Device {
+        name: "test".to_string(),
+        description: None,
+        peripherals: vec![Peripheral {
+            name: "P".to_string(),
+            description: None,
+            group: None,
+            base_address: 0x4000_0000,
+            size: None,
+            derived_from: None,
+            items,
+            location: None,
+        }],
+    }
+}
+
+/// Checks that in `items` (a block of `size` bytes) every register's and
+/// cluster's last element ends inside the block, recursively, with checked
+/// arithmetic: `offset + (count - 1) * stride + width <= size`.
+fn assert_covered(items: &[Item], size: u64, path: &str) {
+    for item in items {
+        let (name, offset, dim, width) = match item {
+            Item::Register(r) => (
+                &r.name,
+                r.offset,
+                r.dim.as_ref(),
+                u64::from(r.size.div_ceil(8).max(1).next_power_of_two()),
+            ),
+            Item::Cluster(c) => (
+                &c.name,
+                c.offset,
+                c.dim.as_ref(),
+                mmreg_codegen::emit::block_size(&c.items).expect("validated sizes fit"),
+            ),
+        };
+        let (count, stride) = dim.map_or((1, 0), |d| (u64::from(d.count.max(1)), d.stride));
+        let end = (count - 1)
+            .checked_mul(stride)
+            .and_then(|last| last.checked_add(offset))
+            .and_then(|start| start.checked_add(width));
+        assert!(
+            end.is_some_and(|end| end <= size),
+            "{path}.{name}: ends at {end:?}, block SIZE is {size:#x}"
+        );
+        if let Item::Cluster(c) = item {
+            assert_covered(&c.items, width, &format!("{path}.{name}"));
+        }
+    }
+}
+
+/// Every peripheral's `SIZE` (what the emitter writes) covers its accessors.
+fn assert_device_covered(device: &Device) {
+    for peripheral in &device.peripherals {
+        let size = mmreg_codegen::emit::block_size(&peripheral.items)
+            .expect("validated sizes fit")
+            .max(peripheral.size.unwrap_or(0));
+        assert_covered(&peripheral.items, size, &peripheral.name);
+    }
+}
+
+// Item 1: address arithmetic.
+
+#[test]
+fn register_array_past_the_address_space_is_a_located_error() {
+    let (_, diagnostics) = diagnose(
+        "<register><name>R%s</name><dim>0x41</dim><dimIncrement>4</dimIncrement>\
+<addressOffset>0xFFFFFFFFFFFFFF00</addressOffset></register>",
+    );
+    located(
+        &diagnostics,
+        DiagnosticKind::AddressOverflow,
+        Severity::Error,
+        11,
+        "P.R%s",
+        "`0xffffffffffffff00`",
+    );
+}
+
+#[test]
+fn register_whose_end_wraps_is_a_located_error() {
+    let (_, diagnostics) = diagnose(
+        "<register><name>R</name><addressOffset>0xFFFFFFFFFFFFFFFC</addressOffset></register>",
+    );
+    located(
+        &diagnostics,
+        DiagnosticKind::AddressOverflow,
+        Severity::Error,
+        11,
+        "P.R",
+        "`0xfffffffffffffffc`",
+    );
+}
+
+#[test]
+fn cluster_extent_past_the_address_space_is_a_located_error() {
+    let (_, diagnostics) = diagnose(
+        "<cluster><name>C%s</name><dim>2</dim><dimIncrement>0x8000000000000000</dimIncrement>\
+<addressOffset>0x8000000000000000</addressOffset>\
+<register><name>R</name><addressOffset>0</addressOffset></register></cluster>",
+    );
+    located(
+        &diagnostics,
+        DiagnosticKind::AddressOverflow,
+        Severity::Error,
+        11,
+        "P.C%s",
+        "does not fit",
+    );
+}
+
+#[test]
+fn generating_overflowing_input_is_an_error_not_a_panic() {
+    // Tests run in the debug profile: plain `+` or `*` here would panic.
+    let inputs = [
+        vec![Item::Register(register(
+            "R%s",
+            0xFFFF_FFFF_FFFF_FF00,
+            32,
+            dim(0x41, 4),
+        ))],
+        vec![Item::Register(register(
+            "R",
+            0xFFFF_FFFF_FFFF_FFFC,
+            32,
+            None,
+        ))],
+        vec![Item::Cluster(cluster(
+            "C%s",
+            0x8000_0000_0000_0000,
+            dim(2, 0x8000_0000_0000_0000),
+            vec![Item::Register(register("R", 0, 32, None))],
+        ))],
+        vec![Item::Register(register(
+            "R%s",
+            0,
+            32,
+            dim(u32::MAX, u64::MAX / 4),
+        ))],
+    ];
+    for items in inputs {
+        let device = device_of(items);
+        assert!(
+            validate::validate(&device).iter().any(|d| d.is_error()),
+            "{device:?}"
+        );
+        let result = mmreg_codegen::generate(&device, "test.yaml");
+        match result {
+            Err(mmreg_codegen::Error::Invalid(diagnostics)) => {
+                assert!(
+                    diagnostics.to_string().contains("does not fit"),
+                    "{diagnostics}"
+                );
+            }
+            other => panic!("expected invalid input, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn near_the_top_of_the_address_space_size_still_covers_every_accessor() {
+    let device = device_of(vec![
+        Item::Register(register("R%s", 0xFFFF_FFFF_FFFF_FF00, 32, dim(0x3F, 4))),
+        Item::Cluster(cluster(
+            "C",
+            0x7FFF_FFFF_FFFF_0000,
+            None,
+            vec![Item::Register(register("X", 0x10, 64, dim(2, 8)))],
+        )),
+    ]);
+    assert!(
+        !validate::validate(&device).iter().any(|d| d.is_error()),
+        "{:?}",
+        validate::validate(&device)
+    );
+    assert_device_covered(&device);
+    let code = mmreg_codegen::generate(&device, "test.yaml").expect("generates");
+    assert!(
+        code.contains("pub const SIZE: usize = 0xffff_ffff_ffff_fffc;"),
+        "{code}"
+    );
+}
+
+#[test]
+fn every_corpus_block_size_covers_its_accessors() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(CORPUS)
+        .expect("corpus directory")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("svd"))
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 12, "corpus has {} files", files.len());
+    for path in files {
+        let loaded = mmreg_codegen::load(&path)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        assert_device_covered(&loaded.device);
+        assert_device_covered(&mmreg_codegen::arrays::infer(&loaded.device));
+    }
+}
