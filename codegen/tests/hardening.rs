@@ -306,3 +306,51 @@ fn every_corpus_block_size_covers_its_accessors() {
         assert_device_covered(&mmreg_codegen::arrays::infer(&loaded.device));
     }
 }
+
+// Item 4: misaligned clusters.
+
+/// Validates and generates; the rendered errors of both.
+fn validate_and_generate(registers: &str) -> (Vec<String>, String) {
+    let (device, diagnostics) = diagnose(registers);
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    let generated = match mmreg_codegen::generate(&device, "test.svd") {
+        Ok(_) => "generated".to_string(),
+        Err(error) => error.to_string(),
+    };
+    (errors, generated)
+}
+
+#[test]
+fn misaligned_cluster_offset_is_a_located_error() {
+    let (errors, generated) = validate_and_generate(
+        "<cluster><name>C</name><addressOffset>0x2</addressOffset>\
+<register><name>R</name><addressOffset>0</addressOffset></register></cluster>",
+    );
+    assert_eq!(
+        errors,
+        [
+            "test.svd:11:1: error: cluster offset `0x2` is not a multiple of its widest register (4 bytes) (in `P.C`)"
+        ],
+    );
+    assert!(!generated.contains("generator bug"), "{generated}");
+    assert!(generated.contains("(in `P.C`)"), "{generated}");
+}
+
+#[test]
+fn misaligned_cluster_stride_is_a_located_error() {
+    let (errors, generated) = validate_and_generate(
+        "<cluster><name>C%s</name><dim>2</dim><dimIncrement>6</dimIncrement><addressOffset>0</addressOffset>\
+<register><name>R</name><addressOffset>0</addressOffset></register></cluster>",
+    );
+    assert_eq!(
+        errors,
+        [
+            "test.svd:11:1: error: cluster array stride `0x6` is not a multiple of its widest register (4 bytes) (in `P.C%s`)"
+        ],
+    );
+    assert!(!generated.contains("generator bug"), "{generated}");
+}
