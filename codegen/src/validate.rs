@@ -56,10 +56,30 @@ fn check_layout(peripheral: &Peripheral, out: &mut Vec<Diagnostic>) -> bool {
     true
 }
 
-/// Errors on the first cluster nested deeper than [`MAX_CLUSTER_DEPTH`],
-/// walking with an explicit stack; `false` if there is one.
+/// Errors on the first cluster nested deeper than [`MAX_CLUSTER_DEPTH`];
+/// `false` if there is one.
 fn check_depth(peripheral: &Peripheral, out: &mut Vec<Diagnostic>) -> bool {
-    let mut stack: Vec<(&[Item], usize)> = vec![(&peripheral.items, 0)];
+    let Some(cluster) = too_deep(&peripheral.items) else {
+        return true;
+    };
+    out.push(
+        Diagnostic::error(
+            DiagnosticKind::TooDeep,
+            format!("{}.….{}", peripheral.name, cluster.name),
+            format!(
+                "clusters are nested more than {MAX_CLUSTER_DEPTH} deep here; \
+                 the limit is {MAX_CLUSTER_DEPTH}"
+            ),
+        )
+        .at(cluster.location.clone()),
+    );
+    false
+}
+
+/// The first cluster in `items` nested deeper than [`MAX_CLUSTER_DEPTH`]
+/// (a cluster in `items` is at depth 1), found with an explicit stack.
+pub(crate) fn too_deep(items: &[Item]) -> Option<&Cluster> {
+    let mut stack: Vec<(&[Item], usize)> = vec![(items, 0)];
     while let Some((items, depth)) = stack.pop() {
         for item in items {
             let Item::Cluster(cluster) = item else {
@@ -67,23 +87,12 @@ fn check_depth(peripheral: &Peripheral, out: &mut Vec<Diagnostic>) -> bool {
             };
             let depth = depth.saturating_add(1);
             if depth > MAX_CLUSTER_DEPTH {
-                out.push(
-                    Diagnostic::error(
-                        DiagnosticKind::TooDeep,
-                        format!("{}.…{}", peripheral.name, cluster.name),
-                        format!(
-                            "clusters are nested more than {MAX_CLUSTER_DEPTH} deep here; \
-                             the limit is {MAX_CLUSTER_DEPTH}"
-                        ),
-                    )
-                    .at(cluster.location.clone()),
-                );
-                return false;
+                return Some(cluster);
             }
             stack.push((&cluster.items, depth));
         }
     }
-    true
+    None
 }
 
 /// One past the last byte of the last element of an array of `count`

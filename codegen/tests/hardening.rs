@@ -354,3 +354,62 @@ fn misaligned_cluster_stride_is_a_located_error() {
     );
     assert!(!generated.contains("generator bug"), "{generated}");
 }
+
+// Item 3: deep nesting.
+
+/// A peripheral holding clusters nested `depth` deep, built from the inside
+/// out (no recursion here).
+fn nested(depth: usize) -> Device {
+    let mut items = vec![Item::Register(register("R", 0, 32, None))];
+    for level in 0..depth {
+        items = vec![Item::Cluster(cluster(&format!("C{level}"), 0, None, items))];
+    }
+    device_of(items)
+}
+
+/// Runs `f` on a thread with the default 2 MiB test stack.
+fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(f)
+        .expect("thread")
+        .join()
+        .expect("no panic");
+}
+
+#[test]
+fn four_thousand_nested_clusters_are_a_located_error_not_a_stack_overflow() {
+    on_small_stack(|| {
+        let device = nested(4000);
+        let diagnostics = validate::validate(&device);
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.message.contains("nested more than 64 deep")),
+            "{diagnostics:?}"
+        );
+        let inferred = mmreg_codegen::arrays::infer(&device);
+        assert_eq!(inferred, device, "left as written");
+        match mmreg_codegen::generate(&device, "deep.yaml") {
+            Err(mmreg_codegen::Error::Invalid(diagnostics)) => {
+                assert!(diagnostics.to_string().contains("nested more than 64 deep"));
+            }
+            other => panic!("expected invalid input, got {:?}", other.map(|_| ())),
+        }
+        // Dropping the model is iterative enough too.
+        drop((device, inferred));
+    });
+}
+
+#[test]
+fn sixty_four_nested_clusters_generate() {
+    on_small_stack(|| {
+        let device = nested(64);
+        assert!(
+            !validate::validate(&device).iter().any(Diagnostic::is_error),
+            "{:?}",
+            validate::validate(&device)
+        );
+        mmreg_codegen::generate(&device, "deep.yaml").expect("generates");
+    });
+}
