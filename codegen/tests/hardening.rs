@@ -413,3 +413,23 @@ fn sixty_four_nested_clusters_generate() {
         mmreg_codegen::generate(&device, "deep.yaml").expect("generates");
     });
 }
+
+// Item 6: linear naming.
+
+#[test]
+fn eight_thousand_registers_of_one_name_generate_in_linear_time() {
+    let items = (0..8000u64)
+        .map(|index| Item::Register(register("SAME", index * 4, 32, None)))
+        .collect();
+    let device = device_of(items);
+    let start = std::time::Instant::now();
+    let code = mmreg_codegen::generate(&device, "same.yaml").expect("generates");
+    let elapsed = start.elapsed();
+    assert!(code.contains("pub fn same_7999(&self)"), "last suffix");
+    // About 26 s with the quadratic suffix search; well under a second
+    // (debug build) without it. Generous for a loaded machine.
+    assert!(
+        elapsed < std::time::Duration::from_secs(5),
+        "took {elapsed:?}"
+    );
+}
