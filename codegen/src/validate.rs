@@ -382,6 +382,7 @@ fn check_register(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
 /// that is not 64 bits wide.
 fn check_register_properties(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
     let location = || register.location.clone();
+    check_reset_width(register, path, out);
     if !register.access.writable() {
         if !register.write_action.is_normal() {
             out.push(
@@ -423,8 +424,58 @@ fn check_register_properties(register: &Register, path: &str, out: &mut Vec<Diag
     }
 }
 
+/// Warns about a reset value or mask with bits past the register's width:
+/// the generated code keeps only the register's bits. A mask of all ones at
+/// a wider standard width (inherited from a device or peripheral default) is
+/// no defect and draws no warning.
+fn check_reset_width(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
+    let width_mask = ones(register.size);
+    let inherited_mask = [ones(16), ones(32), ones(64)].contains(&register.reset_mask);
+    let checks = [
+        ("reset value", register.reset_value, false),
+        ("reset mask", register.reset_mask, inherited_mask),
+    ];
+    for (what, value, exempt) in checks {
+        if value & !width_mask != 0 && !exempt {
+            out.push(
+                Diagnostic::warning(
+                    DiagnosticKind::ValueTooWide,
+                    path,
+                    format!(
+                        "{what} `{value:#x}` does not fit in the {}-bit register; truncated to `{:#x}`",
+                        register.size,
+                        value & width_mask
+                    ),
+                )
+                .at(register.location.clone()),
+            );
+        }
+    }
+}
+
+/// `width` ones from bit 0 (all 64 from 64 up).
+fn ones(width: u32) -> u64 {
+    if width >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << width) - 1
+    }
+}
+
 fn check_field(field: &Field, register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
     let location = || field.location.clone();
+    if let Some(WriteConstraint::Range { min, max }) = &field.write_constraint
+        && min > max
+    {
+        out.push(
+            Diagnostic::error(
+                DiagnosticKind::BadConstraint,
+                path,
+                format!("write constraint `{min}..={max}` allows no value (minimum above maximum)"),
+            )
+            .at(location()),
+        );
+    }
     if field.width == 0 {
         out.push(
             Diagnostic::warning(

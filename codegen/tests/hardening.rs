@@ -433,3 +433,55 @@ fn eight_thousand_registers_of_one_name_generate_in_linear_time() {
         "took {elapsed:?}"
     );
 }
+
+// Item 7: silent truncation, empty constraints.
+
+#[test]
+fn reset_value_wider_than_its_register_warns() {
+    let (_, diagnostics) = diagnose(
+        "<register><name>R</name><addressOffset>0</addressOffset><size>8</size>\
+<resetValue>0x1FF</resetValue></register>",
+    );
+    located(
+        &diagnostics,
+        DiagnosticKind::ValueTooWide,
+        Severity::Warning,
+        11,
+        "P.R",
+        "reset value `0x1ff` does not fit in the 8-bit register; truncated to `0xff`",
+    );
+}
+
+#[test]
+fn reset_mask_wider_than_its_register_warns() {
+    let (_, diagnostics) = diagnose(
+        "<register><name>R</name><addressOffset>0</addressOffset><size>8</size>\
+<resetMask>0x1FF</resetMask></register>",
+    );
+    located(
+        &diagnostics,
+        DiagnosticKind::ValueTooWide,
+        Severity::Warning,
+        11,
+        "P.R",
+        "reset mask `0x1ff` does not fit in the 8-bit register; truncated to `0xff`",
+    );
+}
+
+#[test]
+fn write_constraint_with_min_above_max_is_an_error() {
+    let (_, diagnostics) = diagnose(
+        "<register><name>R</name><addressOffset>0</addressOffset><fields>
+<field><name>F</name><bitRange>[3:0]</bitRange>\
+<writeConstraint><range><minimum>5</minimum><maximum>2</maximum></range></writeConstraint></field>
+</fields></register>",
+    );
+    located(
+        &diagnostics,
+        DiagnosticKind::BadConstraint,
+        Severity::Error,
+        12,
+        "P.R.F",
+        "write constraint `5..=2` allows no value",
+    );
+}
