@@ -485,3 +485,68 @@ fn write_constraint_with_min_above_max_is_an_error() {
         "write constraint `5..=2` allows no value",
     );
 }
+
+// Item 9: a lone full-width field keeps its access.
+
+fn full_width_field(name: &str, access: Access) -> mmreg_codegen::ir::Field {
+    mmreg_codegen::ir::Field {
+        name: name.to_string(),
+        description: None,
+        lsb: 0,
+        width: 32,
+        access,
+        write_action: Default::default(),
+        read_action: None,
+        write_constraint: None,
+        enums: Vec::new(),
+        dim: None,
+        location: None,
+    }
+}
+
+#[test]
+fn lone_full_width_field_keeps_its_access() {
+    let mut rxdr = register("RXDR", 0, 32, None);
+    rxdr.fields = vec![full_width_field("RXDR", Access::ReadOnly)];
+    let mut txdr = register("TXDR", 4, 32, None);
+    txdr.fields = vec![full_width_field("TXDR", Access::WriteOnly)];
+    let mut data = register("DATA", 8, 32, None);
+    data.fields = vec![full_width_field("DATA", Access::ReadWrite)];
+    let device = device_of(vec![
+        Item::Register(rxdr),
+        Item::Register(txdr),
+        Item::Register(data),
+    ]);
+    let code = mmreg_codegen::generate(&device, "test.yaml").expect("generates");
+    let signature = |name: &str| {
+        code.lines()
+            .find(|line| line.contains(&format!("pub fn {name}(&self)")))
+            .unwrap_or_else(|| panic!("no accessor `{name}` in\n{code}"))
+            .trim()
+            .to_string()
+    };
+    assert!(
+        signature("rxdr").ends_with("ReadOnly> {"),
+        "{}",
+        signature("rxdr")
+    );
+    assert!(
+        signature("txdr").ends_with("WriteOnly> {"),
+        "{}",
+        signature("txdr")
+    );
+    assert!(
+        signature("data").ends_with("ReadWrite> {"),
+        "{}",
+        signature("data")
+    );
+    // The description the runtime reads says so too.
+    assert!(
+        code.contains("with_access(::mmreg::meta::Access::ReadOnly)"),
+        "{code}"
+    );
+    assert!(
+        code.contains("with_access(::mmreg::meta::Access::WriteOnly)"),
+        "{code}"
+    );
+}

@@ -829,12 +829,13 @@ struct AccessRule {
 
 impl AccessRule {
     fn of(register: &Register, side_effect: bool) -> AccessRule {
-        let read = match (register.access.readable(), side_effect) {
+        let access = fieldset::effective_access(register);
+        let read = match (access.readable(), side_effect) {
             (false, _) => ReadKind::None,
             (true, false) => ReadKind::Pure,
             (true, true) => ReadKind::SideEffect,
         };
-        let write = if !register.access.writable() {
+        let write = if !access.writable() {
             WriteKind::None
         } else if register.dma {
             WriteKind::Dma
