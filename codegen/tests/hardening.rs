@@ -550,3 +550,24 @@ fn lone_full_width_field_keeps_its_access() {
         "{code}"
     );
 }
+
+#[test]
+fn extreme_bit_numbers_and_widths_do_not_panic() {
+    // Straight to the generator (no validation), in the debug profile.
+    let mut field = full_width_field("F", Access::ReadWrite);
+    field.lsb = u32::MAX;
+    field.width = u32::MAX;
+    let mut array = full_width_field("G%s", Access::ReadWrite);
+    array.lsb = 1;
+    array.width = 1;
+    array.dim = dim(u32::MAX, u64::MAX);
+    let mut wide = register("W", 0, 32, None);
+    wide.fields = vec![field, array];
+    wide.reset_value = u64::MAX;
+    for size in [0, 7, 24, 128, u32::MAX] {
+        let odd = register("ODD", 0x100, size, None);
+        let device = device_of(vec![Item::Register(wide.clone()), Item::Register(odd)]);
+        let _ = validate::validate(&device);
+        let _ = mmreg_codegen::generate(&device, "extreme.yaml");
+    }
+}

@@ -447,7 +447,7 @@ fn index_doc(name: &str, dim: &crate::ir::Dim, what: &str, offset: u64) -> Strin
         dim.count, dim.stride
     );
     let first = first_index(dim);
-    let end = first + u64::from(dim.count);
+    let end = first.saturating_add(u64::from(dim.count));
     if first > 0 {
         let _ = write!(
             text,
@@ -502,7 +502,7 @@ fn array_index(
         let check = quote! { assert!(index < Self::#count_constant, #message); };
         return (constants, check, quote!(index));
     }
-    let end = first + count;
+    let end = first.saturating_add(count);
     let first_constant = names::ident(&constant_names.claim(&format!("{upper}_FIRST")));
     let first_doc = doc(&format!(
         "The first index of `{name}`: the {what} are numbered `{first}..{end}` \

@@ -422,7 +422,11 @@ fn acts_on_write(action: WriteAction) -> bool {
 fn element_masks(plan: &FieldPlan<'_>) -> u64 {
     let (count, stride) = plan.array.unwrap_or((1, 0));
     (0..count)
-        .map(|index| field_mask(plan.field.width) << (plan.field.lsb + index * stride))
+        // `fits` keeps every element inside the register: the shift is < 64.
+        .map(|index| {
+            let shift = index.saturating_mul(stride).saturating_add(plan.field.lsb);
+            field_mask(plan.field.width).checked_shl(shift).unwrap_or(0)
+        })
         .fold(0, |all, mask| all | mask)
 }
 
@@ -463,7 +467,7 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
     if let Some((count, _)) = plan.array {
         let mut panics = String::new();
         let first = plan.first;
-        let end = first + u64::from(count);
+        let end = first.saturating_add(u64::from(count));
         if first > 0 {
             let _ = write!(
                 panics,
@@ -508,7 +512,7 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
                 (check.clone(), check)
             } else {
                 let first = plan.first;
-                let end = first + u64::from(count);
+                let end = first.saturating_add(u64::from(count));
                 let first_literal = number(first);
                 let end_literal = number(end);
                 let message =
