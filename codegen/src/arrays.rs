@@ -39,15 +39,116 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::ir::{Cluster, Device, Dim, EnumeratedValue, EnumeratedValues, Field, Item, Register};
+use crate::ir::{
+    Cluster, Device, Dim, EnumeratedValue, EnumeratedValues, Field, Item, Peripheral, Register,
+};
 
 /// The device with numbered runs of identical items turned into arrays.
+///
+/// A peripheral whose clusters nest deeper than
+/// [`crate::validate::MAX_CLUSTER_DEPTH`] (an error in validation) is copied
+/// as written, without recursion, so no input exhausts the stack here.
 pub fn infer(device: &Device) -> Device {
-    let mut out = device.clone();
-    for peripheral in &mut out.peripherals {
-        peripheral.items = infer_items(std::mem::take(&mut peripheral.items));
+    let Device {
+        name,
+        description,
+        peripherals,
+    } = device;
+    let peripherals = peripherals
+        .iter()
+        .map(|peripheral| {
+            let Peripheral {
+                name,
+                description,
+                group,
+                base_address,
+                size,
+                derived_from,
+                items,
+                location,
+            } = peripheral;
+            let copy = copy_items(items);
+            let items = if crate::validate::too_deep(items).is_some() {
+                copy
+            } else {
+                infer_items(copy)
+            };
+            Peripheral {
+                name: name.clone(),
+                description: description.clone(),
+                group: group.clone(),
+                base_address: *base_address,
+                size: *size,
+                derived_from: derived_from.clone(),
+                items,
+                location: location.clone(),
+            }
+        })
+        .collect();
+    Device {
+        name: name.clone(),
+        description: description.clone(),
+        peripherals,
     }
-    out
+}
+
+/// A copy of `items` made with an explicit stack (a derived `clone`
+/// recurses once per nesting level).
+fn copy_items(items: &[Item]) -> Vec<Item> {
+    /// One block being copied: its source, the next item to copy, the copy
+    /// so far and the cluster it belongs to (`None` for the top).
+    struct Frame<'a> {
+        source: &'a [Item],
+        next: usize,
+        copied: Vec<Item>,
+        cluster: Option<&'a Cluster>,
+    }
+    let mut stack = vec![Frame {
+        source: items,
+        next: 0,
+        copied: Vec::with_capacity(items.len()),
+        cluster: None,
+    }];
+    loop {
+        let Some(top) = stack.last_mut() else {
+            return Vec::new();
+        };
+        if let Some(item) = top.source.get(top.next) {
+            top.next += 1;
+            match item {
+                Item::Register(register) => top.copied.push(Item::Register(register.clone())),
+                Item::Cluster(cluster) => stack.push(Frame {
+                    source: &cluster.items,
+                    next: 0,
+                    copied: Vec::with_capacity(cluster.items.len()),
+                    cluster: Some(cluster),
+                }),
+            }
+            continue;
+        }
+        let Some(done) = stack.pop() else {
+            return Vec::new();
+        };
+        let (Some(cluster), Some(parent)) = (done.cluster, stack.last_mut()) else {
+            return done.copied;
+        };
+        let Cluster {
+            name,
+            description,
+            offset,
+            dim,
+            items: _,
+            location,
+        } = cluster;
+        parent.copied.push(Item::Cluster(Cluster {
+            name: name.clone(),
+            description: description.clone(),
+            offset: *offset,
+            dim: dim.clone(),
+            items: done.copied,
+            location: location.clone(),
+        }));
+    }
 }
 
 /// Infers inside every item first (fields, cluster contents), then among

@@ -62,6 +62,19 @@ pub enum DiagnosticKind {
     BadArray,
     /// A name that is not usable as given (empty, or not an identifier).
     BadName,
+    /// An address, size or extent that does not fit in 64 bits (an offset
+    /// plus an array's elements plus a register's width past `u64::MAX`).
+    AddressOverflow,
+    /// A cluster whose offset or array stride is not a multiple of its
+    /// widest register.
+    MisalignedCluster,
+    /// Clusters nested deeper than [`crate::validate::MAX_CLUSTER_DEPTH`].
+    TooDeep,
+    /// A value (reset value, reset mask) with bits past its register's width;
+    /// the extra bits are dropped.
+    ValueTooWide,
+    /// A write constraint that allows no value (`min > max`).
+    BadConstraint,
 }
 
 /// One problem found in an input.

@@ -182,7 +182,18 @@ pub fn generate(device: &Device, input_name: &str) -> Result<String, Error> {
 ///
 /// Only the output switches are applied here; [`Options::dma_registers`]
 /// changes the model and is applied when loading ([`load_with`]).
+///
+/// # Errors
+///
+/// [`Error::Invalid`] for a device whose layout no correct code can
+/// describe ([`validate::layout_errors`]: clusters nested too deep, extents
+/// past `u64::MAX`, misaligned clusters), checked here too, because the
+/// device may not come from [`load`]; [`Error::Emit`] on a generator bug.
 pub fn generate_with(device: &Device, input_name: &str, options: Options) -> Result<String, Error> {
+    let layout = validate::layout_errors(device);
+    if !layout.is_empty() {
+        return Err(Error::Invalid(Diagnostics(layout)));
+    }
     if options.infer_arrays {
         emit::emit(&arrays::infer(device), input_name, options.share_types)
     } else {

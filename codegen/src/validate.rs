@@ -11,14 +11,223 @@ use crate::ir::{
     Cluster, Device, EnumeratedValues, Field, Item, Location, Peripheral, Register, WriteConstraint,
 };
 
+/// The deepest nesting of clusters accepted (a cluster directly in a
+/// peripheral is at depth 1). Deeper input is an error ([`DiagnosticKind::TooDeep`])
+/// reported before any recursive check, so neither validation, array
+/// inference nor the emitter recurses without bound. Real devices nest two
+/// or three levels.
+pub const MAX_CLUSTER_DEPTH: usize = 64;
+
 /// Every problem in `device`, warnings and errors, in input order.
 pub fn validate(device: &Device) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_peripheral_names(device, &mut out);
     for peripheral in &device.peripherals {
-        check_peripheral(peripheral, &mut out);
+        // The other checks recurse; they run only when the nesting is
+        // bounded.
+        if check_layout(peripheral, &mut out) {
+            check_peripheral(peripheral, &mut out);
+        }
     }
     out
+}
+
+/// The errors that stop generation because the emitter could not produce
+/// correct code at all: nesting too deep, extents past `u64::MAX`,
+/// misaligned clusters. [`crate::generate_with`] runs these on any device it
+/// is given, validated or not, so the emitter and array inference never see
+/// such input.
+pub fn layout_errors(device: &Device) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for peripheral in &device.peripherals {
+        check_layout(peripheral, &mut out);
+    }
+    out.retain(Diagnostic::is_error);
+    out
+}
+
+/// Nesting depth (iteratively), then extents and cluster alignment;
+/// `false` if the nesting is too deep to look further.
+fn check_layout(peripheral: &Peripheral, out: &mut Vec<Diagnostic>) -> bool {
+    if !check_depth(peripheral, out) {
+        return false;
+    }
+    let _ = extent(&peripheral.items, &peripheral.name, out);
+    true
+}
+
+/// Errors on the first cluster nested deeper than [`MAX_CLUSTER_DEPTH`];
+/// `false` if there is one.
+fn check_depth(peripheral: &Peripheral, out: &mut Vec<Diagnostic>) -> bool {
+    let Some(cluster) = too_deep(&peripheral.items) else {
+        return true;
+    };
+    out.push(
+        Diagnostic::error(
+            DiagnosticKind::TooDeep,
+            format!("{}.….{}", peripheral.name, cluster.name),
+            format!(
+                "clusters are nested more than {MAX_CLUSTER_DEPTH} deep here; \
+                 the limit is {MAX_CLUSTER_DEPTH}"
+            ),
+        )
+        .at(cluster.location.clone()),
+    );
+    false
+}
+
+/// The first cluster in `items` nested deeper than [`MAX_CLUSTER_DEPTH`]
+/// (a cluster in `items` is at depth 1), found with an explicit stack.
+pub(crate) fn too_deep(items: &[Item]) -> Option<&Cluster> {
+    let mut stack: Vec<(&[Item], usize)> = vec![(items, 0)];
+    while let Some((items, depth)) = stack.pop() {
+        for item in items {
+            let Item::Cluster(cluster) = item else {
+                continue;
+            };
+            let depth = depth.saturating_add(1);
+            if depth > MAX_CLUSTER_DEPTH {
+                return Some(cluster);
+            }
+            stack.push((&cluster.items, depth));
+        }
+    }
+    None
+}
+
+/// One past the last byte of the last element of an array of `count`
+/// elements `stride` apart, each `span` bytes, from `offset`; `None` past
+/// `u64::MAX`.
+pub(crate) fn array_end(offset: u64, count: u32, stride: u64, span: u64) -> Option<u64> {
+    u64::from(count.saturating_sub(1))
+        .checked_mul(stride)?
+        .checked_add(offset)?
+        .checked_add(span)
+}
+
+/// Bytes a register's integer type spans (its width rounded up to 8, 16, 32
+/// or 64 bits, as the emitter's types do).
+fn register_span(register: &Register) -> u64 {
+    u64::from(register.size.div_ceil(8).clamp(1, 8).next_power_of_two())
+}
+
+/// One past the last byte any item in `items` touches, checked; errors (at
+/// the item) for every item whose extent does not fit, and for misaligned
+/// clusters. `None` if anything did not fit.
+fn extent(items: &[Item], path: &str, out: &mut Vec<Diagnostic>) -> Option<u64> {
+    let mut end = Some(0u64);
+    for item in items {
+        let item_end = match item {
+            Item::Register(register) => {
+                let (count, stride) = register
+                    .dim
+                    .as_ref()
+                    .map_or((1, 0), |d| (d.count, d.stride));
+                let found = array_end(register.offset, count, stride, register_span(register));
+                if found.is_none() {
+                    out.push(overflow(
+                        join(path, &register.name),
+                        register.location.clone(),
+                        "register",
+                        register.offset,
+                        count,
+                        stride,
+                    ));
+                }
+                found
+            }
+            Item::Cluster(cluster) => {
+                let cluster_path = join(path, &cluster.name);
+                let inner = extent(&cluster.items, &cluster_path, out);
+                check_cluster_alignment(cluster, &cluster_path, out);
+                let (count, stride) = cluster.dim.as_ref().map_or((1, 0), |d| (d.count, d.stride));
+                let found = inner.and_then(|inner| array_end(cluster.offset, count, stride, inner));
+                if inner.is_some() && found.is_none() {
+                    out.push(overflow(
+                        cluster_path,
+                        cluster.location.clone(),
+                        "cluster",
+                        cluster.offset,
+                        count,
+                        stride,
+                    ));
+                }
+                found
+            }
+        };
+        end = match (end, item_end) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => None,
+        };
+    }
+    end
+}
+
+fn overflow(
+    path: String,
+    location: Option<Location>,
+    what: &str,
+    offset: u64,
+    count: u32,
+    stride: u64,
+) -> Diagnostic {
+    let elements = if count > 1 {
+        format!(" with {count} elements every `{stride:#x}` bytes")
+    } else {
+        String::new()
+    };
+    Diagnostic::error(
+        DiagnosticKind::AddressOverflow,
+        path,
+        format!(
+            "{what} at offset `{offset:#x}`{elements} does not fit in the 64-bit address space"
+        ),
+    )
+    .at(location)
+}
+
+/// Errors when a cluster's offset or stride is not a multiple of its widest
+/// register: its block type is placed at that offset and checks its
+/// alignment.
+fn check_cluster_alignment(cluster: &Cluster, path: &str, out: &mut Vec<Diagnostic>) {
+    let align = widest(&cluster.items);
+    let stride = cluster
+        .dim
+        .as_ref()
+        .filter(|d| d.count > 1)
+        .map(|d| d.stride);
+    let problem = if cluster.offset % align != 0 {
+        Some(format!("offset `{:#x}`", cluster.offset))
+    } else {
+        stride
+            .filter(|stride| stride % align != 0)
+            .map(|stride| format!("array stride `{stride:#x}`"))
+    };
+    if let Some(problem) = problem {
+        out.push(
+            Diagnostic::error(
+                DiagnosticKind::MisalignedCluster,
+                path,
+                format!(
+                    "cluster {problem} is not a multiple of its widest register ({align} bytes)"
+                ),
+            )
+            .at(cluster.location.clone()),
+        );
+    }
+}
+
+/// The widest register in `items` (nested clusters included), in bytes; 1
+/// when there is none.
+fn widest(items: &[Item]) -> u64 {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Register(register) => register_span(register),
+            Item::Cluster(cluster) => widest(&cluster.items),
+        })
+        .max()
+        .unwrap_or(1)
 }
 
 fn check_peripheral_names(device: &Device, out: &mut Vec<Diagnostic>) {
@@ -173,6 +382,7 @@ fn check_register(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
 /// that is not 64 bits wide.
 fn check_register_properties(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
     let location = || register.location.clone();
+    check_reset_width(register, path, out);
     if !register.access.writable() {
         if !register.write_action.is_normal() {
             out.push(
@@ -214,8 +424,58 @@ fn check_register_properties(register: &Register, path: &str, out: &mut Vec<Diag
     }
 }
 
+/// Warns about a reset value or mask with bits past the register's width:
+/// the generated code keeps only the register's bits. A mask of all ones at
+/// a wider standard width (inherited from a device or peripheral default) is
+/// no defect and draws no warning.
+fn check_reset_width(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
+    let width_mask = ones(register.size);
+    let inherited_mask = [ones(16), ones(32), ones(64)].contains(&register.reset_mask);
+    let checks = [
+        ("reset value", register.reset_value, false),
+        ("reset mask", register.reset_mask, inherited_mask),
+    ];
+    for (what, value, exempt) in checks {
+        if value & !width_mask != 0 && !exempt {
+            out.push(
+                Diagnostic::warning(
+                    DiagnosticKind::ValueTooWide,
+                    path,
+                    format!(
+                        "{what} `{value:#x}` does not fit in the {}-bit register; truncated to `{:#x}`",
+                        register.size,
+                        value & width_mask
+                    ),
+                )
+                .at(register.location.clone()),
+            );
+        }
+    }
+}
+
+/// `width` ones from bit 0 (all 64 from 64 up).
+fn ones(width: u32) -> u64 {
+    if width >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << width) - 1
+    }
+}
+
 fn check_field(field: &Field, register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
     let location = || field.location.clone();
+    if let Some(WriteConstraint::Range { min, max }) = &field.write_constraint
+        && min > max
+    {
+        out.push(
+            Diagnostic::error(
+                DiagnosticKind::BadConstraint,
+                path,
+                format!("write constraint `{min}..={max}` allows no value (minimum above maximum)"),
+            )
+            .at(location()),
+        );
+    }
     if field.width == 0 {
         out.push(
             Diagnostic::warning(
@@ -231,7 +491,10 @@ fn check_field(field: &Field, register: &Register, path: &str, out: &mut Vec<Dia
         .dim
         .as_ref()
         .map_or((1, 0), |dim| (u64::from(dim.count), dim.stride));
-    let last_end = u64::from(field.lsb) + u64::from(field.width) + stride * count.saturating_sub(1);
+    let last_end = stride
+        .saturating_mul(count.saturating_sub(1))
+        .saturating_add(u64::from(field.lsb))
+        .saturating_add(u64::from(field.width));
     if last_end > u64::from(register.size) {
         out.push(
             Diagnostic::warning(
@@ -239,7 +502,7 @@ fn check_field(field: &Field, register: &Register, path: &str, out: &mut Vec<Dia
                 path,
                 format!(
                     "field ends at bit `{}`, past the {}-bit register; it is left out",
-                    last_end - 1,
+                    last_end.saturating_sub(1),
                     register.size
                 ),
             )
@@ -404,7 +667,9 @@ fn check_field_overlaps(register: &Register, path: &str, out: &mut Vec<Diagnosti
             .as_ref()
             .map_or((1, 0), |d| (u64::from(d.count), d.stride));
         for index in 0..count.min(64) {
-            let shift = u64::from(field.lsb) + index * stride;
+            let shift = index
+                .saturating_mul(stride)
+                .saturating_add(u64::from(field.lsb));
             if shift < 64 {
                 let ones = if field.width >= 64 {
                     u64::MAX

@@ -252,3 +252,12 @@ proptest! {
         prop_assert_eq!(fake.take_log(), expected_log);
     }
 }
+
+/// Issue 13: `FakeMem::new(usize::MAX)` panicked with no documented cause
+/// ("capacity overflow" from inside `vec!`); the panic is documented and
+/// names the length.
+#[test]
+#[should_panic(expected = "cannot allocate 0x")]
+fn fake_memory_too_large_to_allocate_panics_naming_the_length() {
+    let _ = mmreg::FakeMem::new(usize::MAX);
+}

@@ -397,6 +397,26 @@ fn pci_io_unused_and_missing_bars_and_devices() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)]
+fn pci_resource_line_spanning_the_whole_address_space_is_a_parse_error() {
+    // Issue 13: `end - start + 1` overflowed (a panic in debug builds, a
+    // BAR of size 0 reported as "does not implement it" in release).
+    let dir = TempDir::new("pci-huge");
+    fake_pci(dir.path());
+    let line = "0x0000000000000000 0xffffffffffffffff 0x0000000000040200";
+    fs::write(
+        dir.path().join("0000:00:04.0/resource"),
+        format!("{line}\n"),
+    )
+    .unwrap();
+    let error = PciResource::open_at(dir.path(), "0000:00:04.0", 0).unwrap_err();
+    assert_mentions(
+        &error.to_string(),
+        &["cannot parse", "/resource`", &format!("`{line}`")],
+    );
+}
+
+#[test]
 fn pci_permission_points_at_root_and_lockdown() {
     let error = MapError::Open {
         path: "/sys/bus/pci/devices/0000:00:04.0/resource0".into(),

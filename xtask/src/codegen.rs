@@ -215,8 +215,9 @@ fn toml_escape(text: &str) -> String {
 }
 
 /// A valid Cargo package name from the input's file stem: lower case, only
-/// letters, digits, `-` and `_`, starting with a letter, and not a name Cargo
-/// reserves.
+/// letters, digits, `-` and `_`, starting with a letter, not a name Cargo
+/// reserves, and not the name of a crate the generated crate depends on
+/// (`mmreg.yaml` gives `mmreg-registers`, not a second `mmreg`).
 fn crate_name(input: &Path) -> String {
     let stem = input
         .file_stem()
@@ -246,7 +247,11 @@ fn crate_name(input: &Path) -> String {
         "proc-macro",
         "build",
     ];
-    if RESERVED.contains(&name.as_str()) {
+    // The generated crate's dependency and the runtime's own: a package of
+    // the same name (Cargo treats `-` and `_` alike) cannot depend on it.
+    const DEPENDENCIES: &[&str] = &["mmreg", "mmreg-codegen", "libc"];
+    let normalised = name.replace('_', "-");
+    if RESERVED.contains(&name.as_str()) || DEPENDENCIES.contains(&normalised.as_str()) {
         name.push_str("-registers");
     }
     name
@@ -312,6 +317,19 @@ mod tests {
         assert_eq!(crate_name(Path::new("2711.svd")), "device-2711");
         assert_eq!(crate_name(Path::new("test.yaml")), "test-registers");
         assert_eq!(crate_name(Path::new("---.svd")), "device");
+    }
+
+    #[test]
+    fn crate_names_never_collide_with_the_dependencies() {
+        // Issue 13: `mmreg.yaml` made a crate `mmreg` depending on `mmreg`.
+        assert_eq!(crate_name(Path::new("mmreg.yaml")), "mmreg-registers");
+        assert_eq!(crate_name(Path::new("MMREG.svd")), "mmreg-registers");
+        assert_eq!(
+            crate_name(Path::new("mmreg_codegen.svd")),
+            "mmreg_codegen-registers"
+        );
+        assert_eq!(crate_name(Path::new("libc.yaml")), "libc-registers");
+        assert_eq!(crate_name(Path::new("mmreg2.yaml")), "mmreg2");
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub fn emit_peripheral(
     module: &str,
     peripheral: &Peripheral,
 ) -> Result<syn::Item, crate::Error> {
-    let size = block_size(&peripheral.items).max(peripheral.size.unwrap_or(0));
+    let size = checked_size(&peripheral.items)?.max(peripheral.size.unwrap_or(0));
     let module_ident = names::ident(module);
     let base_address = hex(peripheral.base_address);
     let size_literal = hex(size);
@@ -298,22 +298,45 @@ fn module_item(header: TokenStream, pieces: Vec<TokenStream>) -> Result<syn::Ite
     Ok(module)
 }
 
-/// Bytes from a block's start to the end of its last register.
-fn block_size(items: &[Item]) -> u64 {
-    items
-        .iter()
-        .map(|item| match item {
+/// Bytes from a block's start to the end of its last register (the last
+/// element of arrays, nested clusters included): the block's `SIZE` before
+/// the address block's declared size is taken into account. `None` when an
+/// extent does not fit in a `u64`, which validation reports as an error
+/// ([`crate::DiagnosticKind::AddressOverflow`]) before the emitter runs.
+pub fn block_size(items: &[Item]) -> Option<u64> {
+    let mut size = 0u64;
+    for item in items {
+        let end = match item {
             Item::Register(register) => {
                 let (count, stride) = dim_of(register.dim.as_ref());
-                register.offset + (count - 1) * stride + u64::from(register_bytes(register))
+                array_last(register.offset, count, stride)?
+                    .checked_add(u64::from(register_bytes(register)))?
             }
             Item::Cluster(cluster) => {
                 let (count, stride) = dim_of(cluster.dim.as_ref());
-                cluster.offset + (count - 1) * stride + block_size(&cluster.items)
+                array_last(cluster.offset, count, stride)?
+                    .checked_add(block_size(&cluster.items)?)?
             }
-        })
-        .max()
-        .unwrap_or(0)
+        };
+        size = size.max(end);
+    }
+    Some(size)
+}
+
+/// [`block_size`], as the emitter's error when it does not fit (never for
+/// input [`crate::generate_with`] accepted).
+fn checked_size(items: &[Item]) -> Result<u64, crate::Error> {
+    block_size(items)
+        .ok_or_else(|| crate::Error::Emit("a block extent does not fit in 64 bits".to_string()))
+}
+
+/// The offset of the last element of an array of `count` elements `stride`
+/// apart from `offset`; `None` past `u64::MAX`.
+fn array_last(offset: u64, count: u64, stride: u64) -> Option<u64> {
+    count
+        .checked_sub(1)?
+        .checked_mul(stride)?
+        .checked_add(offset)
 }
 
 /// The widest register in a block, in bytes (its required alignment).
@@ -424,7 +447,7 @@ fn index_doc(name: &str, dim: &crate::ir::Dim, what: &str, offset: u64) -> Strin
         dim.count, dim.stride
     );
     let first = first_index(dim);
-    let end = first + u64::from(dim.count);
+    let end = first.saturating_add(u64::from(dim.count));
     if first > 0 {
         let _ = write!(
             text,
@@ -479,7 +502,7 @@ fn array_index(
         let check = quote! { assert!(index < Self::#count_constant, #message); };
         return (constants, check, quote!(index));
     }
-    let end = first + count;
+    let end = first.saturating_add(count);
     let first_constant = names::ident(&constant_names.claim(&format!("{upper}_FIRST")));
     let first_doc = doc(&format!(
         "The first index of `{name}`: the {what} are numbered `{first}..{end}` \
@@ -558,7 +581,17 @@ fn emit_block(
                 if !doc_text.is_empty() {
                     doc_text.push_str("\n\n");
                 }
-                let end = register.offset + (count - 1) * stride + bytes;
+                let last = array_last(register.offset, count, stride).ok_or_else(|| {
+                    crate::Error::Emit(format!("register `{}` does not fit", register.name))
+                })?;
+                last.checked_add(bytes)
+                    .filter(|end| *end <= size)
+                    .ok_or_else(|| {
+                        crate::Error::Emit(format!(
+                            "register `{}` ends past its block",
+                            register.name
+                        ))
+                    })?;
                 let body = match &register.dim {
                     Some(dim) => {
                         doc_text.push_str(&index_doc(
@@ -578,11 +611,7 @@ fn emit_block(
                         let offset =
                             offset_expression(quote!(), register.offset, Some((stride, position)));
                         let offset = strip_leading_plus(offset);
-                        asserts.push(end_assert(
-                            register.offset + (count - 1) * stride,
-                            &fieldset,
-                            size,
-                        ));
+                        asserts.push(end_assert(last, &fieldset, size));
                         quote! {
                             #check
                             self.handle(#offset)
@@ -599,7 +628,6 @@ fn emit_block(
                         quote! { self.handle(#offset) }
                     }
                 };
-                debug_assert!(end <= size);
                 if rule.read == ReadKind::SideEffect {
                     let _ = write!(
                         doc_text,
@@ -801,12 +829,13 @@ struct AccessRule {
 
 impl AccessRule {
     fn of(register: &Register, side_effect: bool) -> AccessRule {
-        let read = match (register.access.readable(), side_effect) {
+        let access = fieldset::effective_access(register);
+        let read = match (access.readable(), side_effect) {
             (false, _) => ReadKind::None,
             (true, false) => ReadKind::Pure,
             (true, true) => ReadKind::SideEffect,
         };
-        let write = if !register.access.writable() {
+        let write = if !access.writable() {
             WriteKind::None
         } else if register.dma {
             WriteKind::Dma
@@ -884,7 +913,7 @@ fn emit_cluster(
     cluster: &Cluster,
     parent_size: u64,
 ) -> Result<(Vec<TokenStream>, TokenStream), crate::Error> {
-    let inner_size = block_size(&cluster.items);
+    let inner_size = checked_size(&cluster.items)?;
     let align = block_align(&cluster.items);
     let (count, stride) = dim_of(cluster.dim.as_ref());
     if cluster.offset % align != 0 || (count > 1 && stride % align != 0) {
@@ -908,7 +937,15 @@ fn emit_cluster(
     if !doc_text.is_empty() {
         doc_text.push_str("\n\n");
     }
-    debug_assert!(cluster.offset + (count - 1) * stride + inner_size <= parent_size);
+    let fits = array_last(cluster.offset, count, stride)
+        .and_then(|last| last.checked_add(inner_size))
+        .is_some_and(|end| end <= parent_size);
+    if !fits {
+        return Err(crate::Error::Emit(format!(
+            "cluster `{}` ends past its block",
+            cluster.name
+        )));
+    }
     let (parameter, check, base) = match &cluster.dim {
         Some(dim) => {
             doc_text.push_str(&index_doc(&cluster.name, dim, "clusters", cluster.offset));

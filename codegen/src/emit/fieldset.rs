@@ -13,7 +13,7 @@ use super::enums::{EnumPlan, by_direction, field_mask};
 use super::names::{self, Namespace};
 use super::share::Owner;
 use super::{IntType, description_or, doc, hex, number};
-use crate::ir::{Field, Register, WordOrder, WriteAction};
+use crate::ir::{Access, Field, Register, WordOrder, WriteAction};
 
 /// Names a fieldset's impl already uses; a field named like one of them
 /// gets a suffix. (`clone` would shadow `Clone::clone`.)
@@ -225,6 +225,48 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
     local
 }
 
+/// The access the register's handle gets: the register's own, narrowed by
+/// its fields when they cover every bit. A read-write register whose fields
+/// are all read-only (`RXDR[31:0]`) cannot be written meaningfully, so it is
+/// read-only; one whose fields are all write-only is write-only. This also
+/// keeps the access of a lone full-width field that is collapsed to a raw
+/// value (see [`fieldset_for`]), which would otherwise be lost.
+pub fn effective_access(register: &Register) -> Access {
+    let bits = register_int(register).bits();
+    let mut covered = 0u64;
+    let (mut readable, mut writable) = (false, false);
+    for field in &register.fields {
+        let array = field
+            .dim
+            .as_ref()
+            .map(|d| (d.count.max(1), u32::try_from(d.stride).unwrap_or(u32::MAX)));
+        if !fits(field, array, bits) {
+            continue;
+        }
+        let (count, stride) = array.unwrap_or((1, 0));
+        for index in 0..count {
+            let shift = index.saturating_mul(stride).saturating_add(field.lsb);
+            covered |= field_mask(field.width).checked_shl(shift).unwrap_or(0);
+        }
+        readable |= field.access.readable();
+        writable |= field.access.writable();
+    }
+    if covered != field_mask(bits) {
+        return register.access;
+    }
+    match (
+        register.access.readable() && readable,
+        register.access.writable() && writable,
+    ) {
+        (true, false) => Access::ReadOnly,
+        (false, true) if matches!(register.access, Access::WriteOnce | Access::ReadWriteOnce) => {
+            Access::WriteOnce
+        }
+        (false, true) => Access::WriteOnly,
+        _ => register.access,
+    }
+}
+
 /// Whether a 64-bit register's high word goes first on 32-bit targets.
 fn high_word_first(register: &Register) -> bool {
     register_int(register) == IntType::U64 && register.word_order == WordOrder::HighFirst
@@ -256,9 +298,11 @@ fn fits(field: &Field, array: Option<(u32, u32)>, register_bits: u32) -> bool {
         return false;
     }
     let (count, stride) = array.unwrap_or((1, 0));
-    let end =
-        u64::from(field.lsb) + u64::from(count - 1) * u64::from(stride) + u64::from(field.width);
-    end <= u64::from(register_bits)
+    let end = u64::from(count.saturating_sub(1))
+        .checked_mul(u64::from(stride))
+        .and_then(|last| last.checked_add(u64::from(field.lsb)))
+        .and_then(|start| start.checked_add(u64::from(field.width)));
+    end.is_some_and(|end| end <= u64::from(register_bits))
 }
 
 /// The content key of an enum plan.
@@ -378,7 +422,11 @@ fn acts_on_write(action: WriteAction) -> bool {
 fn element_masks(plan: &FieldPlan<'_>) -> u64 {
     let (count, stride) = plan.array.unwrap_or((1, 0));
     (0..count)
-        .map(|index| field_mask(plan.field.width) << (plan.field.lsb + index * stride))
+        // `fits` keeps every element inside the register: the shift is < 64.
+        .map(|index| {
+            let shift = index.saturating_mul(stride).saturating_add(plan.field.lsb);
+            field_mask(plan.field.width).checked_shl(shift).unwrap_or(0)
+        })
         .fold(0, |all, mask| all | mask)
 }
 
@@ -419,7 +467,7 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
     if let Some((count, _)) = plan.array {
         let mut panics = String::new();
         let first = plan.first;
-        let end = first + u64::from(count);
+        let end = first.saturating_add(u64::from(count));
         if first > 0 {
             let _ = write!(
                 panics,
@@ -464,7 +512,7 @@ fn emit_accessors(plan: &FieldPlan<'_>, int: IntType) -> TokenStream {
                 (check.clone(), check)
             } else {
                 let first = plan.first;
-                let end = first + u64::from(count);
+                let end = first.saturating_add(u64::from(count));
                 let first_literal = number(first);
                 let end_literal = number(end);
                 let message =

@@ -103,8 +103,9 @@ pub fn register(register: &Register, fieldset: &proc_macro2::Ident, bits: u32) -
         let index_names = index_names(Some(dim));
         tokens.extend(quote!(.with_array(#count, #stride, #index_names)));
     }
-    if register.access != Access::ReadWrite {
-        let access = access(register.access);
+    let effective = super::fieldset::effective_access(register);
+    if effective != Access::ReadWrite {
+        let access = access(effective);
         tokens.extend(quote!(.with_access(#access)));
     }
     let full = super::enums::field_mask(bits);

@@ -58,6 +58,7 @@ use quote::quote;
 
 use crate::ir::Device;
 
+pub use block::block_size;
 pub use share::Shared;
 
 /// Emits the formatted module for `device`. `input_name` is named in the

@@ -2,7 +2,7 @@
 //! identifier, deterministically, and names that collide in one scope get
 //! numbered suffixes in input order.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::{Ident, Span};
 
@@ -176,10 +176,20 @@ pub enum Case {
 
 /// The names taken in one scope. Claims are first come, first served, so
 /// input order decides who keeps the plain name.
+///
+/// Claiming is linear overall: each base name (with its companions)
+/// remembers the first suffix not yet tried, so the thousandth claim of one
+/// name does not retry the 999 numbers before it. Numbers below that were
+/// all taken, and names are never released, so skipping them changes no
+/// result.
 #[derive(Debug, Clone)]
 pub struct Namespace {
     used: BTreeSet<String>,
     case: Case,
+    /// First suffix number not yet tried, by base name and companions.
+    next: HashMap<String, u32>,
+    /// Candidates looked at so far (for tests of the linear bound).
+    probes: u64,
 }
 
 impl Namespace {
@@ -189,6 +199,8 @@ impl Namespace {
         Namespace {
             used: reserved.iter().map(|s| s.to_string()).collect(),
             case,
+            next: HashMap::new(),
+            probes: 0,
         }
     }
 
@@ -214,8 +226,16 @@ impl Namespace {
     /// Takes a name whose companions (like the setter `set_<name>`) must be
     /// free as well; claims the companions too.
     pub fn claim_with(&mut self, base: &str, companions: impl Fn(&str) -> Vec<String>) -> String {
-        let mut number = 0u32;
+        // The same base with other companions may succeed where this one
+        // failed, so the memory is per (base, companions of the base).
+        let mut memo = base.to_string();
+        for companion in companions(base) {
+            memo.push('\0');
+            memo.push_str(&companion);
+        }
+        let mut number = self.next.get(&memo).copied().unwrap_or(0);
         loop {
+            self.probes = self.probes.saturating_add(1);
             let candidate = if number == 0 {
                 base.to_string()
             } else {
@@ -229,10 +249,16 @@ impl Namespace {
             {
                 self.used.insert(candidate.clone());
                 self.used.extend(others);
+                self.next.insert(memo, number.saturating_add(1));
                 return candidate;
             }
-            number += 1;
+            number = number.saturating_add(1);
         }
+    }
+
+    /// How many candidate names claims have looked at so far.
+    pub fn probes(&self) -> u64 {
+        self.probes
     }
 
     fn numbered(&self, base: &str, number: u32) -> String {
@@ -335,5 +361,20 @@ mod tests {
         assert_eq!(types.claim("Cr"), "Cr1");
         assert_eq!(types.claim("Ch0"), "Ch0");
         assert_eq!(types.claim("Ch0"), "Ch0_1");
+    }
+
+    #[test]
+    fn many_claims_of_one_name_are_linear() {
+        let mut names = Namespace::new(Case::Underscored, &[]);
+        for _ in 0..8000 {
+            names.claim("same");
+        }
+        assert_eq!(names.claim("same"), "same_8000");
+        // One probe per claim, plus the odd retry: not 8000 * 8000 / 2.
+        assert!(names.probes() <= 2 * 8001, "{} probes", names.probes());
+        // A number claimed outright is still skipped.
+        assert_eq!(names.claim("same_8002"), "same_8002");
+        assert_eq!(names.claim("same"), "same_8001");
+        assert_eq!(names.claim("same"), "same_8003");
     }
 }

@@ -184,12 +184,21 @@ impl State {
 
 impl FakeMem {
     /// Zeroed fake memory of `len` bytes, logging on, no hooks.
+    ///
+    /// # Panics
+    /// If `len` bytes cannot be allocated (the memory is ordinary RAM, so
+    /// `usize::MAX` never can); the message names the length.
     pub fn new(len: usize) -> Self {
+        let mut words = Vec::new();
+        if let Err(error) = words.try_reserve_exact(len.div_ceil(8)) {
+            panic!("FakeMem::new: cannot allocate {len:#x} bytes of fake memory: {error}");
+        }
+        words.resize(len.div_ceil(8), 0);
         FakeMem {
             len,
             turn: TurnLock::default(),
             state: Mutex::new(State {
-                words: vec![0; len.div_ceil(8)],
+                words,
                 log: Vec::new(),
                 logging: true,
                 read_hooks: BTreeMap::new(),

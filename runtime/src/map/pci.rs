@@ -67,11 +67,17 @@ impl PciResource {
                 content: line.to_owned(),
             });
         };
-        // An unused BAR reads as all zeros; `end` is inclusive.
+        // An unused BAR reads as all zeros; `end` is inclusive. A range
+        // of 2^64 bytes (or more) cannot be a BAR: the line is nonsense.
         let size = if (start, end) == (0, 0) || end < start {
             0
         } else {
-            end - start + 1
+            end.checked_sub(start)
+                .and_then(|last| last.checked_add(1))
+                .ok_or_else(|| MapError::SysfsParse {
+                    path: resource.clone(),
+                    content: line.to_owned(),
+                })?
         };
         if size == 0 || flags & IORESOURCE_MEM == 0 || flags & IORESOURCE_IO != 0 {
             return Err(MapError::NotMemoryBar { path, bar, flags });
