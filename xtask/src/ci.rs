@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 
 use crate::{cross, util};
 
@@ -44,6 +44,7 @@ struct Step {
 const STEPS: &[Step] = &[
     step("install",   "rustup components and targets, Debian packages", install),
     step("fmt",       "cargo fmt --all --check", fmt),
+    step("msrv",      "cargo +<rust-version> check -p mmreg -p mmreg-codegen --lib", msrv),
     step("clippy",    "cargo clippy --workspace --all-targets -D warnings", clippy),
     step("test",      "cargo test --workspace --no-fail-fast", test),
     step("doc",       "cargo doc --workspace --no-deps, rustdoc -D warnings", doc),
@@ -187,6 +188,14 @@ fn install() -> anyhow::Result<()> {
     util::run(util::rustup().args(["component", "add", "rustfmt", "clippy"]))?;
     util::run(util::rustup().args(["target", "add"]).args(cross::TARGETS))?;
     install_miri()?;
+    // The declared minimum, for the `msrv` step: only what `cargo check` needs.
+    util::run(util::rustup().args([
+        "toolchain",
+        "install",
+        &rust_version()?,
+        "--profile",
+        "minimal",
+    ]))?;
     util::ensure_debian_packages(cross::DEBIAN_PACKAGES)
 }
 
@@ -302,6 +311,44 @@ fn features() -> anyhow::Result<()> {
         "irq_uio",
         "--test",
         "irq_fake",
+    ]))
+}
+
+/// The `rust-version` of the root `Cargo.toml`'s `[workspace.package]`, which
+/// every crate inherits.
+fn rust_version() -> anyhow::Result<String> {
+    let path = util::workspace_root().join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut section = "";
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            section = line;
+        } else if section == "[workspace.package]"
+            && let Some(value) = line.strip_prefix("rust-version")
+            && let Some(value) = value.trim_start().strip_prefix('=')
+        {
+            return Ok(value.trim().trim_matches('"').to_string());
+        }
+    }
+    bail!(
+        "`{}` declares no `[workspace.package]` rust-version",
+        path.display()
+    )
+}
+
+/// The crates users depend on, built with the oldest toolchain they claim
+/// (`rust-version`). Libraries only: the tests, examples and tools may use
+/// newer dev-dependencies and are not what users compile.
+fn msrv() -> anyhow::Result<()> {
+    let version = rust_version()?;
+    util::run(util::cargo_with_toolchain(&version).args([
+        "check",
+        "-p",
+        "mmreg",
+        "-p",
+        "mmreg-codegen",
+        "--lib",
     ]))
 }
 
