@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::{cross, util};
+use crate::{cross, fuzz, util};
 
 /// Options.
 #[derive(clap::Args)]
@@ -50,6 +50,7 @@ const STEPS: &[Step] = &[
     step("doc",       "cargo doc --workspace --no-deps, rustdoc -D warnings", doc),
     step("features",  "the runtime alone: libc only by default; clippy, and the async tests with `tokio`", features),
     step("codegen",   "cargo xtask codegen --check: checked-in files are fresh", codegen),
+    step("fuzz",      "cargo xtask fuzz --time 20: each fuzz target, nightly", fuzz_smoke),
     step("miri",      "cargo +nightly miri test -p mmreg", miri),
     step("armv7",     "runtime tests on armv7 under qemu-arm", cross::armv7_test),
     step("aarch64",   "clippy on the runtime for aarch64", cross::aarch64_clippy),
@@ -196,6 +197,7 @@ fn install() -> anyhow::Result<()> {
         "--profile",
         "minimal",
     ]))?;
+    fuzz::install_cargo_fuzz()?;
     util::ensure_debian_packages(cross::DEBIAN_PACKAGES)
 }
 
@@ -350,6 +352,10 @@ fn msrv() -> anyhow::Result<()> {
         "mmreg-codegen",
         "--lib",
     ]))
+}
+
+fn fuzz_smoke() -> anyhow::Result<()> {
+    fuzz::smoke()
 }
 
 fn codegen() -> anyhow::Result<()> {
