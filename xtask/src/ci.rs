@@ -7,9 +7,9 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 
-use crate::{cross, util};
+use crate::{cross, fuzz, util};
 
 /// Options.
 #[derive(clap::Args)]
@@ -44,11 +44,13 @@ struct Step {
 const STEPS: &[Step] = &[
     step("install",   "rustup components and targets, Debian packages", install),
     step("fmt",       "cargo fmt --all --check", fmt),
+    step("msrv",      "cargo +<rust-version> check -p mmreg -p mmreg-codegen --lib", msrv),
     step("clippy",    "cargo clippy --workspace --all-targets -D warnings", clippy),
     step("test",      "cargo test --workspace --no-fail-fast", test),
     step("doc",       "cargo doc --workspace --no-deps, rustdoc -D warnings", doc),
     step("features",  "the runtime alone: libc only by default; clippy, and the async tests with `tokio`", features),
     step("codegen",   "cargo xtask codegen --check: checked-in files are fresh", codegen),
+    step("fuzz",      "cargo xtask fuzz --time 20: each fuzz target, nightly", fuzz_smoke),
     step("miri",      "cargo +nightly miri test -p mmreg", miri),
     step("armv7",     "runtime tests on armv7 under qemu-arm", cross::armv7_test),
     step("aarch64",   "clippy on the runtime for aarch64", cross::aarch64_clippy),
@@ -187,6 +189,15 @@ fn install() -> anyhow::Result<()> {
     util::run(util::rustup().args(["component", "add", "rustfmt", "clippy"]))?;
     util::run(util::rustup().args(["target", "add"]).args(cross::TARGETS))?;
     install_miri()?;
+    // The declared minimum, for the `msrv` step: only what `cargo check` needs.
+    util::run(util::rustup().args([
+        "toolchain",
+        "install",
+        &rust_version()?,
+        "--profile",
+        "minimal",
+    ]))?;
+    fuzz::install_cargo_fuzz()?;
     util::ensure_debian_packages(cross::DEBIAN_PACKAGES)
 }
 
@@ -296,6 +307,48 @@ fn features() -> anyhow::Result<()> {
         "--test",
         "irq_fake",
     ]))
+}
+
+/// The `rust-version` of the root `Cargo.toml`'s `[workspace.package]`, which
+/// every crate inherits.
+fn rust_version() -> anyhow::Result<String> {
+    let path = util::workspace_root().join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let mut section = "";
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            section = line;
+        } else if section == "[workspace.package]"
+            && let Some(value) = line.strip_prefix("rust-version")
+            && let Some(value) = value.trim_start().strip_prefix('=')
+        {
+            return Ok(value.trim().trim_matches('"').to_string());
+        }
+    }
+    bail!(
+        "`{}` declares no `[workspace.package]` rust-version",
+        path.display()
+    )
+}
+
+/// The crates users depend on, built with the oldest toolchain they claim
+/// (`rust-version`). Libraries only: the tests, examples and tools may use
+/// newer dev-dependencies and are not what users compile.
+fn msrv() -> anyhow::Result<()> {
+    let version = rust_version()?;
+    util::run(util::cargo_with_toolchain(&version).args([
+        "check",
+        "-p",
+        "mmreg",
+        "-p",
+        "mmreg-codegen",
+        "--lib",
+    ]))
+}
+
+fn fuzz_smoke() -> anyhow::Result<()> {
+    fuzz::smoke()
 }
 
 fn codegen() -> anyhow::Result<()> {

@@ -4,6 +4,7 @@ mod bench;
 mod ci;
 mod codegen;
 mod cross;
+mod fuzz;
 mod qemu;
 mod util;
 
@@ -26,6 +27,8 @@ enum Job {
     QemuTest(qemu::Args),
     /// Measure generation, compile time and access cost against peer tools.
     Bench(bench::Args),
+    /// Fuzz the SVD and YAML readers and load-then-generate (cargo-fuzz, nightly).
+    Fuzz(fuzz::Args),
 }
 
 fn main() {
@@ -35,6 +38,7 @@ fn main() {
         Job::Codegen(args) => codegen::run(args),
         Job::QemuTest(args) => qemu::run(args),
         Job::Bench(args) => bench::run(args),
+        Job::Fuzz(args) => fuzz::run(args),
     };
     if let Err(error) = result {
         eprintln!("error: {error:#}");
