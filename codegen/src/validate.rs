@@ -196,7 +196,7 @@ fn check_cluster_alignment(cluster: &Cluster, path: &str, out: &mut Vec<Diagnost
         .as_ref()
         .filter(|d| d.count > 1)
         .map(|d| d.stride);
-    let problem = if cluster.offset % align != 0 {
+    let problem = if !cluster.offset.is_multiple_of(align) {
         Some(format!("offset `{:#x}`", cluster.offset))
     } else {
         stride
@@ -318,7 +318,7 @@ fn check_register(register: &Register, path: &str, out: &mut Vec<Diagnostic>) {
         return;
     }
     let bytes = u64::from(register.size / 8);
-    if register.offset % bytes != 0 {
+    if !register.offset.is_multiple_of(bytes) {
         out.push(
             Diagnostic::error(
                 DiagnosticKind::MisalignedRegister,

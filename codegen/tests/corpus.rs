@@ -186,10 +186,10 @@ fn cargo(subcommand: &str, directory: &Path, target: &Path) -> Result<Duration, 
 fn summarize(stderr: &str) -> String {
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     for line in stderr.lines() {
-        if let Some(message) = line.strip_prefix("error") {
-            if !message.starts_with(": could not compile") {
-                *counts.entry(line).or_default() += 1;
-            }
+        if let Some(message) = line.strip_prefix("error")
+            && !message.starts_with(": could not compile")
+        {
+            *counts.entry(line).or_default() += 1;
         }
     }
     let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();

@@ -306,10 +306,10 @@ fn patch_for_svd_parser(text: &str) -> String {
         .replace(">writeonce<", ">writeOnce<")
         .replace("<access>write</access>", "<access>write-only</access>");
     // An incomplete `<cpu>` block is optional as a whole: drop it.
-    if let (Some(start), Some(end)) = (patched.find("<cpu>"), patched.find("</cpu>")) {
-        if start < end {
-            patched.replace_range(start..end + "</cpu>".len(), "");
-        }
+    if let (Some(start), Some(end)) = (patched.find("<cpu>"), patched.find("</cpu>"))
+        && start < end
+    {
+        patched.replace_range(start..end + "</cpu>".len(), "");
     }
     patched
 }

@@ -397,7 +397,7 @@ forward_io! {
 /// Checks that a `width`-byte access at `offset` fits in `len` bytes and is
 /// naturally aligned.
 pub(crate) fn check(len: usize, offset: usize, width: usize) -> Result<(), AccessError> {
-    if offset % width != 0 {
+    if !offset.is_multiple_of(width) {
         return Err(AccessError::Misaligned { offset, width });
     }
     match offset.checked_add(width) {

@@ -499,7 +499,7 @@ pub fn check_block<I: Io + ?Sized>(
     size: usize,
     align: usize,
 ) -> Result<(), BlockError> {
-    if align > 1 && base % align != 0 {
+    if align > 1 && !base.is_multiple_of(align) {
         return Err(BlockError::Misaligned { block, base, align });
     }
     let len = io.len();

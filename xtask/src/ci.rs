@@ -64,7 +64,13 @@ const fn step(name: &'static str, summary: &'static str, run: fn() -> anyhow::Re
 
 /// Steps not ready yet: skipped unless named in `--only`. Remove a name once
 /// its job works.
-const PENDING: &[&str] = &[];
+///
+/// `fuzz` works (`cargo xtask ci --only fuzz`: 1 min 6 s warm), but its first
+/// build of the three targets under the nightly sanitizer toolchain took
+/// 6 min 53 s on a loaded 2-core machine, which would take the gate past its
+/// 15 minutes from a fresh clone; it joins the gate once that build is cheaper
+/// (issue 13's fuzzing budget is 3 minutes).
+const PENDING: &[&str] = &["fuzz"];
 
 /// The nightly toolchain Miri comes from.
 const NIGHTLY: &str = "nightly";

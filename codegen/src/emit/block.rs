@@ -916,7 +916,7 @@ fn emit_cluster(
     let inner_size = checked_size(&cluster.items)?;
     let align = block_align(&cluster.items);
     let (count, stride) = dim_of(cluster.dim.as_ref());
-    if cluster.offset % align != 0 || (count > 1 && stride % align != 0) {
+    if !cluster.offset.is_multiple_of(align) || (count > 1 && stride % align != 0) {
         return Err(crate::Error::Emit(format!(
             "cluster `{}` at offset `{:#x}` is not aligned to its widest register",
             cluster.name, cluster.offset

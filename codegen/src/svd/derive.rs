@@ -290,10 +290,10 @@ fn find_item(
 ) -> Option<ItemAddress> {
     let parts: Vec<&str> = target.split('.').collect();
     for depth in (0..from.path.len()).rev() {
-        if let Some(found) = descend(device, from.peripheral, &from.path[..depth], &parts) {
-            if exclude != Some(&found) {
-                return Some(found);
-            }
+        if let Some(found) = descend(device, from.peripheral, &from.path[..depth], &parts)
+            && exclude != Some(&found)
+        {
+            return Some(found);
         }
     }
     let (first, rest) = parts.split_first()?;

@@ -353,31 +353,31 @@ impl DimIndex {
 /// Reads a `dimIndex`: `0-7`, `A-D` or `A,B,C` (also `1,3,4`).
 pub(super) fn dim_index(text: &str) -> Lenient<DimIndex> {
     let trimmed = text.trim();
-    if !trimmed.contains(',') {
-        if let Some((first, last)) = trimmed.split_once('-') {
-            let (first, last) = (first.trim(), last.trim());
-            if let (Ok(first_number), Ok(last_number)) = (first.parse::<u64>(), last.parse::<u64>())
-            {
-                if first_number > last_number {
-                    return Err(format!("dimIndex `{trimmed}` counts down"));
-                }
-                return Ok((DimIndex::NumberRange(first_number, last_number), None));
+    if !trimmed.contains(',')
+        && let Some((first, last)) = trimmed.split_once('-')
+    {
+        let (first, last) = (first.trim(), last.trim());
+        if let (Ok(first_number), Ok(last_number)) = (first.parse::<u64>(), last.parse::<u64>()) {
+            if first_number > last_number {
+                return Err(format!("dimIndex `{trimmed}` counts down"));
             }
-            let (mut first_chars, mut last_chars) = (first.chars(), last.chars());
-            if let (Some(a), None, Some(b), None) = (
-                first_chars.next(),
-                first_chars.next(),
-                last_chars.next(),
-                last_chars.next(),
-            ) {
-                if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && a <= b {
-                    return Ok((DimIndex::Names((a..=b).map(String::from).collect()), None));
-                }
-            }
-            return Err(format!(
-                "dimIndex `{trimmed}` is neither a number range nor a letter range"
-            ));
+            return Ok((DimIndex::NumberRange(first_number, last_number), None));
         }
+        let (mut first_chars, mut last_chars) = (first.chars(), last.chars());
+        if let (Some(a), None, Some(b), None) = (
+            first_chars.next(),
+            first_chars.next(),
+            last_chars.next(),
+            last_chars.next(),
+        ) && a.is_ascii_alphabetic()
+            && b.is_ascii_alphabetic()
+            && a <= b
+        {
+            return Ok((DimIndex::Names((a..=b).map(String::from).collect()), None));
+        }
+        return Err(format!(
+            "dimIndex `{trimmed}` is neither a number range nor a letter range"
+        ));
     }
     let names: Vec<String> = trimmed
         .split(',')

@@ -581,10 +581,10 @@ fn take_hook<F: ?Sized>(
 /// Puts a hook's function back after its call, unless the hook replaced or
 /// removed itself meanwhile.
 fn put_back<F: ?Sized>(hooks: &mut BTreeMap<usize, Hook<F>>, offset: usize, function: Box<F>) {
-    if let Some(hook) = hooks.get_mut(&offset) {
-        if hook.function.is_none() {
-            hook.function = Some(function);
-        }
+    if let Some(hook) = hooks.get_mut(&offset)
+        && hook.function.is_none()
+    {
+        hook.function = Some(function);
     }
 }
 
