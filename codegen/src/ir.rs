@@ -379,6 +379,18 @@ impl std::fmt::Display for Location {
     }
 }
 
+/// The width of bits `low..=high` (`high >= low`), as both front ends read a
+/// bit range; the error, for a range of all 2^32 bit numbers, completes
+/// "bit range ... ".
+pub fn field_width(low: u32, high: u32) -> Result<u32, String> {
+    high.checked_sub(low)
+        .and_then(|span| span.checked_add(1))
+        .ok_or_else(|| {
+            let bits = u64::from(high) - u64::from(low) + 1;
+            format!("spans {bits} bits, more than a field can have")
+        })
+}
+
 /// A name with its array placeholders (`[%s]`, `%s`) removed: `GPIO%s_CTRL`
 /// becomes `GPIO_CTRL`, `SET[%s]` becomes `SET`.
 pub fn strip_placeholder(name: &str) -> String {

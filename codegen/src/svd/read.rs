@@ -274,7 +274,7 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
             }
             _ => None,
         };
-        match range.map(|(low, high)| (low, high, values::field_width(low, high))) {
+        match range.map(|(low, high)| (low, high, crate::ir::field_width(low, high))) {
             Some((low, _, Ok(width))) => (Some(low), Some(width)),
             Some((low, high, Err(message))) => {
                 let message = format!("`<lsb>` {low} to `<msb>` {high} {message}");

@@ -315,20 +315,9 @@ pub(super) fn bit_range(text: &str) -> Lenient<(u32, u32)> {
         ));
         (msb, lsb)
     };
-    let width =
-        field_width(low, high).map_err(|message| format!("bit range `{trimmed}` {message}"))?;
+    let width = crate::ir::field_width(low, high)
+        .map_err(|message| format!("bit range `{trimmed}` {message}"))?;
     Ok(((low, width), note))
-}
-
-/// The width of bits `low..=high` (`high >= low`); the error, for a range
-/// of all 2^32 bit numbers, completes "bit range ... ".
-pub(super) fn field_width(low: u32, high: u32) -> Result<u32, String> {
-    high.checked_sub(low)
-        .and_then(|span| span.checked_add(1))
-        .ok_or_else(|| {
-            let bits = u64::from(high) - u64::from(low) + 1;
-            format!("spans {bits} bits, more than a field can have")
-        })
 }
 
 /// How a `dimIndex` names the elements of an array.

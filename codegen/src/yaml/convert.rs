@@ -353,7 +353,7 @@ impl Converter {
                             );
                             return None;
                         }
-                        match schema::width(msb, lsb) {
+                        match crate::ir::field_width(lsb, msb) {
                             Ok(width) => Some((lsb, width)),
                             Err(message) => {
                                 let node = entries.get("msb")?;

@@ -202,19 +202,9 @@ pub(crate) fn parse_bit_range(text: &str) -> Result<(u32, u32), String> {
     }
     Ok((
         lsb,
-        width(msb, lsb).map_err(|message| format!("bit range `{text}` {message}"))?,
+        crate::ir::field_width(lsb, msb)
+            .map_err(|message| format!("bit range `{text}` {message}"))?,
     ))
-}
-
-/// The width of bits `lsb..=msb` (`msb >= lsb`); the error, for a range of
-/// all 2^32 bit numbers, completes "bit range ... ".
-pub(crate) fn width(msb: u32, lsb: u32) -> Result<u32, String> {
-    msb.checked_sub(lsb)
-        .and_then(|span| span.checked_add(1))
-        .ok_or_else(|| {
-            let bits = u64::from(msb) - u64::from(lsb) + 1;
-            format!("spans {bits} bits, more than a field can have")
-        })
 }
 
 /// The nearest of `candidates` to `word`, if one is plausibly a typo of it.
