@@ -75,6 +75,15 @@ pub enum DiagnosticKind {
     ValueTooWide,
     /// A write constraint that allows no value (`min > max`).
     BadConstraint,
+    /// An expression (IP-XACT) that cannot be evaluated: bad syntax, an
+    /// unsupported operator or function, overflow, division by zero.
+    BadExpression,
+    /// A parameter reference with no usable value, or a `--param` that
+    /// names no parameter or several.
+    UnresolvedParameter,
+    /// An element the generator reads past (IP-XACT `memoryRemap`,
+    /// `subspaceMap`): the output does not describe it.
+    IgnoredElement,
 }
 
 /// One problem found in an input.
