@@ -26,8 +26,8 @@
 
 mod convert;
 mod derive;
-mod nesting;
-mod positions;
+pub(crate) mod nesting;
+pub(crate) mod positions;
 mod raw;
 mod read;
 mod values;
@@ -44,40 +44,7 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
         lines: LineIndex::new(text, file),
         diagnostics: Vec::new(),
     };
-    if let Some(offset) = nesting::too_deep(text) {
-        let message = format!(
-            "malformed XML: elements nested deeper than {} levels",
-            nesting::MAX_DEPTH
-        );
-        let location = context.location(offset);
-        return Err(Diagnostics(vec![
-            Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
-        ]));
-    }
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: true,
-        ..Default::default()
-    };
-    let document = match roxmltree::Document::parse_with_options(text, options) {
-        Ok(document) => document,
-        Err(error) => {
-            // `roxmltree` places errors about the input ending early at 1:1;
-            // they are where the text ends.
-            let location = match error {
-                roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => {
-                    context.location(text.len())
-                }
-                _ => {
-                    let position = error.pos();
-                    context.lines.at_row_column(position.row, position.col)
-                }
-            };
-            let message = format!("malformed XML: {}", xml_error_text(&error));
-            return Err(Diagnostics(vec![
-                Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
-            ]));
-        }
-    };
+    let document = read_document(text, &context.lines)?;
     let root = document.root_element();
     if root.tag_name().name() != "device" {
         let message = format!(
@@ -101,6 +68,45 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
         return Err(Diagnostics(context.diagnostics));
     }
     Ok((device, context.diagnostics))
+}
+
+/// Parses XML text after checking its nesting depth (`nesting`): a
+/// document, or one located syntax error. Shared by the XML front ends.
+pub(crate) fn read_document<'t>(
+    text: &'t str,
+    lines: &LineIndex,
+) -> Result<roxmltree::Document<'t>, Diagnostics> {
+    if let Some(offset) = nesting::too_deep(text) {
+        let message = format!(
+            "malformed XML: elements nested deeper than {} levels",
+            nesting::MAX_DEPTH
+        );
+        let location = lines.location(offset);
+        return Err(Diagnostics(vec![
+            Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
+        ]));
+    }
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    roxmltree::Document::parse_with_options(text, options).map_err(|error| {
+        // `roxmltree` places errors about the input ending early at 1:1;
+        // they are where the text ends.
+        let location = match error {
+            roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => {
+                lines.location(text.len())
+            }
+            _ => {
+                let position = error.pos();
+                lines.at_row_column(position.row, position.col)
+            }
+        };
+        let message = format!("malformed XML: {}", xml_error_text(&error));
+        Diagnostics(vec![
+            Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
+        ])
+    })
 }
 
 /// roxmltree's message without its trailing ` at row:column` (the location

@@ -8,7 +8,7 @@
 
 /// Deepest element nesting read. An SVD nests about a dozen levels plus one
 /// per cluster level.
-pub(super) const MAX_DEPTH: usize = 256;
+pub(crate) const MAX_DEPTH: usize = 256;
 
 /// The byte offset of the first start tag nested deeper than [`MAX_DEPTH`].
 ///
@@ -16,7 +16,7 @@ pub(super) const MAX_DEPTH: usize = 256;
 /// CDATA sections, processing instructions, the DOCTYPE (with its internal
 /// subset) and quoted attribute values are skipped. On malformed XML it is
 /// only an estimate, and the parser reports what is wrong.
-pub(super) fn too_deep(text: &str) -> Option<usize> {
+pub(crate) fn too_deep(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut depth: usize = 0;
     let mut at = 0;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::ir::Location;
 
 /// The start of every line of one input text.
-pub(super) struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     file: Arc<str>,
     line_starts: Vec<usize>,
@@ -17,7 +17,7 @@ pub(super) struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     /// Indexes `text`; `file` names it in locations.
-    pub(super) fn new(text: &'a str, file: &str) -> Self {
+    pub(crate) fn new(text: &'a str, file: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(
             text.bytes()
@@ -33,7 +33,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The location of byte `offset` (clamped to the text).
-    pub(super) fn location(&self, offset: usize) -> Location {
+    pub(crate) fn location(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
         let line_index = self
             .line_starts
@@ -54,7 +54,7 @@ impl<'a> LineIndex<'a> {
     }
 
     /// A location from a 1-based row and column reported by the XML parser.
-    pub(super) fn at_row_column(&self, row: u32, column: u32) -> Location {
+    pub(crate) fn at_row_column(&self, row: u32, column: u32) -> Location {
         Location {
             file: self.file.clone(),
             line: row,
