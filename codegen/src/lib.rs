@@ -1,7 +1,8 @@
-//! Generates typed `mmreg` register blocks from CMSIS-SVD and YAML.
+//! Generates typed `mmreg` register blocks from CMSIS-SVD, IP-XACT and YAML.
 //!
 //! Start reading here. Data flows one way:
-//! 1. a front end ([`svd`] or [`yaml`]) parses a file into the [`ir`], and
+//! 1. a front end ([`svd`], [`ipxact`] or [`yaml`]) parses a file into the
+//!    [`ir`] (the format is chosen by [`detect_format`]), and
 //!    [`dma`] marks the registers [`Options::dma_registers`] names;
 //! 2. [`validate`] checks the IR and collects every [`Diagnostic`];
 //! 3. [`arrays`] turns numbered registers, clusters and fields into arrays
@@ -15,6 +16,7 @@ pub mod builder;
 pub mod diagnostic;
 pub mod dma;
 pub mod emit;
+pub mod ipxact;
 pub mod ir;
 pub mod manifest;
 pub mod select;
@@ -40,7 +42,9 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The input's extension is neither `.svd`/`.xml` nor `.yaml`/`.yml`.
-    #[error("`{0}`: unknown input format (expected `.svd`, `.xml`, `.yaml` or `.yml`)")]
+    #[error(
+        "`{0}`: unknown input format (expected `.svd`, `.xml` (SVD or IP-XACT), `.yaml` or `.yml`)"
+    )]
     UnknownFormat(PathBuf),
     /// The input has errors; every diagnostic (warnings too) is listed.
     #[error("{0}")]
@@ -90,7 +94,8 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Reads `path` (SVD or YAML, by extension), parses and validates it.
+/// Reads `path` (SVD, IP-XACT or YAML, see [`detect_format`]), parses and
+/// validates it.
 pub fn load(path: &Path) -> Result<Loaded, Error> {
     load_with(path, &Options::default())
 }
@@ -110,10 +115,23 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let parsed = match extension.as_str() {
-        "svd" | "xml" => svd::parse(&text, &file_name),
-        "yaml" | "yml" => yaml::parse(&text, &file_name),
-        _ => return Err(Error::UnknownFormat(path.to_path_buf())),
+    let format = match options.format {
+        Some(format) => format,
+        None => detect_format(&extension, &text)
+            .ok_or_else(|| Error::UnknownFormat(path.to_path_buf()))?,
+    };
+    if format != Format::IpXact && !options.params.is_empty() {
+        let message = "`--param` values apply to IP-XACT inputs only";
+        return Err(Error::Invalid(Diagnostics(vec![Diagnostic::error(
+            DiagnosticKind::UnresolvedParameter,
+            "",
+            message,
+        )])));
+    }
+    let parsed = match format {
+        Format::Svd => svd::parse(&text, &file_name),
+        Format::IpXact => ipxact::parse(&text, &file_name, &options.params),
+        Format::Yaml => yaml::parse(&text, &file_name),
     };
     let (mut device, mut diagnostics) = parsed.map_err(Error::Invalid)?;
     dma::mark(&mut device, &options.dma_registers)?;
@@ -126,6 +144,33 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
         device,
         warnings: diagnostics,
     })
+}
+
+/// An input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CMSIS-SVD.
+    Svd,
+    /// IP-XACT (IEEE 1685-2022/2014/2009, SPIRIT 1.5/1.4) components.
+    IpXact,
+    /// The YAML description format.
+    Yaml,
+}
+
+/// The format of an input with file extension `extension` (lower case,
+/// without the dot) and contents `text`: `.yaml`/`.yml` are YAML; `.svd`
+/// and `.xml` are IP-XACT when the root element's namespace is an IP-XACT
+/// or SPIRIT one (known version or not), SVD otherwise. `None` for other
+/// extensions.
+pub fn detect_format(extension: &str, text: &str) -> Option<Format> {
+    match extension {
+        "yaml" | "yml" => Some(Format::Yaml),
+        "svd" | "xml" => Some(match ipxact::dialect::root_namespace(text) {
+            Some(uri) if ipxact::dialect::looks_like_ipxact(&uri) => Format::IpXact,
+            _ => Format::Svd,
+        }),
+        _ => None,
+    }
 }
 
 /// Drops repeats of a diagnostic at one input location: a defect in a
@@ -160,6 +205,14 @@ pub struct Options {
     /// Applied by [`load_with`], before validation; a path that names no
     /// register is [`Error::UnknownRegister`]. YAML can also say `dma: true`.
     pub dma_registers: Vec<String>,
+    /// The input format; `None` (the default) chooses by extension and, for
+    /// `.xml`/`.svd`, by the root element's namespace ([`detect_format`]).
+    pub format: Option<Format>,
+    /// IP-XACT parameter values, `(NAME, VALUE)` (`--param NAME=VALUE`):
+    /// NAME is a parameter's `parameterId` (2009: `spirit:id`) or its name
+    /// (an ambiguous name is an error), VALUE a constant. They replace the
+    /// declared values. Giving any for another format is an error.
+    pub params: Vec<(String, String)>,
 }
 
 impl Default for Options {
@@ -168,6 +221,8 @@ impl Default for Options {
             share_types: true,
             infer_arrays: true,
             dma_registers: Vec::new(),
+            format: None,
+            params: Vec::new(),
         }
     }
 }

@@ -105,6 +105,7 @@ fn options(args: &Args) -> mmreg_codegen::Options {
         share_types: !args.no_share,
         infer_arrays: !args.no_arrays,
         dma_registers: args.dma.clone(),
+        ..mmreg_codegen::Options::default()
     }
 }
 

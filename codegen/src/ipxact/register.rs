@@ -1,0 +1,841 @@
+//! Register files, registers, alternate registers and fields -> clusters,
+//! registers and fields.
+//!
+//! Resets: 2014/2022 fields carry `resets/reset` (value and mask, in field
+//! bits), which are put together into the register's reset value and mask;
+//! 2009/SPIRIT registers carry `reset` (value and mask) themselves. Bits
+//! with no reset are undefined (mask 0). Access: a field without `access`
+//! inherits its register's; a register without one inherits its address
+//! block's, or else is derived from its fields' (all read-only: read-only;
+//! all write-only: write-only; otherwise read-write).
+
+use roxmltree::Node;
+
+use crate::diagnostic::DiagnosticKind;
+use crate::ir::{
+    Access, Cluster, Dim, EnumeratedValue, EnumeratedValues, Field, Item, Register, Usage,
+    WordOrder, WriteAction, WriteConstraint,
+};
+
+use super::values::{self, access_word};
+use super::{Context, element_text, join};
+
+/// Largest array accepted; beyond this a `dim` is a typo, not hardware.
+const MAX_ARRAY: u64 = 1 << 20;
+
+/// Bytes per address unit (`addressUnitBits / 8`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Scale {
+    /// Bytes in one address unit.
+    pub(super) bytes_per_unit: u64,
+}
+
+impl Default for Scale {
+    fn default() -> Self {
+        Scale { bytes_per_unit: 1 }
+    }
+}
+
+impl Scale {
+    /// `units` in bytes; an error at `node` when that passes 64 bits.
+    pub(super) fn bytes<'a, 'input>(
+        self,
+        units: u64,
+        what: &str,
+        path: &str,
+        node: Node<'a, 'input>,
+        context: &mut Context<'a, 'input>,
+    ) -> Option<u64> {
+        let bytes = units.checked_mul(self.bytes_per_unit);
+        if bytes.is_none() {
+            let message = format!(
+                "`{what}` of {units:#x} address units of {} bytes is past the 64-bit address space",
+                self.bytes_per_unit
+            );
+            context.error(DiagnosticKind::AddressOverflow, path, node, message);
+        }
+        bytes
+    }
+
+    /// The bytes a register of `bits` occupies: whole address units.
+    fn register_bytes(self, bits: u32) -> u64 {
+        let unit_bits = self.bytes_per_unit.saturating_mul(8).max(1);
+        u64::from(bits)
+            .div_ceil(unit_bits)
+            .saturating_mul(self.bytes_per_unit)
+    }
+}
+
+/// What a block passes down to its registers.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Inherited {
+    /// The block's access.
+    pub(super) access: Option<Access>,
+    /// The block's `width`, for registers without `size`.
+    pub(super) size: Option<u32>,
+}
+
+/// Whether `node`'s `isPresent` (absent: true) holds; a value that cannot
+/// be evaluated is an error and leaves the element out.
+pub(super) fn present<'a, 'input>(
+    node: Node<'a, 'input>,
+    path: &str,
+    context: &mut Context<'a, 'input>,
+) -> bool {
+    let Some(flag) = context.child(node, "isPresent") else {
+        return true;
+    };
+    let text = element_text(flag);
+    match text.as_str() {
+        "true" => return true,
+        "false" => return false,
+        _ => {}
+    }
+    match context.evaluate(flag) {
+        Ok(value) => value != 0,
+        Err(message) => {
+            let message = format!("`isPresent`: {message}");
+            context.error(DiagnosticKind::BadExpression, path, flag, message);
+            false
+        }
+    }
+}
+
+/// A non-negative value that fits in 64 bits, from element `node`.
+pub(super) fn unsigned<'a, 'input>(
+    node: Node<'a, 'input>,
+    what: &str,
+    path: &str,
+    context: &mut Context<'a, 'input>,
+) -> Option<u64> {
+    match context.evaluate(node) {
+        Ok(value) => match u64::try_from(value) {
+            Ok(value) => Some(value),
+            Err(_) => {
+                let message = format!(
+                    "`{what}` is `{}` = {value}, not a number from 0 to 2^64-1",
+                    element_text(node)
+                );
+                context.error(DiagnosticKind::BadExpression, path, node, message);
+                None
+            }
+        },
+        Err(message) => {
+            let kind = if message.contains("--param") {
+                DiagnosticKind::UnresolvedParameter
+            } else {
+                DiagnosticKind::BadExpression
+            };
+            let message = format!("`{what}` `{}`: {message}", element_text(node));
+            context.error(kind, path, node, message);
+            None
+        }
+    }
+}
+
+/// A `u32` (bit offsets and widths, register sizes, array counts).
+fn small<'a, 'input>(
+    node: Node<'a, 'input>,
+    what: &str,
+    path: &str,
+    context: &mut Context<'a, 'input>,
+) -> Option<u32> {
+    let value = unsigned(node, what, path, context)?;
+    match u32::try_from(value) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            let message = format!("`{what}` is {value}, more than 32 bits can count");
+            context.error(DiagnosticKind::BadExpression, path, node, message);
+            None
+        }
+    }
+}
+
+/// The element holding property `name` of `node`: a child, or (2022) inside
+/// the first `accessPolicies/accessPolicy` or
+/// `fieldAccessPolicies/fieldAccessPolicy`.
+fn property<'a, 'input>(
+    node: Node<'a, 'input>,
+    name: &str,
+    context: &Context<'a, 'input>,
+) -> Option<Node<'a, 'input>> {
+    context.child(node, name).or_else(|| {
+        [
+            ("accessPolicies", "accessPolicy"),
+            ("fieldAccessPolicies", "fieldAccessPolicy"),
+        ]
+        .iter()
+        .find_map(|(list, item)| {
+            let policy = context.child(context.child(node, list)?, item)?;
+            context.child(policy, name)
+        })
+    })
+}
+
+/// `node`'s own `access`, if declared (repaired words warn; unknown words
+/// are errors).
+pub(super) fn access_of<'a, 'input>(
+    node: Node<'a, 'input>,
+    path: &str,
+    context: &mut Context<'a, 'input>,
+) -> Option<Access> {
+    let element = property(node, "access", context)?;
+    let word = element_text(element);
+    match values::access(&word) {
+        Some((access, false)) => Some(access),
+        Some((access, true)) => {
+            let message = format!(
+                "access `{word}` is not an IP-XACT access value; read as `{}`",
+                access_word(access)
+            );
+            context.warn(DiagnosticKind::NonStandardValue, path, element, message);
+            Some(access)
+        }
+        None => {
+            let message = format!(
+                "access `{word}` is not one of read-write, read-only, write-only, \
+                 read-writeOnce, writeOnce"
+            );
+            context.error(DiagnosticKind::NonStandardValue, path, element, message);
+            None
+        }
+    }
+}
+
+/// Registers and register files of a block or register file, in order.
+pub(super) fn items<'a, 'input>(
+    parent: Node<'a, 'input>,
+    path: &str,
+    inherited: Inherited,
+    scale: Scale,
+    context: &mut Context<'a, 'input>,
+) -> Vec<Item> {
+    let mut out = Vec::new();
+    let children: Vec<Node> = parent.children().filter(Node::is_element).collect();
+    for child in children {
+        if context.is(child, "register") {
+            register(child, path, inherited, scale, context, &mut out);
+        } else if context.is(child, "registerFile") {
+            out.extend(cluster(child, path, inherited, scale, context).map(Item::Cluster));
+        }
+    }
+    out
+}
+
+/// The element count of `node`'s `dim`s (their product); `Some(None)` for
+/// no array (no `dim`, or `dim` 0 as Kactus2 writes on every register).
+fn dims<'a, 'input>(
+    node: Node<'a, 'input>,
+    path: &str,
+    context: &mut Context<'a, 'input>,
+) -> Option<Option<u32>> {
+    let list: Vec<Node> = context.children(node, "dim").collect();
+    if list.is_empty() {
+        return Some(None);
+    }
+    let mut count: u64 = 1;
+    for dim in list {
+        let value = unsigned(dim, "dim", path, context)?;
+        if value == 0 {
+            return Some(None);
+        }
+        count = count.saturating_mul(value);
+        if count > MAX_ARRAY {
+            let message = format!("array of more than {MAX_ARRAY} elements");
+            context.error(DiagnosticKind::BadArray, path, dim, message);
+            return None;
+        }
+    }
+    u32::try_from(count).ok().map(Some)
+}
+
+/// The explicit array stride of `node` in bytes (2022 `stride`), if any.
+fn explicit_stride<'a, 'input>(
+    node: Node<'a, 'input>,
+    scale: Scale,
+    path: &str,
+    context: &mut Context<'a, 'input>,
+) -> Option<u64> {
+    let stride = context.child(node, "stride")?;
+    let units = unsigned(stride, "stride", path, context)?;
+    scale.bytes(units, "stride", path, stride, context)
+}
+
+fn array_name(name: &str, dim: &Option<Dim>) -> String {
+    if dim.is_some() {
+        format!("{name}[%s]")
+    } else {
+        name.to_string()
+    }
+}
+
+fn cluster<'a, 'input>(
+    node: Node<'a, 'input>,
+    parent_path: &str,
+    inherited: Inherited,
+    scale: Scale,
+    context: &mut Context<'a, 'input>,
+) -> Option<Cluster> {
+    let name = context.text(node, "name").unwrap_or_default();
+    let path = join(parent_path, &name);
+    if !present(node, &path, context) {
+        return None;
+    }
+    if context.child(node, "registerFileDefinitionRef").is_some() {
+        let message = "register file refers to a type definition, which is not read".to_string();
+        context.error(DiagnosticKind::IgnoredElement, &path, node, message);
+        return None;
+    }
+    let offset = offset(node, &path, scale, context)?;
+    let count = dims(node, &path, context)?;
+    let dim = match count {
+        None => None,
+        Some(count) => {
+            let stride = match explicit_stride(node, scale, &path, context) {
+                Some(stride) => stride,
+                None => {
+                    let Some(range) = context.child(node, "range") else {
+                        let message = "register file array has no `range` to step by".to_string();
+                        context.error(DiagnosticKind::BadArray, &path, node, message);
+                        return None;
+                    };
+                    let units = unsigned(range, "range", &path, context)?;
+                    scale.bytes(units, "range", &path, range, context)?
+                }
+            };
+            Some(Dim {
+                count,
+                stride,
+                index_names: Vec::new(),
+            })
+        }
+    };
+    let inherited = Inherited {
+        access: access_of(node, &path, context).or(inherited.access),
+        ..inherited
+    };
+    let items = items(node, &path, inherited, scale, context);
+    Some(Cluster {
+        name: array_name(&name, &dim),
+        description: description(node, context),
+        offset,
+        dim,
+        items,
+        location: Some(context.location(node)),
+    })
+}
+
+fn description(node: Node, context: &Context) -> Option<String> {
+    context
+        .text(node, "description")
+        .or_else(|| context.text(node, "displayName"))
+        .filter(|text| !text.is_empty())
+}
+
+/// `addressOffset` in bytes.
+fn offset<'a, 'input>(
+    node: Node<'a, 'input>,
+    path: &str,
+    scale: Scale,
+    context: &mut Context<'a, 'input>,
+) -> Option<u64> {
+    let Some(element) = context.child(node, "addressOffset") else {
+        let message = "no `addressOffset`".to_string();
+        context.error(DiagnosticKind::MissingElement, path, node, message);
+        return None;
+    };
+    let units = unsigned(element, "addressOffset", path, context)?;
+    scale.bytes(units, "addressOffset", path, element, context)
+}
+
+/// What the layout of a register gives its alternates.
+struct Shape {
+    offset: u64,
+    size: u32,
+    dim: Option<Dim>,
+    access: Option<Access>,
+    reset: Option<(u64, u64)>,
+}
+
+fn register<'a, 'input>(
+    node: Node<'a, 'input>,
+    parent_path: &str,
+    inherited: Inherited,
+    scale: Scale,
+    context: &mut Context<'a, 'input>,
+    out: &mut Vec<Item>,
+) {
+    let name = context.text(node, "name").unwrap_or_default();
+    let path = join(parent_path, &name);
+    if !present(node, &path, context) {
+        return;
+    }
+    if context.child(node, "registerDefinitionRef").is_some() {
+        let message = "register refers to a type definition, which is not read".to_string();
+        context.error(DiagnosticKind::IgnoredElement, &path, node, message);
+        return;
+    }
+    let Some(offset) = offset(node, &path, scale, context) else {
+        return;
+    };
+    let size = match context.child(node, "size") {
+        Some(element) => match small(element, "size", &path, context) {
+            Some(0) => {
+                let message = "register `size` is 0".to_string();
+                context.error(DiagnosticKind::UnsupportedWidth, &path, element, message);
+                return;
+            }
+            Some(size) => size,
+            None => return,
+        },
+        None => {
+            let size = inherited.size.unwrap_or(32);
+            let message = format!("register has no `size`; the block's width, {size}, is used");
+            context.warn(DiagnosticKind::MissingElement, &path, node, message);
+            size
+        }
+    };
+    let Some(count) = dims(node, &path, context) else {
+        return;
+    };
+    let dim = match count {
+        None => None,
+        Some(count) => Some(Dim {
+            count,
+            stride: explicit_stride(node, scale, &path, context)
+                .unwrap_or_else(|| scale.register_bytes(size)),
+            index_names: Vec::new(),
+        }),
+    };
+    let shape = Shape {
+        offset,
+        size,
+        dim,
+        access: access_of(node, &path, context).or(inherited.access),
+        reset: register_reset(node, size, &path, context),
+    };
+    let main = body(node, &name, &path, &shape, context);
+    let main_name = main.name.clone();
+    out.push(Item::Register(main));
+    let Some(list) = context.child(node, "alternateRegisters") else {
+        return;
+    };
+    for alternate in context
+        .children(list, "alternateRegister")
+        .collect::<Vec<_>>()
+    {
+        let alternate_name = context.text(alternate, "name").unwrap_or_default();
+        let alternate_path = join(parent_path, &alternate_name);
+        if !present(alternate, &alternate_path, context) {
+            continue;
+        }
+        let alternate_shape = Shape {
+            access: access_of(alternate, &alternate_path, context).or(shape.access),
+            reset: register_reset(alternate, size, &alternate_path, context).or(shape.reset),
+            dim: shape.dim.clone(),
+            ..shape
+        };
+        let mut register = body(
+            alternate,
+            &alternate_name,
+            &alternate_path,
+            &alternate_shape,
+            context,
+        );
+        register.alternate_register = Some(main_name.clone());
+        register.alternate_group = context
+            .child(alternate, "alternateGroups")
+            .and_then(|groups| context.text(groups, "alternateGroup"))
+            .or_else(|| context.text(alternate, "alternateGroup"))
+            .or_else(|| context.text(alternate, "modeRef"));
+        out.push(Item::Register(register));
+    }
+}
+
+/// A register-level reset (2009/SPIRIT `reset`), masked to `size` bits.
+fn register_reset<'a, 'input>(
+    node: Node<'a, 'input>,
+    size: u32,
+    path: &str,
+    context: &mut Context<'a, 'input>,
+) -> Option<(u64, u64)> {
+    let reset = context.child(node, "reset")?;
+    let ones = ones(size);
+    let value = context
+        .child(reset, "value")
+        .and_then(|value| unsigned(value, "reset value", path, context))?;
+    let mask = match context.child(reset, "mask") {
+        Some(mask) => unsigned(mask, "reset mask", path, context)?,
+        None => ones,
+    };
+    if value & !ones != 0 || mask & !ones != 0 {
+        let message = format!(
+            "reset value or mask has bits past the register's {size} bits; they are dropped"
+        );
+        context.warn(DiagnosticKind::ValueTooWide, path, reset, message);
+    }
+    Some((value & ones, mask & ones))
+}
+
+fn ones(bits: u32) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
+/// A field as read, before the register settles access and reset.
+struct ReadField {
+    field: Field,
+    access: Option<Access>,
+    reset: Option<(u64, u64)>,
+}
+
+/// The register itself: fields, access, reset.
+fn body<'a, 'input>(
+    node: Node<'a, 'input>,
+    name: &str,
+    path: &str,
+    shape: &Shape,
+    context: &mut Context<'a, 'input>,
+) -> Register {
+    let mut read = Vec::new();
+    for field_node in context.children(node, "field").collect::<Vec<_>>() {
+        read.extend(field(field_node, path, context));
+    }
+    let access = match shape.access {
+        Some(access) => access,
+        None => {
+            let declared: Vec<Access> = read.iter().filter_map(|f| f.access).collect();
+            if declared.is_empty() {
+                let message =
+                    "neither the register nor its fields declare `access`; read-write is assumed"
+                        .to_string();
+                context.warn(DiagnosticKind::MissingElement, path, node, message);
+                Access::ReadWrite
+            } else if declared.iter().all(|a| *a == Access::ReadOnly) {
+                Access::ReadOnly
+            } else if declared.iter().all(|a| *a == Access::WriteOnly) {
+                Access::WriteOnly
+            } else {
+                Access::ReadWrite
+            }
+        }
+    };
+    let (mut reset_value, mut reset_mask) = shape.reset.unwrap_or((0, 0));
+    let register_ones = ones(shape.size);
+    for entry in &read {
+        if let Some((value, mask)) = entry.reset {
+            let field_ones = ones(entry.field.width);
+            let place = |bits: u64| {
+                (bits & field_ones)
+                    .checked_shl(entry.field.lsb)
+                    .unwrap_or(0)
+                    & register_ones
+            };
+            let placed_mask = place(mask);
+            reset_mask |= placed_mask;
+            reset_value = (reset_value & !placed_mask) | (place(value) & placed_mask);
+        }
+    }
+    let sorted = read
+        .windows(2)
+        .all(|pair| pair[0].field.lsb <= pair[1].field.lsb);
+    if !sorted {
+        read.sort_by_key(|entry| entry.field.lsb);
+        let message = "fields are not in bit order; they are sorted by bit offset".to_string();
+        context.warn(DiagnosticKind::NonStandardValue, path, node, message);
+    }
+    let fields = read
+        .into_iter()
+        .map(|mut entry| {
+            entry.field.access = entry.access.unwrap_or(access);
+            entry.field
+        })
+        .collect();
+    Register {
+        name: array_name(name, &shape.dim),
+        description: description(node, context),
+        offset: shape.offset,
+        size: shape.size,
+        access,
+        reset_value,
+        reset_mask,
+        dim: shape.dim.clone(),
+        read_action: None,
+        write_action: WriteAction::Normal,
+        dma: false,
+        word_order: WordOrder::LowFirst,
+        alternate_register: None,
+        alternate_group: None,
+        fields,
+        location: Some(context.location(node)),
+    }
+}
+
+fn field<'a, 'input>(
+    node: Node<'a, 'input>,
+    register_path: &str,
+    context: &mut Context<'a, 'input>,
+) -> Option<ReadField> {
+    let name = context.text(node, "name").unwrap_or_default();
+    let path = join(register_path, &name);
+    if !present(node, &path, context) {
+        return None;
+    }
+    if context.child(node, "fieldDefinitionRef").is_some() {
+        let message = "field refers to a type definition, which is not read".to_string();
+        context.error(DiagnosticKind::IgnoredElement, &path, node, message);
+        return None;
+    }
+    let Some(offset_node) = context.child(node, "bitOffset") else {
+        let message = "field has no `bitOffset`".to_string();
+        context.error(DiagnosticKind::MissingElement, &path, node, message);
+        return None;
+    };
+    let lsb = small(offset_node, "bitOffset", &path, context)?;
+    let width = match context.child(node, "bitWidth") {
+        Some(width) => small(width, "bitWidth", &path, context)?,
+        None => {
+            let message = "field has no `bitWidth`".to_string();
+            context.error(DiagnosticKind::MissingElement, &path, node, message);
+            return None;
+        }
+    };
+    if width == 0 {
+        let message = "field is 0 bits wide".to_string();
+        context.error(DiagnosticKind::Syntax, &path, node, message);
+        return None;
+    }
+    let access = access_of(node, &path, context);
+    let write_action = match property(node, "modifiedWriteValue", context) {
+        Some(element) => {
+            let word = element_text(element);
+            match values::write_action(&word) {
+                Some(action) => action,
+                None => {
+                    let message = format!("`modifiedWriteValue` `{word}` is not a known action");
+                    context.error(DiagnosticKind::NonStandardValue, &path, element, message);
+                    return None;
+                }
+            }
+        }
+        None => WriteAction::Normal,
+    };
+    let read_action = match property(node, "readAction", context) {
+        Some(element) => {
+            let word = element_text(element);
+            match values::read_action(&word) {
+                Some(action) => Some(action),
+                None => {
+                    let message = format!("`readAction` `{word}` is not a known action");
+                    context.error(DiagnosticKind::NonStandardValue, &path, element, message);
+                    return None;
+                }
+            }
+        }
+        None => None,
+    };
+    let write_constraint = write_constraint(node, &path, context);
+    let enums = enums(node, &path, context);
+    let reset = field_reset(node, width, &path, context);
+    Some(ReadField {
+        field: Field {
+            name,
+            description: description(node, context),
+            lsb,
+            width,
+            access: Access::ReadWrite,
+            write_action,
+            read_action,
+            write_constraint,
+            enums,
+            dim: None,
+            location: Some(context.location(node)),
+        },
+        access,
+        reset,
+    })
+}
+
+fn write_constraint<'a, 'input>(
+    node: Node<'a, 'input>,
+    path: &str,
+    context: &mut Context<'a, 'input>,
+) -> Option<WriteConstraint> {
+    let element = property(node, "writeValueConstraint", context)?;
+    if context.text(element, "writeAsRead").as_deref() == Some("true") {
+        return Some(WriteConstraint::WriteAsRead);
+    }
+    if context.text(element, "useEnumeratedValues").as_deref() == Some("true") {
+        return Some(WriteConstraint::UseEnumeratedValues);
+    }
+    let minimum = context.child(element, "minimum")?;
+    let maximum = context.child(element, "maximum")?;
+    let min = unsigned(minimum, "minimum", path, context)?;
+    let max = unsigned(maximum, "maximum", path, context)?;
+    Some(WriteConstraint::Range { min, max })
+}
+
+/// 2014/2022 field `resets/reset`: the one without a `resetTypeRef` (the
+/// hard reset), else the first.
+fn field_reset<'a, 'input>(
+    node: Node<'a, 'input>,
+    width: u32,
+    path: &str,
+    context: &mut Context<'a, 'input>,
+) -> Option<(u64, u64)> {
+    let list = context.child(node, "resets")?;
+    let resets: Vec<Node> = context.children(list, "reset").collect();
+    let reset = resets
+        .iter()
+        .find(|reset| context.attribute(**reset, "resetTypeRef").is_none())
+        .or_else(|| resets.first())
+        .copied()?;
+    let value = context
+        .child(reset, "value")
+        .and_then(|value| unsigned(value, "reset value", path, context))?;
+    let field_ones = ones(width);
+    let mask = match context.child(reset, "mask") {
+        Some(mask) => unsigned(mask, "reset mask", path, context)?,
+        None => field_ones,
+    };
+    if value & !field_ones != 0 {
+        let message = format!(
+            "reset value {value:#x} has bits past the field's {width} bits; they are dropped"
+        );
+        context.warn(DiagnosticKind::ValueTooWide, path, reset, message);
+    }
+    Some((value & field_ones, mask & field_ones))
+}
+
+/// Enumerated values, one set per usage. Values for reads and writes
+/// (`read-write`, the default) join both the read and the write set when
+/// the field has usage-specific values too. SPIRIT 1.4's `values`
+/// (value and name), which some 1.5 writers still use, are read with a
+/// warning.
+fn enums<'a, 'input>(
+    node: Node<'a, 'input>,
+    path: &str,
+    context: &mut Context<'a, 'input>,
+) -> Vec<EnumeratedValues> {
+    let mut values: Vec<(Usage, EnumeratedValue)> = Vec::new();
+    for list in context
+        .children(node, "enumeratedValues")
+        .collect::<Vec<_>>()
+    {
+        for entry in context
+            .children(list, "enumeratedValue")
+            .collect::<Vec<_>>()
+        {
+            let name = context.text(entry, "name").unwrap_or_default();
+            let value_path = join(path, &name);
+            let Some(value_node) = context.child(entry, "value") else {
+                let message = "enumerated value has no `value`".to_string();
+                context.error(DiagnosticKind::MissingElement, &value_path, entry, message);
+                continue;
+            };
+            let Some(value) = unsigned(value_node, "value", &value_path, context) else {
+                continue;
+            };
+            let usage = match context.attribute(entry, "usage") {
+                None | Some("read-write") => Usage::ReadWrite,
+                Some("read") => Usage::Read,
+                Some("write") => Usage::Write,
+                Some(other) => {
+                    let message = format!("usage `{other}` is not read, write or read-write");
+                    context.error(
+                        DiagnosticKind::NonStandardValue,
+                        &value_path,
+                        entry,
+                        message,
+                    );
+                    continue;
+                }
+            };
+            values.push((
+                usage,
+                EnumeratedValue {
+                    name,
+                    description: description(entry, context),
+                    value: Some(value),
+                },
+            ));
+        }
+    }
+    let legacy: Vec<Node> = context.children(node, "values").collect();
+    if let Some(first) = legacy.first() {
+        let message = format!(
+            "{} `values` elements (SPIRIT 1.4 style) are read as enumerated values",
+            legacy.len()
+        );
+        context.warn(DiagnosticKind::NonStandardValue, path, *first, message);
+    }
+    for entry in legacy {
+        let name = context.text(entry, "name").unwrap_or_default();
+        let value_path = join(path, &name);
+        let Some(value) = context
+            .child(entry, "value")
+            .and_then(|value| unsigned(value, "value", &value_path, context))
+        else {
+            continue;
+        };
+        values.push((
+            Usage::ReadWrite,
+            EnumeratedValue {
+                name,
+                description: description(entry, context),
+                value: Some(value),
+            },
+        ));
+    }
+    let set = |usages: &[Usage]| -> Vec<EnumeratedValue> {
+        values
+            .iter()
+            .filter(|(usage, _)| usages.contains(usage))
+            .map(|(_, value)| value.clone())
+            .collect()
+    };
+    let split = values.iter().any(|(usage, _)| *usage != Usage::ReadWrite);
+    let sets = if split {
+        vec![
+            (Usage::Read, set(&[Usage::Read, Usage::ReadWrite])),
+            (Usage::Write, set(&[Usage::Write, Usage::ReadWrite])),
+        ]
+    } else {
+        vec![(Usage::ReadWrite, set(&[Usage::ReadWrite]))]
+    };
+    sets.into_iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(usage, values)| EnumeratedValues {
+            name: None,
+            usage,
+            values,
+        })
+        .collect()
+}
+
+/// The bytes from a block's start to the end of its last register.
+pub(super) fn extent(items: &[Item]) -> u64 {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Register(register) => {
+                let bytes = u64::from(register.size).div_ceil(8);
+                let repeat = register.dim.as_ref().map_or(0, |dim| {
+                    u64::from(dim.count.saturating_sub(1)).saturating_mul(dim.stride)
+                });
+                register.offset.saturating_add(repeat).saturating_add(bytes)
+            }
+            Item::Cluster(cluster) => {
+                let inner = extent(&cluster.items);
+                let repeat = cluster.dim.as_ref().map_or(0, |dim| {
+                    u64::from(dim.count.saturating_sub(1)).saturating_mul(dim.stride)
+                });
+                cluster.offset.saturating_add(repeat).saturating_add(inner)
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
