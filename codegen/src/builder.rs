@@ -125,6 +125,14 @@ impl Builder {
         self
     }
 
+    /// Gives IP-XACT parameter `name` (its name or `parameterId`) the value
+    /// `value` (a constant such as `32`, `'h40` or `0x1000`), replacing the
+    /// declared one; repeat for more. See [`crate::Options::params`].
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.params.push((name.into(), value.into()));
+        self
+    }
+
     /// The output file name inside the output directory; by default the
     /// input's file stem with `.rs`.
     pub fn output(mut self, file_name: impl Into<PathBuf>) -> Self {

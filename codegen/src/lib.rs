@@ -173,6 +173,17 @@ pub fn detect_format(extension: &str, text: &str) -> Option<Format> {
     }
 }
 
+/// Splits a `NAME=VALUE` parameter assignment (`--param`), for
+/// [`Options::params`]; both sides are trimmed and must not be empty.
+pub fn parse_param(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(format!("`{text}` is not `NAME=VALUE`")),
+    }
+}
+
 /// Drops repeats of a diagnostic at one input location: a defect in a
 /// peripheral that others derive from is reported once, at its source.
 fn deduplicate(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {

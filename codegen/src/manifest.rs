@@ -11,6 +11,7 @@
 //! output = "examples/pci-edu/src/generated/qemu_edu.rs"
 //! only = ["EDU"]   # optional
 //! dma = ["EDU.DMA_SOURCE", "EDU.DMA_COMMAND"]   # optional, see `Options::dma_registers`
+//! params = { DATA_WIDTH = 32, BASE = "'h40" }   # optional, IP-XACT parameters (`Options::params`)
 //! ```
 //!
 //! [`regenerate`] rewrites every output; [`check`] regenerates in memory and
@@ -98,6 +99,30 @@ pub struct Entry {
     /// [`crate::Options::dma_registers`]); empty marks none.
     #[serde(default)]
     pub dma: Vec<String>,
+    /// IP-XACT parameter values by name or `parameterId` (see
+    /// [`crate::Options::params`]); empty keeps the declared values.
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, ParamValue>,
+}
+
+/// A parameter value in the manifest: a TOML integer or a string holding a
+/// constant (`"'h40"`, `"0x1000"`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    /// An integer.
+    Integer(i64),
+    /// A constant as text.
+    Text(String),
+}
+
+impl fmt::Display for ParamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamValue::Integer(value) => write!(f, "{value}"),
+            ParamValue::Text(text) => f.write_str(text),
+        }
+    }
 }
 
 /// An entry's output generated in memory.
@@ -187,6 +212,11 @@ impl Entry {
         };
         let options = crate::Options {
             dma_registers: self.dma.clone(),
+            params: self
+                .params
+                .iter()
+                .map(|(name, value)| (name.clone(), value.to_string()))
+                .collect(),
             ..crate::Options::default()
         };
         let loaded = crate::load_with(&workspace_root.join(&self.input), &options)

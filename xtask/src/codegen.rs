@@ -7,6 +7,7 @@
 //! cargo xtask codegen INPUT --emit-yaml OUT.yaml         the model as YAML
 //!     [--no-share] [--no-arrays]                        turn sharing / array inference off
 //!     [--dma P.REG,...]                                 registers whose writes are unsafe (DMA)
+//!     [--param NAME=VALUE]...                           IP-XACT parameter values
 //! cargo xtask codegen                                   rewrite every file in codegen.toml
 //! cargo xtask codegen --check                           fail naming each stale file
 //! ```
@@ -24,7 +25,7 @@ use crate::util;
 #[derive(clap::Args)]
 #[command(group(ArgGroup::new("destination").args(["output", "crate_dir", "emit_yaml"])))]
 pub struct Args {
-    /// The description (`.svd`/`.xml` or `.yaml`/`.yml`). Without it, every
+    /// The description (`.svd`/`.xml` SVD or IP-XACT, or `.yaml`/`.yml`). Without it, every
     /// file listed in `codegen.toml` is regenerated.
     #[arg(requires = "destination")]
     input: Option<PathBuf>,
@@ -48,6 +49,11 @@ pub struct Args {
     /// Repeat the flag or separate paths with commas.
     #[arg(long, value_name = "PATH", value_delimiter = ',', requires = "input")]
     dma: Vec<String>,
+    /// Give an IP-XACT parameter a value, replacing the declared one: NAME
+    /// is its name or `parameterId`, VALUE a constant (`32`, `'h40`,
+    /// `0x1000`). Repeat for more.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = mmreg_codegen::parse_param, requires = "input")]
+    param: Vec<(String, String)>,
     /// Emit every block, cluster, fieldset and enum where it is declared,
     /// even when an identical one exists (shows what sharing saves).
     #[arg(long, requires = "input")]
@@ -105,6 +111,7 @@ fn options(args: &Args) -> mmreg_codegen::Options {
         share_types: !args.no_share,
         infer_arrays: !args.no_arrays,
         dma_registers: args.dma.clone(),
+        params: args.param.clone(),
         ..mmreg_codegen::Options::default()
     }
 }
@@ -394,6 +401,13 @@ mod tests {
             .is_ok_and(|cli| cli.args.dma == ["EDU.DMA_SOURCE", "EDU.DMA_COUNT", "DMA.CH%s.SRC"])
         );
         assert!(Cli::try_parse_from(["codegen", "--dma", "EDU.DMA_SOURCE"]).is_err());
+        assert!(
+            Cli::try_parse_from(["codegen", "c.xml", "-o", "c.rs", "--param", "WIDTH=16"])
+                .is_ok_and(|cli| cli.args.param == [("WIDTH".to_string(), "16".to_string())])
+        );
+        assert!(
+            Cli::try_parse_from(["codegen", "c.xml", "-o", "c.rs", "--param", "WIDTH"]).is_err()
+        );
         assert!(Cli::try_parse_from(["codegen", "a.svd", "-o", "a.rs", "--crate", "dir"]).is_err());
         assert!(Cli::try_parse_from(["codegen", "a.svd", "--emit-yaml", "a.yaml"]).is_ok());
         assert!(

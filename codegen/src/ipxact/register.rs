@@ -417,6 +417,26 @@ fn register<'a, 'input>(
     let main = body(node, &name, &path, &shape, context);
     let main_name = main.name.clone();
     out.push(Item::Register(main));
+    alternates(node, parent_path, &main_name, &shape, context, out);
+    // A `register` inside a register (an unclosed tag, schema-invalid):
+    // plainly the block's next register.
+    for nested in context.children(node, "register").collect::<Vec<_>>() {
+        let message =
+            "a `register` inside a register is read as the block's next register".to_string();
+        context.warn(DiagnosticKind::NonStandardValue, &path, nested, message);
+        register(nested, parent_path, inherited, scale, context, out);
+    }
+}
+
+fn alternates<'a, 'input>(
+    node: Node<'a, 'input>,
+    parent_path: &str,
+    main_name: &str,
+    shape: &Shape,
+    context: &mut Context<'a, 'input>,
+    out: &mut Vec<Item>,
+) {
+    let size = shape.size;
     let Some(list) = context.child(node, "alternateRegisters") else {
         return;
     };
@@ -433,7 +453,7 @@ fn register<'a, 'input>(
             access: access_of(alternate, &alternate_path, context).or(shape.access),
             reset: register_reset(alternate, size, &alternate_path, context).or(shape.reset),
             dim: shape.dim.clone(),
-            ..shape
+            ..*shape
         };
         let mut register = body(
             alternate,
@@ -442,7 +462,7 @@ fn register<'a, 'input>(
             &alternate_shape,
             context,
         );
-        register.alternate_register = Some(main_name.clone());
+        register.alternate_register = Some(main_name.to_string());
         register.alternate_group = context
             .child(alternate, "alternateGroups")
             .and_then(|groups| context.text(groups, "alternateGroup"))
