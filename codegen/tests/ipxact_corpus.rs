@@ -72,27 +72,3 @@ fn every_corpus_file_loads_with_a_summary() {
         assert!(!registers.is_empty(), "{name}: no registers");
     }
 }
-
-#[test]
-#[ignore]
-fn dump() {
-    let name = std::env::var("IPX").unwrap();
-    match mmreg_codegen::ipxact::parse(
-        &std::fs::read_to_string(corpus_dir().join(&name)).unwrap(),
-        &name,
-        &[],
-    ) {
-        Ok((device, warnings)) => {
-            for w in &warnings {
-                println!("{w}");
-            }
-            for r in all_registers(&device) {
-                println!(
-                    "{} {:#x} {} {:#x}/{:#x} {:?}",
-                    r.name, r.offset, r.size, r.reset_value, r.reset_mask, r.access
-                );
-            }
-        }
-        Err(e) => println!("{e}"),
-    }
-}
