@@ -42,7 +42,7 @@ struct Step {
 /// The gate, in order: name, what it checks, the function that does it.
 #[rustfmt::skip] // A table: one step per line.
 const STEPS: &[Step] = &[
-    step("install",   "rustup components and targets, Debian packages", install),
+    step("install",   "rustup components and targets, Debian packages, the IP-XACT cross-check's Python venv", install),
     step("fmt",       "cargo fmt --all --check", fmt),
     step("msrv",      "cargo +<rust-version> check -p mmreg -p mmreg-codegen --lib", msrv),
     step("clippy",    "cargo clippy --workspace --all-targets -D warnings", clippy),
@@ -205,7 +205,9 @@ fn install() -> anyhow::Result<()> {
     ]))?;
     // cargo-fuzz is installed by `cargo xtask fuzz` itself, while the `fuzz`
     // step is pending: a fresh machine would otherwise compile it for nothing.
-    util::ensure_debian_packages(cross::DEBIAN_PACKAGES)
+    util::ensure_debian_packages(cross::DEBIAN_PACKAGES)?;
+    // PeakRDL-ipxact for the IP-XACT cross-check test.
+    crate::ipxact_venv::install()
 }
 
 /// Adds Miri and the standard library's source to the nightly toolchain,

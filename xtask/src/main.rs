@@ -5,6 +5,7 @@ mod ci;
 mod codegen;
 mod cross;
 mod fuzz;
+mod ipxact_venv;
 mod qemu;
 mod util;
 
