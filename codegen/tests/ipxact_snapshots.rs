@@ -20,6 +20,14 @@ fn load(name: &str) -> Device {
     mmreg_codegen::load(&corpus(name))
         .unwrap_or_else(|error| panic!("{name}: {error}"))
         .device
+        .into_device()
+}
+
+/// Validates and generates, as `load` then `generate` would.
+fn generate(device: &Device, name: &str) -> String {
+    let (model, _) = mmreg_codegen::validate::validate(device.clone())
+        .unwrap_or_else(|errors| panic!("{}", mmreg_codegen::Diagnostics(errors)));
+    mmreg_codegen::generate(&model, name).unwrap()
 }
 
 #[test]
@@ -31,7 +39,7 @@ fn peakrdl_my_subblock() {
     );
     insta::assert_snapshot!(
         "peakrdl_my_subblock_rust",
-        mmreg_codegen::generate(&device, "peakrdl-ipxact-my_subblock.xml").unwrap()
+        generate(&device, "peakrdl-ipxact-my_subblock.xml")
     );
 }
 
@@ -92,8 +100,8 @@ fn emit_yaml_round_trips_for_every_corpus_file() {
             yaml,
             "{name}: the export is canonical"
         );
-        let code_ipxact = mmreg_codegen::generate(&from_ipxact, "x").unwrap();
-        let code_yaml = mmreg_codegen::generate(&from_yaml, "x").unwrap();
+        let code_ipxact = generate(&from_ipxact, "x");
+        let code_yaml = generate(&from_yaml, "x");
         assert!(
             without_header(&code_ipxact) == without_header(&code_yaml),
             "{name}: the YAML generates different code"

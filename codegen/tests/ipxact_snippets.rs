@@ -244,7 +244,7 @@ fn alternate_registers_share_the_offset_and_name_their_group() {
     assert_eq!(list[1].alternate_group.as_deref(), Some("mode1"));
     assert_eq!(list[1].access, Access::WriteOnly);
     assert_eq!(list[1].fields[0].access, Access::WriteOnly);
-    let generated = mmreg_codegen::validate::validate(&device);
+    let generated = mmreg_codegen::validate::check(&device);
     assert!(
         !generated.iter().any(Diagnostic::is_error),
         "{generated:?} {warnings:?}"

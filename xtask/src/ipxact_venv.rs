@@ -31,7 +31,11 @@ pub fn install() -> anyhow::Result<()> {
     let stamp = venv.join("mmreg-requirements.txt");
     let wanted = REQUIREMENTS.join("\n");
     if std::fs::read_to_string(&stamp).is_ok_and(|text| text == wanted) {
-        println!("{} already holds {}", venv.display(), REQUIREMENTS.join(" "));
+        println!(
+            "{} already holds {}",
+            venv.display(),
+            REQUIREMENTS.join(" ")
+        );
         return Ok(());
     }
     util::run(Command::new(PYTHON).args(["-m", "venv"]).arg(&venv))?;
