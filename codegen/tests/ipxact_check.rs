@@ -85,6 +85,24 @@ fn cargo(subcommand: &str, directory: &Path) -> Result<f64, String> {
     ))
 }
 
+/// The ```` ```rust ```` block of docs/ipxact.md that uses the UIO mapping,
+/// as a function.
+fn docs_example() -> String {
+    let docs = include_str!("../../docs/ipxact.md");
+    let block = docs
+        .split("```rust\n")
+        .find(|block| block.contains("Uio::open_by_name"))
+        .and_then(|block| block.split_once("```"))
+        .expect("docs/ipxact.md has the UIO example")
+        .0;
+    format!(
+        "//! docs/ipxact.md's worked example.\n\n\
+         /// The example.\n\
+         pub fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use crate::peakrdl_ipxact_my_subblock::my_subblock;\n{block}Ok(())\n}}\n"
+    )
+}
+
 #[test]
 fn every_corpus_file_generates_code_that_checks_and_is_clippy_clean() {
     let directory = Path::new(CRATE);
@@ -130,6 +148,9 @@ fn every_corpus_file_generates_code_that_checks_and_is_clippy_clean() {
             Err(error) => failures.push(format!("{module}: generation failed: {error}")),
         }
     }
+    // The worked example of docs/ipxact.md, compiled against its module.
+    write_if_changed(&directory.join("src/docs_example.rs"), &docs_example());
+    lib_rs.push_str("pub mod docs_example;\n");
     write_if_changed(&directory.join("src/lib.rs"), &lib_rs);
     // A crate left fresh by an earlier run would check in no time.
     if let Err(error) = cargo("clean", directory) {
