@@ -320,10 +320,7 @@ impl Parser<'_> {
             return self.unary();
         };
         let mut left = self.binary(level + 1)?;
-        loop {
-            let Some(Token::Operator(operator)) = self.peek() else {
-                break;
-            };
+        while let Some(Token::Operator(operator)) = self.peek() {
             let Some(operator) = operators.iter().find(|candidate| *candidate == operator) else {
                 break;
             };

@@ -300,7 +300,7 @@ fn block<'a, 'input>(
 
 /// Peripheral names must be unique in the device: a block name used in
 /// several maps becomes `MAP_BLOCK` in each.
-fn disambiguate(placed: &mut Vec<Placed>) {
+fn disambiguate(placed: &mut [Placed]) {
     let mut counts = std::collections::HashMap::new();
     for entry in placed.iter() {
         *counts

@@ -196,10 +196,10 @@ impl<'a, 'input> Context<'a, 'input> {
     pub(super) fn evaluate(&mut self, node: Node<'a, 'input>) -> Result<i128, String> {
         if !self.dialect().has_expressions() {
             // A value with an id is a parameter: an override may replace it.
-            if let Some(id) = node.attribute((self.namespace.as_str(), "id")) {
-                if let Some(&index) = self.params.by_id.get(id).and_then(|list| list.first()) {
-                    return self.param_value(index, 0);
-                }
+            if let Some(id) = node.attribute((self.namespace.as_str(), "id"))
+                && let Some(&index) = self.params.by_id.get(id).and_then(|list| list.first())
+            {
+                return self.param_value(index, 0);
             }
         }
         self.compute(node, 0)

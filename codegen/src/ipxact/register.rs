@@ -398,15 +398,12 @@ fn register<'a, 'input>(
     let Some(count) = dims(node, &path, context) else {
         return;
     };
-    let dim = match count {
-        None => None,
-        Some(count) => Some(Dim {
-            count,
-            stride: explicit_stride(node, scale, &path, context)
-                .unwrap_or_else(|| scale.register_bytes(size)),
-            index_names: Vec::new(),
-        }),
-    };
+    let dim = count.map(|count| Dim {
+        count,
+        stride: explicit_stride(node, scale, &path, context)
+            .unwrap_or_else(|| scale.register_bytes(size)),
+        index_names: Vec::new(),
+    });
     let shape = Shape {
         offset,
         size,
