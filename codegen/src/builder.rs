@@ -268,7 +268,11 @@ mod tests {
         .unwrap();
         let lenient = Builder::new(&input).out_dir(&directory).generate().unwrap();
         assert_eq!(lenient.warnings.len(), 1, "{:?}", lenient.warnings);
-        assert!(lenient.warnings[0].message.ends_with("the register is left out"));
+        assert!(
+            lenient.warnings[0]
+                .message
+                .ends_with("the register is left out")
+        );
         std::fs::remove_file(&lenient.path).unwrap();
         let error = Builder::new(&input)
             .deny_warnings(true)

@@ -93,6 +93,9 @@ fn peripheral(
     } else {
         dim.index_names.clone()
     };
+    // Every element's address first: an array that does not fit is left
+    // out whole, not cut short.
+    let mut addresses = Vec::with_capacity(indices.len());
     for (position, index) in (0u64..).zip(&indices) {
         let Some(address) = position
             .checked_mul(dim.stride)
@@ -109,6 +112,9 @@ fn peripheral(
             );
             return;
         };
+        addresses.push(address);
+    }
+    for (index, address) in indices.iter().zip(addresses) {
         let substitute = |text: &str| text.replace("[%s]", index).replace("%s", index);
         out.push(Peripheral {
             name: substitute(&name),

@@ -168,12 +168,21 @@ impl Context<'_> {
         self.warn(kind, path, location, message);
     }
 
-    /// How many errors were recorded so far.
-    pub(super) fn error_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic.is_error())
-            .count()
+    /// Turns the errors recorded since `start` (the number of diagnostics
+    /// then) into warnings that the element, a `what`, is left out; `true`
+    /// if there were any.
+    pub(super) fn leave_out_on_errors(&mut self, start: usize, what: &str) -> bool {
+        let mut any = false;
+        for diagnostic in self.diagnostics.iter_mut().skip(start) {
+            if diagnostic.is_error() {
+                diagnostic.severity = crate::diagnostic::Severity::Warning;
+                diagnostic
+                    .message
+                    .push_str(&format!("; the {what} is left out"));
+                any = true;
+            }
+        }
+        any
     }
 
     /// Records an error.

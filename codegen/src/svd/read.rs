@@ -252,7 +252,7 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
     let name = required_name(node, parent_path, "field", &location, context)?;
     let path = join(parent_path, &name);
     node.report(&path, context);
-    let errors_before = context.error_count();
+    let diagnostics_before = context.diagnostics.len();
     let (lsb, width) = if node.child("bitOffset").is_some() || node.child("bitWidth").is_some() {
         // The schema makes `bitWidth` optional next to `bitOffset`: one bit,
         // unless `derivedFrom` supplies it (see `convert`).
@@ -287,8 +287,8 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
         let range = child_value(node, "bitRange", &path, values::bit_range, context);
         (range.map(|(lsb, _)| lsb), range.map(|(_, width)| width))
     };
-    if context.error_count() > errors_before {
-        // An unreadable bit range is reported already; the field is unusable.
+    if context.leave_out_on_errors(diagnostics_before, "field") {
+        // An unreadable bit range costs the field, not the device.
         return None;
     }
     let mut enums = Vec::new();
