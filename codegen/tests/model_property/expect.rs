@@ -484,6 +484,32 @@ fn block_steps(out: &mut String, items: &[Item], place: &Place, rng: &mut Rng) {
     }
 }
 
+/// Fake memory seeded from `META` holds every register element's reset
+/// value (defined bits) at its offset.
+fn reset_steps(out: &mut String, items: &[Item], base: u64) {
+    for item in items {
+        let (dim, offset) = match item {
+            Item::Register(r) => (r.dim.as_ref(), r.offset),
+            Item::Cluster(c) => (c.dim.as_ref(), c.offset),
+        };
+        let (count, stride) = dim.map_or((1, 0), |d| (d.count, d.stride));
+        for position in 0..count {
+            let start = base + offset + u64::from(position) * stride;
+            match item {
+                Item::Register(register) => {
+                    let reset = register.reset_value & register.reset_mask & ones(register.size);
+                    let _ = writeln!(
+                        out,
+                        "assert_eq!(seeded.peek::<u{}>({start:#x}), {reset:#x}, \"{}[{position}]: seeded reset\");",
+                        register.size, register.name
+                    );
+                }
+                Item::Cluster(cluster) => reset_steps(out, &cluster.items, start),
+            }
+        }
+    }
+}
+
 fn peripheral_steps(out: &mut String, model: &str, peripheral: &Peripheral, rng: &mut Rng) {
     let module = snake(&peripheral.name);
     let type_name = block_type(&module);
@@ -500,7 +526,12 @@ fn peripheral_steps(out: &mut String, model: &str, peripheral: &Peripheral, rng:
     );
     let _ = writeln!(
         out,
-        "{{\n#[allow(unused_mut)]\nlet mut p = {path}::{type_name}::new(::mmreg::FakeMem::new({path}::SIZE)).unwrap();\n\
+        "{{\nlet seeded = ::mmreg::FakeMem::from_meta({path}::META);"
+    );
+    reset_steps(out, &peripheral.items, 0);
+    let _ = writeln!(
+        out,
+        "}}\n{{\n#[allow(unused_mut)]\nlet mut p = {path}::{type_name}::new(::mmreg::FakeMem::new({path}::SIZE)).unwrap();\n\
 "
     );
     let place = Place {
