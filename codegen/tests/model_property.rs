@@ -46,13 +46,25 @@ fn known_bugs() -> bool {
 /// The runner's seed: the same models on every run.
 const SEED: [u8; 32] = *b"mmreg model property, issue 13!!";
 
-/// Validation and generation, in one place so a change of the generator's
-/// API is a change here only.
+/// Validation, then generation with the default options: every diagnostic,
+/// and the code (or why there is none). The one place that knows the
+/// generator's API.
 fn validate_and_generate(
     device: mmreg_codegen::Device,
     input_name: &str,
-) -> Result<String, String> {
+) -> (Vec<mmreg_codegen::Diagnostic>, Result<String, String>) {
     let diagnostics = mmreg_codegen::validate::validate(&device);
+    if diagnostics.iter().any(mmreg_codegen::Diagnostic::is_error) {
+        return (diagnostics, Err("validation failed".to_string()));
+    }
+    let code = mmreg_codegen::generate_with(&device, input_name, mmreg_codegen::Options::default())
+        .map_err(|error| format!("generation failed: {error}"));
+    (diagnostics, code)
+}
+
+/// The code for a model meant to be valid: no diagnostic at all.
+fn generate_valid(device: mmreg_codegen::Device, input_name: &str) -> Result<String, String> {
+    let (diagnostics, code) = validate_and_generate(device, input_name);
     if !diagnostics.is_empty() {
         let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
         return Err(format!(
@@ -61,8 +73,7 @@ fn validate_and_generate(
             text.join("\n")
         ));
     }
-    mmreg_codegen::generate_with(&device, input_name, mmreg_codegen::Options::default())
-        .map_err(|error| format!("generation failed: {error}"))
+    code
 }
 
 /// `MODELS` seeds from the fixed-seed runner.
@@ -107,7 +118,7 @@ fn generated_code_agrees_with_random_valid_models() {
         let device = generate::device(&mut generate::Rng::new(seed), &format!("model{index}"));
         let text = yaml(&device);
         scratch.write(&format!("models/m{index}.yaml"), &text);
-        match validate_and_generate(device.clone(), &format!("m{index}.yaml")) {
+        match generate_valid(device.clone(), &format!("m{index}.yaml")) {
             Ok(code) => {
                 scratch.write(&format!("src/m{index}.rs"), &code);
                 scratch.write(
@@ -189,7 +200,7 @@ fn generate_yaml(text: &str) -> String {
     let (device, diagnostics) =
         mmreg_codegen::yaml::parse(text, "bug.yaml").unwrap_or_else(|error| panic!("{error}"));
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    validate_and_generate(device, "bug.yaml").unwrap_or_else(|error| panic!("{error}"))
+    generate_valid(device, "bug.yaml").unwrap_or_else(|error| panic!("{error}"))
 }
 
 /// Known generator bug 1, the minimal model: the cluster `try` becomes the
@@ -229,5 +240,27 @@ fn lone_full_width_field_keeps_its_own_write_action() {
         code.contains("const WRITE_ONE_ACTION_MASK: u32 = 0x0;")
             && !code.contains("const WRITE_ONE_ACTION_MASK: u32 = 0xffff_ffff;"),
         "{code}"
+    );
+}
+
+/// Found while writing the generator (not by it: its models never overlap):
+/// validation compares the registers of one block with each other only, so
+/// a register and a cluster, or two clusters, that share bytes draw no
+/// warning. Here `A`, `C.X` and `D.Y` are all at byte 4.
+#[test]
+#[ignore = "known validator gap (reported to the lead): overlaps with clusters are not warned"]
+fn registers_overlapping_through_clusters_are_warned() {
+    let text = "device: gap\nperipherals:\n  - name: P\n    base: 0x1000\n    registers:\n      \
+                - { name: A, offset: 0x4 }\n      - cluster: C\n        offset: 0x0\n        \
+                registers:\n          - { name: X, offset: 0x4 }\n      - cluster: D\n        \
+                offset: 0x0\n        registers:\n          - { name: Y, offset: 0x4 }\n";
+    let (device, _) =
+        mmreg_codegen::yaml::parse(text, "gap.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let (diagnostics, _) = validate_and_generate(device, "gap.yaml");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.kind == mmreg_codegen::DiagnosticKind::OverlappingRegisters),
+        "{diagnostics:?}"
     );
 }
