@@ -289,7 +289,7 @@ fn bucket<'k, T: Member>(
 /// for a trait method (`CMP%s` -> `cmp(&self, index)`). The numbered names
 /// (`cmp0`) are safe, so such a group stays as written.
 fn looks_like_trait_method(pattern: &str) -> bool {
-    crate::emit::names::TRAIT_METHODS.contains(&crate::emit::names::snake(pattern).as_str())
+    crate::names::TRAIT_METHODS.contains(&crate::names::snake(pattern).as_str())
 }
 
 /// Byte ranges of the maximal ASCII digit runs in `name`, in order.

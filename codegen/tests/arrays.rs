@@ -84,7 +84,15 @@ fn dim(count: u32, stride: u64) -> Option<Dim> {
 }
 
 fn generate(device: &Device) -> String {
-    generate_with(device, "arrays.yaml", Options::default()).unwrap_or_else(|e| panic!("{e}"))
+    generate_with(&valid(device), "arrays.yaml", Options::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `device` through validation, which must accept it.
+fn valid(device: &Device) -> mmreg_codegen::Validated {
+    mmreg_codegen::validate::validate(device.clone())
+        .unwrap_or_else(|d| panic!("{}", mmreg_codegen::Diagnostics(d)))
+        .0
 }
 
 /// Every `fn` name in the generated code (inherent impls included), with
@@ -856,7 +864,7 @@ fn inferred_arrays_touch_the_same_bits_in_fake_memory() {
             infer_arrays,
             ..Options::default()
         };
-        generate_with(&device, "fake.yaml", options).unwrap_or_else(|e| panic!("{e}"))
+        generate_with(&valid(&device), "fake.yaml", options).unwrap_or_else(|e| panic!("{e}"))
     };
     let (off, on) = (code(false), code(true));
     assert!(on.contains("fn gpio_low(") && on.contains("fn sm("), "{on}");

@@ -1,7 +1,7 @@
-//! Issue 13 hardening (validation, array inference, emitter): input whose
-//! numbers do not fit is a located error before the emitter sees it, deep or
-//! wide input costs neither the stack nor quadratic time, and a generated
-//! block's `SIZE` covers every accessor.
+//! Issue 13 hardening (validation, array inference, emitter): an element
+//! whose numbers do not fit is left out with a located warning before the
+//! emitter sees it, deep or wide input costs neither the stack nor quadratic
+//! time, and a generated block's `SIZE` covers every accessor.
 
 use std::path::PathBuf;
 
@@ -36,7 +36,7 @@ fn svd_device(registers: &str) -> String {
 fn diagnose(registers: &str) -> (Device, Vec<Diagnostic>) {
     let text = svd_device(registers);
     let (device, mut diagnostics) = svd::parse(&text, "test.svd").expect("parses");
-    diagnostics.extend(validate::validate(&device));
+    diagnostics.extend(validate::check(&device));
     (device, diagnostics)
 }
 
@@ -104,6 +104,13 @@ fn dim(count: u32, stride: u64) -> Option<Dim> {
     })
 }
 
+/// `device` through validation, which must accept it.
+fn valid(device: &Device) -> mmreg_codegen::Validated {
+    validate::validate(device.clone())
+        .unwrap_or_else(|d| panic!("{}", mmreg_codegen::Diagnostics(d)))
+        .0
+}
+
 fn device_of(items: Vec<Item>) -> Device {
     Device {
         name: "test".to_string(),
@@ -168,7 +175,7 @@ fn assert_device_covered(device: &Device) {
 // Item 1: address arithmetic.
 
 #[test]
-fn register_array_past_the_address_space_is_a_located_error() {
+fn register_array_past_the_address_space_is_left_out_with_a_located_warning() {
     let (_, diagnostics) = diagnose(
         "<register><name>R%s</name><dim>0x41</dim><dimIncrement>4</dimIncrement>\
 <addressOffset>0xFFFFFFFFFFFFFF00</addressOffset></register>",
@@ -176,22 +183,23 @@ fn register_array_past_the_address_space_is_a_located_error() {
     located(
         &diagnostics,
         DiagnosticKind::AddressOverflow,
-        Severity::Error,
+        Severity::Warning,
         11,
         "P.R%s",
-        "`0xffffffffffffff00`",
+        "`0xffffffffffffff00` with 65 elements every `0x4` bytes does not fit in the 64-bit \
+         address space; the register is left out",
     );
 }
 
 #[test]
-fn register_whose_end_wraps_is_a_located_error() {
+fn register_whose_end_wraps_is_left_out_with_a_located_warning() {
     let (_, diagnostics) = diagnose(
         "<register><name>R</name><addressOffset>0xFFFFFFFFFFFFFFFC</addressOffset></register>",
     );
     located(
         &diagnostics,
         DiagnosticKind::AddressOverflow,
-        Severity::Error,
+        Severity::Warning,
         11,
         "P.R",
         "`0xfffffffffffffffc`",
@@ -199,7 +207,7 @@ fn register_whose_end_wraps_is_a_located_error() {
 }
 
 #[test]
-fn cluster_extent_past_the_address_space_is_a_located_error() {
+fn cluster_extent_past_the_address_space_is_left_out_with_a_located_warning() {
     let (_, diagnostics) = diagnose(
         "<cluster><name>C%s</name><dim>2</dim><dimIncrement>0x8000000000000000</dimIncrement>\
 <addressOffset>0x8000000000000000</addressOffset>\
@@ -208,15 +216,15 @@ fn cluster_extent_past_the_address_space_is_a_located_error() {
     located(
         &diagnostics,
         DiagnosticKind::AddressOverflow,
-        Severity::Error,
+        Severity::Warning,
         11,
         "P.C%s",
-        "does not fit",
+        "does not fit in the 64-bit address space; the cluster is left out",
     );
 }
 
 #[test]
-fn generating_overflowing_input_is_an_error_not_a_panic() {
+fn overflowing_items_are_left_out_and_the_rest_generates_without_a_panic() {
     // Tests run in the debug profile: plain `+` or `*` here would panic.
     let inputs = [
         vec![Item::Register(register(
@@ -241,25 +249,24 @@ fn generating_overflowing_input_is_an_error_not_a_panic() {
             "R%s",
             0,
             32,
-            dim(u32::MAX, u64::MAX / 4),
+            dim(u32::MAX, u64::MAX / 4 - 3),
         ))],
     ];
-    for items in inputs {
+    for mut items in inputs {
+        items.push(Item::Register(register("KEPT", 0x1000, 32, None)));
         let device = device_of(items);
+        let (model, warnings) = validate::validate(device.clone()).expect("degrades");
         assert!(
-            validate::validate(&device).iter().any(|d| d.is_error()),
-            "{device:?}"
+            warnings
+                .iter()
+                .any(|d| d.kind == DiagnosticKind::AddressOverflow
+                    && d.message.ends_with("is left out")),
+            "{warnings:?}"
         );
-        let result = mmreg_codegen::generate(&device, "test.yaml");
-        match result {
-            Err(mmreg_codegen::Error::Invalid(diagnostics)) => {
-                assert!(
-                    diagnostics.to_string().contains("does not fit"),
-                    "{diagnostics}"
-                );
-            }
-            other => panic!("expected invalid input, got {other:?}"),
-        }
+        assert_eq!(model.peripherals[0].items.len(), 1, "only KEPT is left");
+        let code = mmreg_codegen::generate(&model, "test.yaml").expect("generates");
+        assert!(code.contains("pub fn kept(&self)"), "{code}");
+        assert!(code.contains("pub const SIZE: usize = 0x1004;"), "{code}");
     }
 }
 
@@ -275,12 +282,12 @@ fn near_the_top_of_the_address_space_size_still_covers_every_accessor() {
         )),
     ]);
     assert!(
-        !validate::validate(&device).iter().any(|d| d.is_error()),
+        !validate::check(&device).iter().any(|d| d.is_error()),
         "{:?}",
-        validate::validate(&device)
+        validate::check(&device)
     );
     assert_device_covered(&device);
-    let code = mmreg_codegen::generate(&device, "test.yaml").expect("generates");
+    let code = mmreg_codegen::generate(&valid(&device), "test.yaml").expect("generates");
     assert!(
         code.contains("pub const SIZE: usize = 0xffff_ffff_ffff_fffc;"),
         "{code}"
@@ -309,50 +316,49 @@ fn every_corpus_block_size_covers_its_accessors() {
 
 // Item 4: misaligned clusters.
 
-/// Validates and generates; the rendered errors of both.
-fn validate_and_generate(registers: &str) -> (Vec<String>, String) {
-    let (device, diagnostics) = diagnose(registers);
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(ToString::to_string)
-        .collect();
-    let generated = match mmreg_codegen::generate(&device, "test.svd") {
-        Ok(_) => "generated".to_string(),
-        Err(error) => error.to_string(),
-    };
-    (errors, generated)
+/// Loads `registers` (SVD, beside a register `KEPT` at 0x100) and
+/// generates; the rendered warnings and the code.
+fn load_and_generate(registers: &str) -> (Vec<String>, String) {
+    let registers = format!(
+        "{registers}\n<register><name>KEPT</name><addressOffset>0x100</addressOffset></register>"
+    );
+    let text = svd_device(&registers);
+    let (device, mut diagnostics) = svd::parse(&text, "test.svd").expect("parses");
+    let (model, warnings) = validate::validate(device).expect("degrades");
+    diagnostics.extend(warnings);
+    let code = mmreg_codegen::generate(&model, "test.svd").expect("generates");
+    assert!(code.contains("pub fn kept(&self)"), "{code}");
+    (diagnostics.iter().map(ToString::to_string).collect(), code)
 }
 
 #[test]
-fn misaligned_cluster_offset_is_a_located_error() {
-    let (errors, generated) = validate_and_generate(
+fn misaligned_cluster_offset_is_left_out_with_a_located_warning() {
+    let (warnings, code) = load_and_generate(
         "<cluster><name>C</name><addressOffset>0x2</addressOffset>\
 <register><name>R</name><addressOffset>0</addressOffset></register></cluster>",
     );
     assert_eq!(
-        errors,
+        warnings,
         [
-            "test.svd:11:1: error: cluster offset `0x2` is not a multiple of its widest register (4 bytes) (in `P.C`)"
+            "test.svd:11:1: warning: cluster offset `0x2` is not a multiple of its widest register (4 bytes); the cluster is left out (in `P.C`)"
         ],
     );
-    assert!(!generated.contains("generator bug"), "{generated}");
-    assert!(generated.contains("(in `P.C`)"), "{generated}");
+    assert!(!code.contains("pub fn c("), "{code}");
 }
 
 #[test]
-fn misaligned_cluster_stride_is_a_located_error() {
-    let (errors, generated) = validate_and_generate(
+fn misaligned_cluster_stride_is_left_out_with_a_located_warning() {
+    let (warnings, code) = load_and_generate(
         "<cluster><name>C%s</name><dim>2</dim><dimIncrement>6</dimIncrement><addressOffset>0</addressOffset>\
 <register><name>R</name><addressOffset>0</addressOffset></register></cluster>",
     );
     assert_eq!(
-        errors,
+        warnings,
         [
-            "test.svd:11:1: error: cluster array stride `0x6` is not a multiple of its widest register (4 bytes) (in `P.C%s`)"
+            "test.svd:11:1: warning: cluster array stride `0x6` is not a multiple of its widest register (4 bytes); the cluster is left out (in `P.C%s`)"
         ],
     );
-    assert!(!generated.contains("generator bug"), "{generated}");
+    assert!(!code.contains("pub fn c("), "{code}");
 }
 
 // Item 3: deep nesting.
@@ -381,7 +387,7 @@ fn on_small_stack(f: impl FnOnce() + Send + 'static) {
 fn four_thousand_nested_clusters_are_a_located_error_not_a_stack_overflow() {
     on_small_stack(|| {
         let device = nested(4000);
-        let diagnostics = validate::validate(&device);
+        let diagnostics = validate::check(&device);
         assert!(
             diagnostics
                 .iter()
@@ -390,14 +396,16 @@ fn four_thousand_nested_clusters_are_a_located_error_not_a_stack_overflow() {
         );
         let inferred = mmreg_codegen::arrays::infer(&device);
         assert_eq!(inferred, device, "left as written");
-        match mmreg_codegen::generate(&device, "deep.yaml") {
-            Err(mmreg_codegen::Error::Invalid(diagnostics)) => {
-                assert!(diagnostics.to_string().contains("nested more than 64 deep"));
-            }
-            other => panic!("expected invalid input, got {:?}", other.map(|_| ())),
+        match validate::validate(device) {
+            Err(diagnostics) => assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.is_error() && d.message.contains("nested more than 64 deep"))
+            ),
+            Ok(_) => panic!("expected invalid input"),
         }
         // Dropping the model is iterative enough too.
-        drop((device, inferred));
+        drop(inferred);
     });
 }
 
@@ -406,32 +414,30 @@ fn sixty_four_nested_clusters_generate() {
     on_small_stack(|| {
         let device = nested(64);
         assert!(
-            !validate::validate(&device).iter().any(Diagnostic::is_error),
+            !validate::check(&device).iter().any(Diagnostic::is_error),
             "{:?}",
-            validate::validate(&device)
+            validate::check(&device)
         );
-        mmreg_codegen::generate(&device, "deep.yaml").expect("generates");
+        let (model, _) = validate::validate(device).expect("valid");
+        mmreg_codegen::generate(&model, "deep.yaml").expect("generates");
     });
 }
 
 // Item 6: linear naming.
 
 #[test]
-fn eight_thousand_registers_of_one_name_generate_in_linear_time() {
+fn eight_thousand_registers_of_one_name_generate_with_every_suffix() {
     let items = (0..8000u64)
         .map(|index| Item::Register(register("SAME", index * 4, 32, None)))
         .collect();
     let device = device_of(items);
-    let start = std::time::Instant::now();
-    let code = mmreg_codegen::generate(&device, "same.yaml").expect("generates");
-    let elapsed = start.elapsed();
+    let code = mmreg_codegen::generate(&valid(&device), "same.yaml").expect("generates");
+    assert!(code.contains("pub fn same(&self)"), "first keeps the name");
     assert!(code.contains("pub fn same_7999(&self)"), "last suffix");
-    // About 26 s with the quadratic suffix search; well under a second
-    // (debug build) without it. Generous for a loaded machine.
-    assert!(
-        elapsed < std::time::Duration::from_secs(5),
-        "took {elapsed:?}"
-    );
+    // Linearity itself is proved by counting candidate names, not by a
+    // clock: `names::tests::many_claims_of_one_name_are_linear` (8,000
+    // claims of one name look at no more than 2 x 8,001 candidates; the
+    // quadratic search looked at 32 million and took 26 s here).
 }
 
 // Item 7: silent truncation, empty constraints.
@@ -469,7 +475,7 @@ fn reset_mask_wider_than_its_register_warns() {
 }
 
 #[test]
-fn write_constraint_with_min_above_max_is_an_error() {
+fn write_constraint_with_min_above_max_is_dropped_with_a_located_warning() {
     let (_, diagnostics) = diagnose(
         "<register><name>R</name><addressOffset>0</addressOffset><fields>
 <field><name>F</name><bitRange>[3:0]</bitRange>\
@@ -479,10 +485,10 @@ fn write_constraint_with_min_above_max_is_an_error() {
     located(
         &diagnostics,
         DiagnosticKind::BadConstraint,
-        Severity::Error,
+        Severity::Warning,
         12,
         "P.R.F",
-        "write constraint `5..=2` allows no value",
+        "write constraint `5..=2` allows no value (minimum above maximum); the constraint is dropped",
     );
 }
 
@@ -517,7 +523,7 @@ fn lone_full_width_field_keeps_its_access() {
         Item::Register(txdr),
         Item::Register(data),
     ]);
-    let code = mmreg_codegen::generate(&device, "test.yaml").expect("generates");
+    let code = mmreg_codegen::generate(&valid(&device), "test.yaml").expect("generates");
     let signature = |name: &str| {
         code.lines()
             .find(|line| line.contains(&format!("pub fn {name}(&self)")))
@@ -553,7 +559,8 @@ fn lone_full_width_field_keeps_its_access() {
 
 #[test]
 fn extreme_bit_numbers_and_widths_do_not_panic() {
-    // Straight to the generator (no validation), in the debug profile.
+    // In the debug profile: validation leaves out what does not fit, and the
+    // rest generates.
     let mut field = full_width_field("F", Access::ReadWrite);
     field.lsb = u32::MAX;
     field.width = u32::MAX;
@@ -567,7 +574,18 @@ fn extreme_bit_numbers_and_widths_do_not_panic() {
     for size in [0, 7, 24, 128, u32::MAX] {
         let odd = register("ODD", 0x100, size, None);
         let device = device_of(vec![Item::Register(wide.clone()), Item::Register(odd)]);
-        let _ = validate::validate(&device);
-        let _ = mmreg_codegen::generate(&device, "extreme.yaml");
+        let (model, warnings) = validate::validate(device).expect("degrades");
+        let kinds: Vec<_> = warnings.iter().map(|w| w.kind).collect();
+        assert!(
+            kinds.contains(&DiagnosticKind::FieldPastRegister),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&DiagnosticKind::UnsupportedWidth),
+            "{kinds:?}"
+        );
+        assert_eq!(model.peripherals[0].items.len(), 1, "ODD is left out");
+        let code = mmreg_codegen::generate(&model, "extreme.yaml").expect("generates");
+        assert!(code.contains("pub fn w(&self)"), "{code}");
     }
 }

@@ -891,7 +891,7 @@ fn register_write_action_on_a_read_only_register_is_a_located_warning() {
     );
     let (device, warnings) = parse_ok(&text);
     assert!(warnings.is_empty(), "{warnings:#?}");
-    let diagnostics = mmreg_codegen::validate::validate(&device);
+    let diagnostics = mmreg_codegen::validate::check(&device);
     let warning = only(&diagnostics, DiagnosticKind::AccessMismatch);
     assert_eq!(warning.severity, Severity::Warning);
     assert_eq!(warning.path, "P.RO");
