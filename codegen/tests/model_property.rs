@@ -53,13 +53,15 @@ fn validate_and_generate(
     device: mmreg_codegen::Device,
     input_name: &str,
 ) -> (Vec<mmreg_codegen::Diagnostic>, Result<String, String>) {
-    let diagnostics = mmreg_codegen::validate::validate(&device);
-    if diagnostics.iter().any(mmreg_codegen::Diagnostic::is_error) {
-        return (diagnostics, Err("validation failed".to_string()));
+    match mmreg_codegen::validate::validate(device) {
+        Ok((model, warnings)) => {
+            let code =
+                mmreg_codegen::generate_with(&model, input_name, mmreg_codegen::Options::default())
+                    .map_err(|error| format!("generation failed: {error}"));
+            (warnings, code)
+        }
+        Err(diagnostics) => (diagnostics, Err("validation failed".to_string())),
     }
-    let code = mmreg_codegen::generate_with(&device, input_name, mmreg_codegen::Options::default())
-        .map_err(|error| format!("generation failed: {error}"));
-    (diagnostics, code)
 }
 
 /// The code for a model meant to be valid: no diagnostic at all.
