@@ -1,7 +1,7 @@
 //! For random valid models, the generated code compiles and its `META` and
 //! accessors agree with the model (issue 13).
 //!
-//! A fixed-seed proptest runner draws [`MODELS`] seeds; each seed makes one
+//! A fixed-seed proptest runner draws [`MODELS`] seeds (100); each seed makes one
 //! valid model (`model_property/generate.rs`: widths 8 to 64 at aligned,
 //! non-overlapping offsets, register and cluster arrays, nested clusters,
 //! field arrays, enumerated values, every access kind and action, reset
@@ -29,8 +29,9 @@ mod generate;
 #[path = "model_property/names.rs"]
 mod names;
 
-/// How many models one run checks.
-const MODELS: usize = 150;
+/// How many models one run checks (`MMREG_PROPERTY_MODELS` overrides it
+/// for a longer run).
+const MODELS: usize = 100;
 /// Whether the models may have the shapes of the known generator bugs
 /// below (`MMREG_PROPERTY_KNOWN_BUGS=1`); off, the generator leaves them
 /// out so the test guards everything else. Each bug also has an ignored
@@ -43,8 +44,24 @@ fn known_bugs() -> bool {
     std::env::var_os("MMREG_PROPERTY_KNOWN_BUGS").is_some_and(|value| value == "1")
 }
 
-/// The runner's seed: the same models on every run.
+/// The runner's seed: the same models on every run (`MMREG_PROPERTY_SEED`,
+/// any text, draws other ones).
 const SEED: [u8; 32] = *b"mmreg model property, issue 13!!";
+
+/// The number of models and the runner's seed, with the overrides.
+fn run_settings() -> (usize, [u8; 32]) {
+    let models = std::env::var("MMREG_PROPERTY_MODELS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(MODELS);
+    let mut seed = SEED;
+    if let Ok(text) = std::env::var("MMREG_PROPERTY_SEED") {
+        for (index, byte) in text.bytes().enumerate() {
+            seed[index % 32] ^= byte.rotate_left(index as u32 / 32);
+        }
+    }
+    (models, seed)
+}
 
 /// Validation, then generation with the default options: every diagnostic,
 /// and the code (or why there is none). The one place that knows the
@@ -78,17 +95,17 @@ fn generate_valid(device: mmreg_codegen::Device, input_name: &str) -> Result<Str
     code
 }
 
-/// `MODELS` seeds from the fixed-seed runner.
-fn seeds() -> Vec<u64> {
+/// `models` seeds from the runner seeded with `seed`.
+fn seeds(models: usize, seed: [u8; 32]) -> Vec<u64> {
     let config = Config {
-        cases: MODELS as u32,
+        cases: models as u32,
         failure_persistence: None,
         ..Config::default()
     };
     let mut runner =
-        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &SEED));
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
     let strategy = proptest::num::u64::ANY;
-    (0..MODELS)
+    (0..models)
         .map(|_| {
             strategy
                 .new_tree(&mut runner)
@@ -116,7 +133,8 @@ fn generated_code_agrees_with_random_valid_models() {
     );
     let mut yamls = Vec::new();
     let mut failures = Vec::new();
-    for (index, seed) in seeds().into_iter().enumerate() {
+    let (models, runner_seed) = run_settings();
+    for (index, seed) in seeds(models, runner_seed).into_iter().enumerate() {
         let device = generate::device(&mut generate::Rng::new(seed), &format!("model{index}"));
         let text = yaml(&device);
         scratch.write(&format!("models/m{index}.yaml"), &text);
@@ -146,7 +164,7 @@ fn generated_code_agrees_with_random_valid_models() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     eprintln!(
-        "{MODELS} models: generated in {:.1}s, cargo test in {:.1}s",
+        "{models} models: generated in {:.1}s, cargo test in {:.1}s",
         generated.as_secs_f64(),
         (started.elapsed() - generated).as_secs_f64()
     );
