@@ -28,6 +28,10 @@ mod expect;
 mod generate;
 #[path = "model_property/names.rs"]
 mod names;
+#[path = "model_property/semantics.rs"]
+mod semantics;
+#[path = "model_property/vocabulary.rs"]
+mod vocabulary;
 
 /// How many models one run checks (`MMREG_PROPERTY_MODELS` overrides it
 /// for a longer run).
@@ -135,7 +139,7 @@ fn generated_code_agrees_with_random_valid_models() {
     let mut failures = Vec::new();
     let (models, runner_seed) = run_settings();
     for (index, seed) in seeds(models, runner_seed).into_iter().enumerate() {
-        let device = generate::device(&mut generate::Rng::new(seed), &format!("model{index}"));
+        let device = generate::device(&mut vocabulary::Rng::new(seed), &format!("model{index}"));
         let text = yaml(&device);
         scratch.write(&format!("models/m{index}.yaml"), &text);
         match generate_valid(device.clone(), &format!("m{index}.yaml")) {
