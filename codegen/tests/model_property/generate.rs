@@ -378,28 +378,50 @@ fn items(rng: &mut Rng, depth: u32, types: &mut Scope) -> Vec<Item> {
 /// A random valid device named `name`.
 pub fn device(rng: &mut Rng, name: &str) -> Device {
     let mut names = Scope::default();
-    let peripherals = (0..rng.range(1, 2))
-        .map(|_| {
+    let mut peripherals = Vec::new();
+    let mut first_types = None;
+    for _ in 0..rng.range(1, 2) {
+        let name = fresh_name(rng, &mut names, None, false);
+        // The block type is named after the module.
+        let mut types = Scope::default();
+        types.take(&block_type(&snake(&name)));
+        let items = items(rng, 0, &mut types);
+        let end = extent(&items);
+        peripherals.push(Peripheral {
+            description: rng.chance(50).then(|| format!("Peripheral *{name}*")),
+            name,
+            group: None,
+            base_address: 0x4000_0000 + rng.range(0, 0xff) * 0x1000,
+            size: rng
+                .chance(50)
+                .then(|| align_up(end, 4) + rng.pick(&[0, 4, 0x100])),
+            derived_from: None,
+            items,
+            location: None,
+        });
+        first_types.get_or_insert(types);
+    }
+    if rng.chance(25)
+        && let Some(mut types) = first_types
+    {
+        // A derived instance: the same registers at another base, which the
+        // emitter shares (its module re-exports the first one's types, whose
+        // cluster type names its own block type must not take).
+        let name = loop {
             let name = fresh_name(rng, &mut names, None, false);
-            // The block type is named after the module.
-            let mut types = Scope::default();
-            types.take(&block_type(&snake(&name)));
-            let items = items(rng, 0, &mut types);
-            let end = extent(&items);
-            Peripheral {
-                description: rng.chance(50).then(|| format!("Peripheral *{name}*")),
-                name,
-                group: None,
-                base_address: 0x4000_0000 + rng.range(0, 0xff) * 0x1000,
-                size: rng
-                    .chance(50)
-                    .then(|| align_up(end, 4) + rng.pick(&[0, 4, 0x100])),
-                derived_from: None,
-                items,
-                location: None,
+            if types.take(&block_type(&snake(&name))) {
+                break name;
             }
-        })
-        .collect();
+        };
+        let first = &peripherals[0];
+        peripherals.push(Peripheral {
+            description: None,
+            derived_from: Some(first.name.clone()),
+            base_address: first.base_address + 0x10_0000,
+            name,
+            ..first.clone()
+        });
+    }
     Device {
         name: name.to_string(),
         description: None,
