@@ -880,3 +880,29 @@ fn inferred_arrays_touch_the_same_bits_in_fake_memory() {
     );
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "same bits");
 }
+
+#[test]
+fn an_array_never_takes_a_name_its_scope_already_has() {
+    // `CH%s` would be the accessor `ch`, which the register `CH` has, and
+    // `AT%s` would be `at`, which every block has itself: both stay as
+    // written, so the emitter renames nothing validation did not see.
+    let device = registers_at(&[
+        ("CH", 0x0),
+        ("CH0", 0x4),
+        ("CH1", 0x8),
+        ("AT0", 0x10),
+        ("AT1", 0x14),
+        ("CTRL0", 0x20),
+        ("CTRL1", 0x24),
+    ]);
+    let inferred = mmreg_codegen::arrays::infer(&device);
+    assert_eq!(
+        item_names(items(&inferred)),
+        ["CH", "CH0", "CH1", "AT0", "AT1", "CTRL%s"]
+    );
+    let (model, warnings) = mmreg_codegen::validate::validate(inferred).expect("valid");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let code = generate(&model);
+    assert!(code.contains("pub fn ctrl(&self, index: usize)"), "{code}");
+    assert!(code.contains("pub fn ch0(&self)"), "{code}");
+}
