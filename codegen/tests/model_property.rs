@@ -138,6 +138,7 @@ fn generated_code_agrees_with_random_valid_models() {
     let mut yamls = Vec::new();
     let mut failures = Vec::new();
     let (models, runner_seed) = run_settings();
+    remove_stale_models(models);
     for (index, seed) in seeds(models, runner_seed).into_iter().enumerate() {
         let device = generate::device(&mut vocabulary::Rng::new(seed), &format!("model{index}"));
         let text = yaml(&device);
@@ -189,6 +190,27 @@ fn generated_code_agrees_with_random_valid_models() {
             panics(&stdout),
             tail(&stderr, 80)
         );
+    }
+}
+
+/// Removes the files of models numbered `models` and up, left by a longer
+/// run (`MMREG_PROPERTY_MODELS`), so the crate holds this run's only.
+fn remove_stale_models(models: usize) {
+    let crate_directory = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("model-property");
+    for directory in ["src", "models"] {
+        let Ok(entries) = std::fs::read_dir(crate_directory.join(directory)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let number = name
+                .strip_prefix(['m', 't'])
+                .and_then(|rest| rest.split('.').next())
+                .and_then(|digits| digits.parse::<usize>().ok());
+            if number.is_some_and(|number| number >= models) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 }
 
