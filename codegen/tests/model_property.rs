@@ -36,18 +36,6 @@ mod vocabulary;
 /// How many models one run checks (`MMREG_PROPERTY_MODELS` overrides it
 /// for a longer run).
 const MODELS: usize = 100;
-/// Whether the models may have the shapes of the known generator bugs
-/// below (`MMREG_PROPERTY_KNOWN_BUGS=1`); off, the generator leaves them
-/// out so the test guards everything else. Each bug also has an ignored
-/// regression test at the end of this file.
-///
-/// 1. A cluster named like a keyword (`try`), holding a register whose read
-///    has a side effect, gets the accessor `try_` and its companion
-///    `try__mut`, which warns (`non_snake_case`).
-fn known_bugs() -> bool {
-    std::env::var_os("MMREG_PROPERTY_KNOWN_BUGS").is_some_and(|value| value == "1")
-}
-
 /// The runner's seed: the same models on every run (`MMREG_PROPERTY_SEED`,
 /// any text, draws other ones).
 const SEED: [u8; 32] = *b"mmreg model property, issue 13!!";
@@ -249,11 +237,10 @@ fn generate_yaml(text: &str) -> String {
     generate_valid(device, "bug.yaml").unwrap_or_else(|error| panic!("{error}"))
 }
 
-/// Known generator bug 1, the minimal model: the cluster `try` becomes the
-/// accessor `try_`, and its `&mut` companion `try__mut` warns
-/// (`non_snake_case`), so the output is not warning-free.
+/// Generator bug 1 this test found, the minimal model: the cluster `try`
+/// becomes the accessor `try_`, and its `&mut` companion was `try__mut`,
+/// which warns (`non_snake_case`); it is `try_mut`.
 #[test]
-#[ignore = "known generator bug 1 (reported to the lead): keyword cluster gets `try__mut`"]
 fn keyword_cluster_with_side_effect_reads_gets_a_snake_case_mut_accessor() {
     let code = generate_yaml(
         "device: bug1\nperipherals:\n  - name: P\n    base: 0x1000\n    registers:\n      \
@@ -265,17 +252,18 @@ fn keyword_cluster_with_side_effect_reads_gets_a_snake_case_mut_accessor() {
         .filter(|line| line.trim_start().starts_with("pub fn ") && line.contains("__"))
         .collect();
     assert!(doubled.is_empty(), "{doubled:#?}");
+    assert!(code.contains("pub fn try_mut(&mut self)"), "{code}");
 }
 
-/// Known generator bug 2, the minimal model: a register whose write action
+/// Generator bug 2 this test found, the minimal model: a register whose write action
 /// is write-1-to-clear, with one plain field over all 32 bits written
 /// normally (declared: YAML fields inherit the register's action
-/// otherwise). The field says how all bits are written, but the raw value the register
-/// is emitted as takes the register's action for every bit: `META` and
-/// `WRITE_ONE_ACTION_MASK` say all 32 bits clear on writing 1, and `write`
-/// starts from 0 instead of the reset value.
+/// otherwise). The field says how all bits are written, but the raw value
+/// the register was emitted as took the register's action for every bit:
+/// `META` and `WRITE_ONE_ACTION_MASK` said all 32 bits clear on writing 1,
+/// and `write` started from 0 instead of the reset value. Such a register
+/// is no raw value now.
 #[test]
-#[ignore = "known generator bug 2 (reported to the lead): lone full-width field loses its write action"]
 fn lone_full_width_field_keeps_its_own_write_action() {
     let code = generate_yaml(
         "device: bug2\nperipherals:\n  - name: P\n    base: 0x1000\n    registers:\n      \
@@ -290,11 +278,10 @@ fn lone_full_width_field_keeps_its_own_write_action() {
 }
 
 /// Found while writing the generator (not by it: its models never overlap):
-/// validation compares the registers of one block with each other only, so
-/// a register and a cluster, or two clusters, that share bytes draw no
+/// validation compared the registers of one block with each other only, so
+/// a register and a cluster, or two clusters, that share bytes drew no
 /// warning. Here `A`, `C.X` and `D.Y` are all at byte 4.
 #[test]
-#[ignore = "known validator gap (reported to the lead): overlaps with clusters are not warned"]
 fn registers_overlapping_through_clusters_are_warned() {
     let text = "device: gap\nperipherals:\n  - name: P\n    base: 0x1000\n    registers:\n      \
                 - { name: A, offset: 0x4 }\n      - cluster: C\n        offset: 0x0\n        \

@@ -328,7 +328,11 @@ fn block_steps(out: &mut String, items: &[Item], place: &Place, rng: &mut Rng) {
                 Item::Cluster(cluster) => {
                     let inner = Place {
                         pure: format!("{}.{accessor}{call}", place.pure),
-                        exclusive: format!("{}.{accessor}_mut{call}", place.exclusive),
+                        exclusive: format!(
+                            "{}.{}_mut{call}",
+                            place.exclusive,
+                            accessor.trim_end_matches('_')
+                        ),
                         offset: place.offset + element_offset,
                     };
                     block_steps(out, &cluster.items, &inner, rng);

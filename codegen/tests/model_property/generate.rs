@@ -212,18 +212,7 @@ fn register(
     bits: u32,
     dim: Option<Dim>,
 ) -> Register {
-    let mut register = register_as_drawn(rng, names, offset, bits, dim);
-    if let [only] = register.fields.as_slice()
-        && only.width == bits
-        && only.dim.is_none()
-        && !super::known_bugs()
-    {
-        // Known generator bug 2 (see `model_property.rs`): a lone field over
-        // every bit, emitted as a raw value, loses its own write action to
-        // the register's.
-        register.write_action = only.write_action;
-    }
-    register
+    register_as_drawn(rng, names, offset, bits, dim)
 }
 
 fn register_as_drawn(
@@ -334,12 +323,7 @@ fn items(rng: &mut Rng, depth: u32, types: &mut Scope) -> Vec<Item> {
                     index_names: index_names(rng, count),
                 }
             });
-            let mut name = fresh_name(rng, &mut names, Some(&mut *types), dim.is_some());
-            while !super::known_bugs() && snake(&name).ends_with('_') {
-                // Known generator bug 1 (see `model_property.rs`): a cluster
-                // named like a keyword gets a `try__mut` accessor.
-                name = fresh_name(rng, &mut names, Some(&mut *types), dim.is_some());
-            }
+            let name = fresh_name(rng, &mut names, Some(&mut *types), dim.is_some());
             let cluster = Cluster {
                 description: rng.chance(50).then(|| format!("Cluster {name}")),
                 name,
