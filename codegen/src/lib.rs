@@ -147,29 +147,41 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
             message,
         )])));
     }
-    let parsed = match format {
-        Format::Svd => svd::parse(&text, &file_name),
-        Format::IpXact => ipxact::parse(&text, &file_name, &options.params),
-        Format::Yaml => yaml::parse(&text, &file_name),
+    let (device, mut diagnostics) = match format {
+        Format::Svd => svd::read(&text, &file_name),
+        Format::IpXact => ipxact::read(&text, &file_name, &options.params),
+        Format::Yaml => yaml::read(&text, &file_name),
     };
-    let (mut device, mut diagnostics) = parsed.map_err(Error::Invalid)?;
+    let Some(mut device) = device else {
+        return Err(Error::Invalid(Diagnostics(diagnostics)));
+    };
     dma::mark(&mut device, &options.dma_registers)?;
-    match validate::validate(device) {
+    // What the front end could read is validated even when it found errors,
+    // so one run reports every diagnostic.
+    let validated = match validate::validate(device) {
         Ok((model, warnings)) => {
             diagnostics.extend(warnings);
-            let warnings = deduplicate(diagnostics);
-            if options.deny_warnings && !warnings.is_empty() {
-                return Err(Error::WarningsDenied(Diagnostics(warnings)));
-            }
-            Ok(Loaded {
-                device: model,
-                warnings,
-            })
+            Some(model)
         }
         Err(found) => {
             diagnostics.extend(found);
-            Err(Error::Invalid(Diagnostics(deduplicate(diagnostics))))
+            None
         }
+    };
+    let mut diagnostics = deduplicate(diagnostics);
+    // In the file's order (stable: several at one place keep theirs).
+    diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
+    match validated {
+        Some(model) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            if options.deny_warnings && !diagnostics.is_empty() {
+                return Err(Error::WarningsDenied(Diagnostics(diagnostics)));
+            }
+            Ok(Loaded {
+                device: model,
+                warnings: diagnostics,
+            })
+        }
+        _ => Err(Error::Invalid(Diagnostics(diagnostics))),
     }
 }
 

@@ -5,6 +5,10 @@
 
 use std::path::PathBuf;
 
+#[allow(dead_code)] // The SIZE check; the fuzz paths themselves run elsewhere.
+#[path = "fuzz_paths/mod.rs"]
+mod fuzz_paths;
+
 use mmreg_codegen::ir::{Access, Cluster, Device, Dim, Item, Peripheral, Register};
 use mmreg_codegen::{Diagnostic, DiagnosticKind, Severity, svd, validate};
 
@@ -128,50 +132,6 @@ fn device_of(items: Vec<Item>) -> Device {
     }
 }
 
-/// Checks that in `items` (a block of `size` bytes) every register's and
-/// cluster's last element ends inside the block, recursively, with checked
-/// arithmetic: `offset + (count - 1) * stride + width <= size`.
-fn assert_covered(items: &[Item], size: u64, path: &str) {
-    for item in items {
-        let (name, offset, dim, width) = match item {
-            Item::Register(r) => (
-                &r.name,
-                r.offset,
-                r.dim.as_ref(),
-                u64::from(r.size.div_ceil(8).max(1).next_power_of_two()),
-            ),
-            Item::Cluster(c) => (
-                &c.name,
-                c.offset,
-                c.dim.as_ref(),
-                mmreg_codegen::emit::block_size(&c.items).expect("validated sizes fit"),
-            ),
-        };
-        let (count, stride) = dim.map_or((1, 0), |d| (u64::from(d.count.max(1)), d.stride));
-        let end = (count - 1)
-            .checked_mul(stride)
-            .and_then(|last| last.checked_add(offset))
-            .and_then(|start| start.checked_add(width));
-        assert!(
-            end.is_some_and(|end| end <= size),
-            "{path}.{name}: ends at {end:?}, block SIZE is {size:#x}"
-        );
-        if let Item::Cluster(c) = item {
-            assert_covered(&c.items, width, &format!("{path}.{name}"));
-        }
-    }
-}
-
-/// Every peripheral's `SIZE` (what the emitter writes) covers its accessors.
-fn assert_device_covered(device: &Device) {
-    for peripheral in &device.peripherals {
-        let size = mmreg_codegen::emit::block_size(&peripheral.items)
-            .expect("validated sizes fit")
-            .max(peripheral.size.unwrap_or(0));
-        assert_covered(&peripheral.items, size, &peripheral.name);
-    }
-}
-
 // Item 1: address arithmetic.
 
 #[test]
@@ -286,7 +246,7 @@ fn near_the_top_of_the_address_space_size_still_covers_every_accessor() {
         "{:?}",
         validate::check(&device)
     );
-    assert_device_covered(&device);
+    fuzz_paths::assert_sizes_cover(&device);
     let code = mmreg_codegen::generate(&valid(&device), "test.yaml").expect("generates");
     assert!(
         code.contains("pub const SIZE: usize = 0xffff_ffff_ffff_fffc;"),
@@ -309,8 +269,8 @@ fn every_corpus_block_size_covers_its_accessors() {
     for path in files {
         let loaded = mmreg_codegen::load(&path)
             .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-        assert_device_covered(&loaded.device);
-        assert_device_covered(&mmreg_codegen::arrays::infer(&loaded.device));
+        fuzz_paths::assert_sizes_cover(&loaded.device);
+        fuzz_paths::assert_sizes_cover(&mmreg_codegen::arrays::infer(&loaded.device));
     }
 }
 
@@ -588,4 +548,161 @@ fn extreme_bit_numbers_and_widths_do_not_panic() {
         let code = mmreg_codegen::generate(&model, "extreme.yaml").expect("generates");
         assert!(code.contains("pub fn w(&self)"), "{code}");
     }
+}
+
+// Item 11: one defect never costs the whole device.
+
+/// Counts the registers of a model (array elements not expanded).
+fn register_count(items: &[Item]) -> usize {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Register(_) => 1,
+            Item::Cluster(cluster) => register_count(&cluster.items),
+        })
+        .sum()
+}
+
+/// Loads `text` as an SVD file named `name` in a fresh directory.
+fn load_text(name: &str, text: &str) -> Result<mmreg_codegen::Loaded, mmreg_codegen::Error> {
+    let directory =
+        std::env::temp_dir().join(format!("mmreg-hardening-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("temp directory");
+    let path = directory.join(name);
+    std::fs::write(&path, text).expect("write");
+    let loaded = mmreg_codegen::load(&path);
+    std::fs::remove_dir_all(&directory).expect("clean up");
+    loaded
+}
+
+#[test]
+fn defective_registers_in_a_vendor_file_cost_only_themselves() {
+    let original = std::fs::read_to_string(format!("{CORPUS}/STM32F407.svd")).expect("corpus");
+    let baseline = load_text("baseline.svd", &original).expect("the vendor file loads");
+    // Three defects in the first peripheral's registers: a register at an
+    // offset its inherited 32-bit size does not allow, one without an
+    // offset, and a field whose bit range is reversed past the register.
+    let defects = "<registers>\n\
+        <register><name>ODD16</name><addressOffset>0x2</addressOffset></register>\n\
+        <register><name>NO_OFFSET</name></register>\n\
+        <register><name>GOOD</name><addressOffset>0x3F0</addressOffset><fields>\n\
+        <field><name>OK</name><bitRange>[3:0]</bitRange></field>\n\
+        <field><name>PAST</name><bitRange>[40:36]</bitRange></field>\n\
+        </fields></register>\n";
+    let first = original.find("<registers>").expect("a register list");
+    let line = original[..first].lines().count() as u32;
+    let mutated = format!(
+        "{}{defects}{}",
+        &original[..first],
+        &original[first + "<registers>".len()..]
+    );
+    let loaded = load_text("mutated.svd", &mutated).expect("degrades instead of refusing");
+    let rendered: Vec<String> = loaded
+        .warnings
+        .iter()
+        .filter(|w| !baseline.warnings.iter().any(|b| b.message == w.message))
+        .map(|w| {
+            let rendered = w.to_string();
+            let start = rendered.rfind("mutated.svd:").expect("located");
+            rendered[start..].to_string()
+        })
+        .collect();
+    let file = |offset: u32| format!("mutated.svd:{}:1", line + offset);
+    assert_eq!(
+        rendered,
+        [
+            format!(
+                "{}: warning: offset `0x2` is not a multiple of the register width (4 bytes); \
+                 the register is left out (in `RNG.ODD16`)",
+                file(1)
+            ),
+            format!(
+                "{}: warning: register has no `<addressOffset>`; the register is left out \
+                 (in `RNG.NO_OFFSET`)",
+                file(2)
+            ),
+            format!(
+                "{}: warning: field ends at bit `40`, past the 32-bit register; the field is \
+                 left out (in `RNG.GOOD.PAST`)",
+                file(5)
+            ),
+        ],
+    );
+    let count = |loaded: &mmreg_codegen::Loaded| -> usize {
+        loaded
+            .device
+            .peripherals
+            .iter()
+            .map(|p| register_count(&p.items))
+            .sum()
+    };
+    // Every register of the vendor file is still there, plus `GOOD`.
+    assert_eq!(count(&loaded), count(&baseline) + 1);
+}
+
+#[test]
+fn errors_and_validation_warnings_are_reported_in_one_run() {
+    let text = svd_device(
+        "<register><name>ODD</name><addressOffset>0x2</addressOffset></register>\n\
+         <register><name>BAD</name><addressOffset>0x8</addressOffset><size>zero</size></register>",
+    );
+    let Err(mmreg_codegen::Error::Invalid(diagnostics)) = load_text("both.svd", &text) else {
+        panic!("expected invalid input");
+    };
+    let kinds: Vec<(Severity, DiagnosticKind)> =
+        diagnostics.0.iter().map(|d| (d.severity, d.kind)).collect();
+    assert!(
+        kinds.contains(&(Severity::Error, DiagnosticKind::Syntax)),
+        "{diagnostics}"
+    );
+    assert!(
+        kinds.contains(&(Severity::Warning, DiagnosticKind::MisalignedRegister)),
+        "{diagnostics}"
+    );
+}
+
+// Item 8: identifier collisions keep both and say so.
+
+#[test]
+fn colliding_identifiers_keep_both_and_the_warning_names_both() {
+    let (device, diagnostics) = diagnose(
+        "<register><name>TxFIFO</name><addressOffset>0</addressOffset></register>\n\
+         <register><name>TX_FIFO</name><addressOffset>4</addressOffset></register>",
+    );
+    located(
+        &diagnostics,
+        DiagnosticKind::NameCollision,
+        Severity::Warning,
+        12,
+        "P.TX_FIFO",
+        "register `TxFIFO` and register `TX_FIFO` both become the accessor `tx_fifo`; `TxFIFO` \
+         keeps it and `TX_FIFO` is the accessor `tx_fifo_1`",
+    );
+    // The emitter names from the same plan: both are there, as the warning
+    // says.
+    let code = mmreg_codegen::generate(&valid(&device), "test.svd").expect("generates");
+    assert!(code.contains("pub fn tx_fifo(&self)"), "{code}");
+    assert!(code.contains("pub fn tx_fifo_1(&self)"), "{code}");
+}
+
+#[test]
+fn a_name_the_generated_code_reserves_is_renamed_with_a_warning() {
+    let (_, diagnostics) = diagnose(
+        "<register><name>NEW</name><addressOffset>0</addressOffset><fields>\n\
+         <field><name>BITS</name><bitRange>[3:0]</bitRange></field></fields></register>",
+    );
+    let messages: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::NameCollision)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "register `NEW` becomes the accessor `new`, but the generated code uses `new` itself; \
+             it is the accessor `new_1`",
+            "field `BITS` becomes the getter `bits`, but the generated code uses `bits` itself; \
+             it is the getter `bits_1`",
+        ]
+    );
 }

@@ -172,14 +172,16 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
     }
 
     // A lone field spanning the whole register, with plain values and a
-    // plain write, adds nothing to the raw bits: the register is emitted as
-    // (and shared with every other) raw value of its width and reset.
+    // plain write (the register's own write action, which the raw value
+    // keeps), adds nothing to the raw bits: the register is emitted as (and
+    // shared with every other) raw value of its width and reset.
     if let [only] = plans.as_slice()
         && only.array.is_none()
         && only.field.width == int.bits()
         && matches!(only.read, ValueKind::Int(_))
         && matches!(only.write, ValueKind::Int(_))
         && !acts_on_write(only.field.write_action)
+        && only.field.write_action == register.write_action
         && only.field.read_action.is_none()
     {
         plans.clear();

@@ -38,28 +38,54 @@ pub fn parse(
     file: &str,
     overrides: &[(String, String)],
 ) -> Result<(Device, Vec<Diagnostic>), Diagnostics> {
+    let (device, diagnostics) = read(text, file, overrides);
+    match device {
+        Some(device) if !diagnostics.iter().any(Diagnostic::is_error) => Ok((device, diagnostics)),
+        _ => Err(Diagnostics(diagnostics)),
+    }
+}
+
+/// Parses as far as the text allows: the device (`None` when the text is no
+/// well-formed IP-XACT component) and every diagnostic, errors included
+/// (elements with errors are left out of the device), so a caller can
+/// validate what was read and report everything together.
+pub(crate) fn read(
+    text: &str,
+    file: &str,
+    overrides: &[(String, String)],
+) -> (Option<Device>, Vec<Diagnostic>) {
     let lines = LineIndex::new(text, file);
-    let document = crate::svd::read_document(text, &lines)?;
+    let document = match crate::svd::read_document(text, &lines) {
+        Ok(document) => document,
+        Err(Diagnostics(found)) => return (None, found),
+    };
     let root = document.root_element();
     let namespace = root.tag_name().namespace().unwrap_or("");
     let located_error = |message: String| {
-        Diagnostics(vec![
+        vec![
             Diagnostic::error(DiagnosticKind::Syntax, "", message)
                 .at(Some(lines.location(root.range().start))),
-        ])
+        ]
     };
     let Some(dialect) = Dialect::from_namespace(namespace) else {
-        return Err(located_error(format!(
-            "the root element's namespace `{namespace}` is no IP-XACT version this generator reads \
-             (1685-2022, 1685-2014, 1685-2009, SPIRIT 1.5 or 1.4)"
-        )));
+        return (
+            None,
+            located_error(format!(
+                "the root element's namespace `{namespace}` is no IP-XACT version this generator \
+                 reads (1685-2022, 1685-2014, 1685-2009, SPIRIT 1.5 or 1.4)"
+            )),
+        );
     };
     if root.tag_name().name() != "component" {
-        return Err(located_error(format!(
-            "the root element is `<{}>`, not `<component>`: only {} components describe registers",
-            root.tag_name().name(),
-            dialect.label()
-        )));
+        return (
+            None,
+            located_error(format!(
+                "the root element is `<{}>`, not `<component>`: only {} components describe \
+                 registers",
+                root.tag_name().name(),
+                dialect.label()
+            )),
+        );
     }
     let mut context = Context {
         lines,
@@ -74,10 +100,7 @@ pub fn parse(
     context
         .diagnostics
         .sort_by(|a, b| a.location.cmp(&b.location));
-    if context.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Diagnostics(context.diagnostics));
-    }
-    Ok((device, context.diagnostics))
+    (Some(device), context.diagnostics)
 }
 
 /// State shared while reading one component.

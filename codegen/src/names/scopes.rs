@@ -131,9 +131,11 @@ pub fn block_accessors(items: &[Item]) -> Vec<Named> {
         .collect()
 }
 
-/// The name a cluster's `&mut` accessor asks for.
+/// The name a cluster's `&mut` accessor asks for: `<accessor>_mut`, a
+/// keyword's trailing `_` dropped first (`try_` -> `try_mut`, not the
+/// non-snake-case `try__mut`).
 pub fn exclusive_accessor(accessor: &str) -> String {
-    format!("{accessor}_mut")
+    format!("{}_mut", accessor.trim_end_matches('_'))
 }
 
 /// A fieldset's getters, one per field; a writable field also claims its

@@ -198,53 +198,81 @@ pub(super) fn check_block_extent(peripheral: &Peripheral, out: &mut Vec<Diagnost
     }
 }
 
-/// Warns about registers (array elements expanded) that share bytes, unless
-/// either is declared as an alternate.
+/// Warns about registers and clusters (array elements expanded) of one
+/// block that share bytes, unless a register involved is declared as an
+/// alternate.
 pub(super) fn check_overlaps(items: &[Item], path: &str, out: &mut Vec<Diagnostic>) {
-    let mut spans: Vec<(u64, u64, &str, bool, &Option<Location>)> = Vec::new();
+    struct Span<'a> {
+        start: u64,
+        end: u64,
+        what: &'static str,
+        name: &'a str,
+        alternate: bool,
+        location: &'a Option<Location>,
+    }
+    let mut spans: Vec<Span<'_>> = Vec::new();
     for item in items {
-        let Item::Register(register) = item else {
-            continue;
+        let (what, name, offset, dim, bytes, alternate, location) = match item {
+            Item::Register(register) => (
+                "register",
+                register.name.as_str(),
+                register.offset,
+                &register.dim,
+                u64::from(register.size / 8).max(1),
+                register.alternate_register.is_some() || register.alternate_group.is_some(),
+                &register.location,
+            ),
+            Item::Cluster(cluster) => (
+                "cluster",
+                cluster.name.as_str(),
+                cluster.offset,
+                &cluster.dim,
+                // Repaired contents fit; an empty extent overlaps nothing.
+                super::layout::items_end(&cluster.items).unwrap_or(0),
+                false,
+                &cluster.location,
+            ),
         };
-        let bytes = u64::from(register.size / 8).max(1);
-        let alternate = register.alternate_register.is_some() || register.alternate_group.is_some();
-        let (count, stride) = register
-            .dim
+        let (count, stride) = dim
             .as_ref()
             .map_or((1, 0), |d| (u64::from(d.count), d.stride));
         for index in 0..count.min(4096) {
-            let start = register.offset.saturating_add(index.saturating_mul(stride));
-            spans.push((
+            let start = offset.saturating_add(index.saturating_mul(stride));
+            spans.push(Span {
                 start,
-                start.saturating_add(bytes),
-                &register.name,
+                end: start.saturating_add(bytes),
+                what,
+                name,
                 alternate,
-                &register.location,
-            ));
+                location,
+            });
         }
     }
-    spans.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    spans.sort_by(|a, b| (a.start, a.end, a.name).cmp(&(b.start, b.end, b.name)));
     let mut reported = std::collections::BTreeSet::new();
-    let mut furthest: Option<(u64, &str, bool)> = None;
-    for (start, end, name, alternate, location) in spans {
-        if let Some((furthest_end, other, other_alternate)) = furthest
-            && start < furthest_end
-            && other != name
-            && !alternate
+    let mut furthest: Option<(u64, &str, &str, bool)> = None;
+    for span in spans {
+        if let Some((furthest_end, other_what, other, other_alternate)) = furthest
+            && span.start < furthest_end
+            && other != span.name
+            && !span.alternate
             && !other_alternate
-            && reported.insert((other, name))
+            && reported.insert((other, span.name))
         {
             out.push(
                 Diagnostic::warning(
                     DiagnosticKind::OverlappingRegisters,
-                    join(path, name),
-                    format!("register at offset `{start:#x}` overlaps register `{other}`"),
+                    join(path, span.name),
+                    format!(
+                        "{} at offset `{:#x}` overlaps {other_what} `{other}`",
+                        span.what, span.start
+                    ),
                 )
-                .at(location.clone()),
+                .at(span.location.clone()),
             );
         }
-        if furthest.is_none_or(|(furthest_end, ..)| end > furthest_end) {
-            furthest = Some((end, name, alternate));
+        if furthest.is_none_or(|(furthest_end, ..)| span.end > furthest_end) {
+            furthest = Some((span.end, span.what, span.name, span.alternate));
         }
     }
 }
