@@ -66,8 +66,12 @@ fn every_corpus_file_loads_with_a_summary() {
             loaded.warnings.len(),
             elapsed.as_secs_f64() * 1000.0
         );
-        for warning in loaded.warnings.iter().take(4) {
-            println!("    {warning}");
+        let mut kinds = std::collections::BTreeMap::new();
+        for warning in &loaded.warnings {
+            *kinds.entry(format!("{:?}", warning.kind)).or_insert(0) += 1;
+        }
+        if !kinds.is_empty() {
+            println!("    {kinds:?}");
         }
         assert!(!registers.is_empty(), "{name}: no registers");
     }
