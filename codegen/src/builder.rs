@@ -239,6 +239,20 @@ mod tests {
     }
 
     #[test]
+    fn params_collect_in_order() {
+        let builder = Builder::new("ip.xml")
+            .param("DATA_WIDTH", "16")
+            .param("uuid_1", "'h40");
+        assert_eq!(
+            builder.options.params,
+            [
+                ("DATA_WIDTH".to_string(), "16".to_string()),
+                ("uuid_1".to_string(), "'h40".to_string())
+            ]
+        );
+    }
+
+    #[test]
     fn dma_registers_collects_paths() {
         let builder = Builder::new("soc.svd").dma_registers(["EDU.DMA_SOURCE", "DMA.CH%s.SRC"]);
         assert_eq!(

@@ -325,6 +325,29 @@ mod tests {
     }
 
     #[test]
+    fn params_take_integers_and_constants() {
+        let text = r#"
+            [[file]]
+            input = "ip/component.xml"
+            output = "out/ip.rs"
+            params = { DATA_WIDTH = 16, BASE = "'h40" }
+        "#;
+        let manifest = Manifest::parse(text, Path::new("codegen.toml")).unwrap();
+        let params: Vec<(String, String)> = manifest.files[0]
+            .params
+            .iter()
+            .map(|(name, value)| (name.clone(), value.to_string()))
+            .collect();
+        assert_eq!(
+            params,
+            [
+                ("BASE".to_string(), "'h40".to_string()),
+                ("DATA_WIDTH".to_string(), "16".to_string())
+            ]
+        );
+    }
+
+    #[test]
     fn empty_manifest_has_no_files() {
         assert_eq!(
             Manifest::parse("# nothing yet\n", Path::new("codegen.toml")).unwrap(),
