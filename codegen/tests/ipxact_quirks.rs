@@ -448,3 +448,27 @@ fn peakrdl_field_resets_make_the_register_reset() {
     assert_eq!(array.offset, 0x100);
     assert_eq!(array.dim.as_ref().unwrap().count, 4);
 }
+
+// --- --param through load_with -------------------------------------------
+
+#[test]
+fn params_reach_the_front_end_through_load_with() {
+    let options = mmreg_codegen::Options {
+        params: vec![("DATA_WIDTH".to_string(), "32".to_string())],
+        ..mmreg_codegen::Options::default()
+    };
+    let loaded = mmreg_codegen::load_with(&corpus("kactus2-memory_controller.xml"), &options)
+        .unwrap_or_else(|error| panic!("{error}"));
+    let registers = peripheral(&loaded.device, "registers");
+    // DATA_BYTES = DATA_WIDTH/AUB = 4: work at 4*7, 32 bits, stride 4.
+    let work = register(&registers.items, "work[%s]");
+    assert_eq!((work.offset, work.size), (28, 32));
+    assert_eq!(work.dim.as_ref().unwrap().stride, 4);
+    // An SVD input takes no parameters.
+    let svd = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/svd-corpus/ARM_Sample.svd"
+    );
+    let error = mmreg_codegen::load_with(std::path::Path::new(svd), &options).unwrap_err();
+    assert!(error.to_string().contains("IP-XACT inputs only"), "{error}");
+}

@@ -11,7 +11,8 @@ use roxmltree::Node;
 use crate::diagnostic::DiagnosticKind;
 use crate::ir::{Device, Peripheral};
 
-use super::register::{self, Scale};
+use super::element::{self, Inherited, Scale};
+use super::register;
 use super::{Context, join};
 
 /// Reads the component.
@@ -73,7 +74,7 @@ fn memory_map<'a, 'input>(
     context: &mut Context<'a, 'input>,
     out: &mut Vec<Placed>,
 ) {
-    if !register::present(map, "", context) {
+    if !element::present(map, "", context) {
         return;
     }
     let map_name = context.text(map, "name").unwrap_or_default();
@@ -160,7 +161,7 @@ fn address<'a, 'input>(
         context.error(DiagnosticKind::MissingElement, path, node, message);
         return None;
     };
-    register::unsigned(child, element, path, context)
+    element::unsigned(child, element, path, context)
 }
 
 /// A bank and its contents, laid out from `base` (units). Returns the
@@ -173,7 +174,7 @@ fn bank<'a, 'input>(
     context: &mut Context<'a, 'input>,
     out: &mut Vec<Placed>,
 ) -> Option<u64> {
-    if !register::present(node, map_name, context) {
+    if !element::present(node, map_name, context) {
         return Some(0);
     }
     let bank_name = context.text(node, "name").unwrap_or_default();
@@ -241,7 +242,7 @@ fn block<'a, 'input>(
     context: &mut Context<'a, 'input>,
     out: &mut Vec<Placed>,
 ) -> Option<u64> {
-    if !register::present(node, map_name, context) {
+    if !element::present(node, map_name, context) {
         return Some(0);
     }
     let name = context.text(node, "name").unwrap_or_default();
@@ -251,14 +252,14 @@ fn block<'a, 'input>(
         context.error(DiagnosticKind::IgnoredElement, &path, node, message);
         return None;
     }
-    let access = register::access_of(node, &path, context);
+    let access = element::access_of(node, &path, context);
     let default_size = context
         .child(node, "width")
-        .and_then(|width| register::unsigned(width, "width", &path, context));
+        .and_then(|width| element::unsigned(width, "width", &path, context));
     let items = register::items(
         node,
         &path,
-        register::Inherited {
+        Inherited {
             access,
             size: default_size
                 .and_then(|size| u32::try_from(size).ok())
@@ -269,7 +270,7 @@ fn block<'a, 'input>(
     );
     let base_address = scale.bytes(base, "baseAddress", &path, node, context)?;
     let range = match context.child(node, "range") {
-        Some(range) => register::unsigned(range, "range", &path, context)?,
+        Some(range) => element::unsigned(range, "range", &path, context)?,
         None => {
             let end = register::extent(&items);
             let units = end.div_ceil(scale.bytes_per_unit);

@@ -9,13 +9,16 @@
 //! (and of every address space's local memory map) is a peripheral whose
 //! base address is the block's `baseAddress` within its map (`map`).
 //! Register files become clusters, registers and fields map one to one
-//! (`register`). Values are expressions (`expr`) over parameters
-//! (`params`), which the user can override (`--param NAME=VALUE`).
+//! (`register`, `field`; values read off elements in `element`, words in
+//! `values`). Values are expressions (`expr`) over parameters (`params`),
+//! which the user can override (`--param NAME=VALUE`).
 //!
 //! `docs/ipxact.md` lists what is read, ignored and refused.
 
 pub mod dialect;
+mod element;
 mod expr;
+mod field;
 mod map;
 mod params;
 mod register;
