@@ -8,6 +8,7 @@
 //!     [--no-share] [--no-arrays]                        turn sharing / array inference off
 //!     [--dma P.REG,...]                                 registers whose writes are unsafe (DMA)
 //!     [--param NAME=VALUE]...                           IP-XACT parameter values
+//!     [--format svd|ipxact|yaml]                        override format detection
 //! cargo xtask codegen                                   rewrite every file in codegen.toml
 //! cargo xtask codegen --check                           fail naming each stale file
 //! ```
@@ -54,6 +55,10 @@ pub struct Args {
     /// `0x1000`). Repeat for more.
     #[arg(long, value_name = "NAME=VALUE", value_parser = mmreg_codegen::parse_param, requires = "input")]
     param: Vec<(String, String)>,
+    /// Read the input as this format (`svd`, `ipxact` or `yaml`) instead of
+    /// choosing by extension and, for `.xml`, by the root element's namespace.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format, requires = "input")]
+    format: Option<mmreg_codegen::Format>,
     /// Emit every block, cluster, fieldset and enum where it is declared,
     /// even when an identical one exists (shows what sharing saves).
     #[arg(long, requires = "input")]
@@ -110,14 +115,24 @@ fn load(input: &Path, args: &Args) -> anyhow::Result<mmreg_codegen::Validated> {
 }
 
 /// The generator options the flags ask for.
+/// `--format`'s value.
+fn parse_format(text: &str) -> Result<mmreg_codegen::Format, String> {
+    match text {
+        "svd" => Ok(mmreg_codegen::Format::Svd),
+        "ipxact" | "ip-xact" => Ok(mmreg_codegen::Format::IpXact),
+        "yaml" => Ok(mmreg_codegen::Format::Yaml),
+        _ => Err(format!("`{text}` is not `svd`, `ipxact` or `yaml`")),
+    }
+}
+
 fn options(args: &Args) -> mmreg_codegen::Options {
     mmreg_codegen::Options {
         share_types: !args.no_share,
         infer_arrays: !args.no_arrays,
         dma_registers: args.dma.clone(),
         params: args.param.clone(),
+        format: args.format,
         deny_warnings: args.deny_warnings,
-        ..mmreg_codegen::Options::default()
     }
 }
 
