@@ -399,3 +399,17 @@ fn svd_and_ipxact_are_told_apart_by_namespace() {
     assert_eq!(detect_format("yml", ""), Some(Format::Yaml));
     assert_eq!(detect_format("txt", svd), None);
 }
+
+#[test]
+fn a_local_memory_map_takes_its_address_spaces_unit() {
+    let space = "<p:addressSpaces><p:addressSpace><p:name>s</p:name><p:range>'h1000</p:range>\
+        <p:width>32</p:width><p:addressUnitBits>16</p:addressUnitBits>\
+        <p:localMemoryMap><p:name>l</p:name><p:addressBlock><p:name>b</p:name>\
+        <p:baseAddress>'h10</p:baseAddress><p:range>8</p:range><p:width>16</p:width>\
+        <p:register><p:name>r</p:name><p:addressOffset>1</p:addressOffset><p:size>16</p:size></p:register>\
+        </p:addressBlock></p:localMemoryMap></p:addressSpace></p:addressSpaces>";
+    let (device, _) = ok(&component(NS_2014, space), &[]);
+    assert_eq!(device.peripherals[0].base_address, 0x20);
+    assert_eq!(device.peripherals[0].size, Some(16));
+    assert_eq!(registers_of(&device).offset, 2);
+}

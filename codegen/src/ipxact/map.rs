@@ -117,13 +117,19 @@ fn memory_map<'a, 'input>(
     }
 }
 
-/// The map's `addressUnitBits` as bytes per unit.
+/// The map's `addressUnitBits` as bytes per unit (a local memory map's are
+/// its address space's).
 fn unit_scale<'a, 'input>(
     map: Node<'a, 'input>,
     map_name: &str,
     context: &mut Context<'a, 'input>,
 ) -> Option<Scale> {
-    let Some(node) = context.child(map, "addressUnitBits") else {
+    let holder = if context.is(map, "localMemoryMap") {
+        map.parent_element().unwrap_or(map)
+    } else {
+        map
+    };
+    let Some(node) = context.child(holder, "addressUnitBits") else {
         return Some(Scale::default());
     };
     let bits = match context.evaluate(node) {
