@@ -109,3 +109,49 @@ fn cut_short_files_are_located_errors() {
         }
     }
 }
+
+/// A minimal component whose base address (2014) or `spirit:dependency`
+/// (2009) is `value`.
+fn with_value(value: &str) -> [String; 2] {
+    let escaped = value
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;");
+    let registers = "<p:register><p:name>r</p:name><p:addressOffset>0</p:addressOffset>\
+                     <p:size>32</p:size></p:register>";
+    let ipxact = format!(
+        "<p:component xmlns:p=\"http://www.accellera.org/XMLSchema/IPXACT/1685-2014\">\
+         <p:name>c</p:name><p:memoryMaps><p:memoryMap><p:name>m</p:name><p:addressBlock>\
+         <p:name>b</p:name><p:baseAddress>{escaped}</p:baseAddress><p:range>4</p:range>\
+         {registers}</p:addressBlock></p:memoryMap></p:memoryMaps></p:component>"
+    );
+    let spirit = format!(
+        "<p:component xmlns:p=\"http://www.spiritconsortium.org/XMLSchema/SPIRIT/1685-2009\">\
+         <p:name>c</p:name><p:memoryMaps><p:memoryMap><p:name>m</p:name><p:addressBlock>\
+         <p:name>b</p:name><p:baseAddress p:dependency=\"{escaped}\">0</p:baseAddress>\
+         <p:range>4</p:range>{registers}</p:addressBlock></p:memoryMap></p:memoryMaps></p:component>"
+    );
+    [ipxact, spirit]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Any text as a value: a number or a located error, never a panic.
+    #[test]
+    fn any_value_text_is_a_number_or_a_located_error(
+        value in "[-+*/%()<>=!&|^~?:$'a-zA-Z0-9_., é]{0,48}"
+    ) {
+        for text in with_value(&value) {
+            match mmreg_codegen::ipxact::parse(&text, "p.xml", &[]) {
+                Ok(_) => {}
+                Err(errors) => {
+                    for error in errors.0.iter().filter(|d| d.is_error()) {
+                        proptest::prop_assert!(error.location.is_some(), "{}", error);
+                    }
+                }
+            }
+        }
+        let _ = mmreg_codegen::detect_format("xml", &value);
+    }
+}

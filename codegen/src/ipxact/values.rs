@@ -91,7 +91,10 @@ pub(super) fn translate_xpath(text: &str) -> Result<(String, Vec<String>), Strin
             out.push('%');
             rest = tail;
         } else if rest.starts_with("spirit:") || rest.starts_with('\'') || rest.starts_with('"') {
-            let end = rest.find('(').unwrap_or(rest.len()).min(40);
+            let mut end = rest.find('(').unwrap_or(rest.len()).min(40);
+            while !rest.is_char_boundary(end) {
+                end -= 1;
+            }
             return Err(format!(
                 "the XPath dependency `{text}` uses `{}`, which is not supported \
                  (supported: id('…'), spirit:decode, spirit:pow, + - * div mod)",
@@ -218,6 +221,7 @@ mod tests {
         assert_eq!(aliases, ["MODELPARAM_VALUE.W"]);
         let (text, _) = translate_xpath("spirit:pow(2, id(\"A\")) mod 3").unwrap();
         assert_eq!(text, "$pow(2, __id0) % 3");
+        assert!(translate_xpath("spirit:ééééééééééééééééééééééééééééééééé").is_err());
         assert!(
             translate_xpath("spirit:containsToken(id('A'), 'x')")
                 .unwrap_err()
