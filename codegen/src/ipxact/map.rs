@@ -145,7 +145,7 @@ fn unit_scale<'a, 'input>(
         }),
         _ => {
             let message = format!(
-                "`addressUnitBits` is {bits}: only whole bytes up to 64 bits (8, 16, 32, 64) \
+                "`addressUnitBits` is {bits}: only a whole number of bytes up to 64 bits \
                  map onto byte addresses"
             );
             context.error(DiagnosticKind::NonStandardValue, map_name, node, message);
