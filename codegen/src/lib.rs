@@ -8,12 +8,14 @@
 //!    (unless [`Options::infer_arrays`] is off);
 //! 4. [`emit`] turns the IR into one formatted Rust module.
 //!
-//! [`load`] and [`generate`] chain these; [`builder`] wraps them for `build.rs`.
+//! [`load`] and [`generate`] chain these; [`builder`] wraps them for `build.rs`,
+//! and [`driver`] for the generator commands (`mmreg gen`, `cargo xtask codegen`).
 
 pub mod arrays;
 pub mod builder;
 pub mod diagnostic;
 pub mod dma;
+pub mod driver;
 pub mod emit;
 pub mod ir;
 pub mod manifest;
