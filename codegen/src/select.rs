@@ -69,7 +69,7 @@ pub fn only(mut device: Device, names: &[String]) -> Result<Device, crate::Error
 /// Candidates close to `wanted` (already lower case): those it is a prefix or
 /// substring of (or that are substrings of it), and those within a small edit
 /// distance. Closest first, then alphabetical; at most [`MAX_SUGGESTIONS`].
-pub(crate) fn near_matches<'a>(
+pub fn near_matches<'a>(
     wanted: &str,
     candidates: impl Iterator<Item = &'a str>,
 ) -> Vec<String> {
