@@ -51,7 +51,8 @@ fn check_readable(description: &Description, hit: &RegisterHit, force: bool) -> 
         return Err(refused(
             description,
             &hit.path,
-            "the register is write-only; a read returns nothing it holds (`--force` reads anyway)".into(),
+            "the register is write-only; a read returns nothing it holds (`--force` reads anyway)"
+                .into(),
         ));
     }
     if let Some(effect) = read_side_effect(hit.register) {
@@ -82,7 +83,12 @@ pub fn read(
     output: Output,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    let Resolved { peripheral, hit, field, .. } = names::resolve(description, path)?;
+    let Resolved {
+        peripheral,
+        hit,
+        field,
+        ..
+    } = names::resolve(description, path)?;
     check_readable(description, &hit, force)?;
     let mut window = Window::open(description, peripheral, options)?;
     let value = window.read(&hit)?;
@@ -116,7 +122,10 @@ pub fn read(
                 if field.changed
                     && let Some(reset) = field.reset
                 {
-                    line.push_str(&format!("  (reset {})", decode::value_text(width, reset, None)));
+                    line.push_str(&format!(
+                        "  (reset {})",
+                        decode::value_text(width, reset, None)
+                    ));
                 }
                 writeln!(out, "{line}").map_err(out_error)
             }
@@ -153,7 +162,11 @@ fn field_value(
         path: path.to_string(),
         message,
     };
-    let max = if field.width >= 64 { u64::MAX } else { (1u64 << field.width) - 1 };
+    let max = if field.width >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << field.width) - 1
+    };
     if let Some(value) = parse_number(text) {
         if value > max {
             return Err(bad(format!(
@@ -164,14 +177,22 @@ fn field_value(
         return Ok(value);
     }
     let wanted = names::normalise(text);
-    if let Some(variant) = field.values.iter().find(|v| names::normalise(v.name) == wanted) {
+    if let Some(variant) = field
+        .values
+        .iter()
+        .find(|v| names::normalise(v.name) == wanted)
+    {
         return Ok(variant.value);
     }
     if field.values.is_empty() {
-        return Err(bad(format!("`{text}` is not a number, and the field has no named values")));
+        return Err(bad(format!(
+            "`{text}` is not a number, and the field has no named values"
+        )));
     }
-    let suggestions =
-        mmreg_codegen::select::near_matches(&text.to_lowercase(), field.values.iter().map(|v| v.name));
+    let suggestions = mmreg_codegen::select::near_matches(
+        &text.to_lowercase(),
+        field.values.iter().map(|v| v.name),
+    );
     let all: Vec<&str> = field.values.iter().map(|v| v.name).collect();
     let hint = if suggestions.is_empty() {
         format!("the names are {}", all.join(", "))
@@ -208,7 +229,12 @@ pub fn write(
     output: Output,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    let Resolved { peripheral, hit, field, .. } = names::resolve(description, path)?;
+    let Resolved {
+        peripheral,
+        hit,
+        field,
+        ..
+    } = names::resolve(description, path)?;
     let register = hit.register;
     let bad = |message: String| Error::BadValue {
         description: description.display(),
@@ -221,10 +247,15 @@ pub fn write(
     match (&field, values) {
         (Some(element), [value]) => {
             let path = format!("{}.{}", hit.path, element.name);
-            assignments.push((element.clone(), field_value(description, &path, element, value)?));
+            assignments.push((
+                element.clone(),
+                field_value(description, &path, element, value)?,
+            ));
         }
         (Some(_), _) => {
-            return Err(Error::Usage(format!("`mmreg write {path}` takes one value")));
+            return Err(Error::Usage(format!(
+                "`mmreg write {path}` takes one value"
+            )));
         }
         (None, []) => {
             return Err(Error::Usage(format!(
@@ -232,8 +263,11 @@ pub fn write(
             )));
         }
         (None, [value]) if !value.contains('=') => {
-            let number = parse_number(value)
-                .ok_or_else(|| bad(format!("`{value}` is not a number (for fields, write FIELD=VALUE)")))?;
+            let number = parse_number(value).ok_or_else(|| {
+                bad(format!(
+                    "`{value}` is not a number (for fields, write FIELD=VALUE)"
+                ))
+            })?;
             if number & !register.width_mask() != 0 {
                 return Err(bad(format!(
                     "`{value}` does not fit the {}-bit register",
@@ -257,7 +291,11 @@ pub fn write(
         }
     }
     if !register.access.writable() && !assignments.iter().any(|(e, _)| field_writable(e)) {
-        return Err(refused(description, &hit.path, "the register is read-only".into()));
+        return Err(refused(
+            description,
+            &hit.path,
+            "the register is read-only".into(),
+        ));
     }
     for (element, _) in &assignments {
         if !field_writable(element) {
@@ -286,7 +324,9 @@ pub fn write(
                     return Err(refused(
                         description,
                         &hit.path,
-                        format!("a field write reads the register first and {effect}; write the whole register, or `--force`"),
+                        format!(
+                            "a field write reads the register first and {effect}; write the whole register, or `--force`"
+                        ),
                     ));
                 }
                 window.read(&hit)?
@@ -343,7 +383,7 @@ pub fn write(
 
 /// The peripherals a pattern's first segment selects, and the register
 /// pattern (`PERIPHERAL` alone selects all its registers).
-fn select<'a>(description: &Description, pattern: &'a str) -> (Vec<usize>, String) {
+fn select(description: &Description, pattern: &str) -> (Vec<usize>, String) {
     let (first, register_pattern) = match pattern.split_once('.') {
         Some((first, _)) => (first, pattern.to_string()),
         None => (pattern, format!("{pattern}.*")),
@@ -399,7 +439,12 @@ pub fn list(
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     if patterns.is_empty() {
-        let width = description.peripherals.iter().map(|p| p.name.len()).max().unwrap_or(0);
+        let width = description
+            .peripherals
+            .iter()
+            .map(|p| p.name.len())
+            .max()
+            .unwrap_or(0);
         for entry in &description.peripherals {
             if output.json {
                 let line = serde_json::json!({
@@ -409,9 +454,16 @@ pub fn list(
                 });
                 writeln!(out, "{line}").map_err(out_error)?;
             } else {
-                let size = entry.size.map(|s| format!("{s:#x}")).unwrap_or_else(|| "-".into());
-                writeln!(out, "{:<width$}  {:#010x}  {size}", entry.name, entry.base_address)
-                    .map_err(out_error)?;
+                let size = entry
+                    .size
+                    .map(|s| format!("{s:#x}"))
+                    .unwrap_or_else(|| "-".into());
+                writeln!(
+                    out,
+                    "{:<width$}  {:#010x}  {size}",
+                    entry.name, entry.base_address
+                )
+                .map_err(out_error)?;
             }
         }
         return Ok(());
@@ -490,7 +542,10 @@ pub fn dump(
         for (index, hits) in registers_matching(description, pattern)? {
             let list = by_peripheral.entry(index).or_default();
             for hit in hits {
-                if !list.iter().any(|h| h.offset == hit.offset && h.path == hit.path) {
+                if !list
+                    .iter()
+                    .any(|h| h.offset == hit.offset && h.path == hit.path)
+                {
                     list.push(hit);
                 }
             }
@@ -513,7 +568,12 @@ pub fn dump(
             }
             let value = window.read(&hit)?;
             if !options.dry_run {
-                let report = decode::register_report(&hit.path, window.address_of(&hit), hit.register, value);
+                let report = decode::register_report(
+                    &hit.path,
+                    window.address_of(&hit),
+                    hit.register,
+                    value,
+                );
                 print_report(out, &report, output)?;
             }
         }
@@ -558,8 +618,8 @@ pub fn watch(
     }
     let mut windows: BTreeMap<usize, Window> = BTreeMap::new();
     for target in &targets {
-        if !windows.contains_key(&target.peripheral) {
-            windows.insert(target.peripheral, Window::open(description, target.peripheral, options)?);
+        if let std::collections::btree_map::Entry::Vacant(slot) = windows.entry(target.peripheral) {
+            slot.insert(Window::open(description, target.peripheral, options)?);
         }
     }
     let mut last: Vec<Option<BTreeMap<String, u64>>> = vec![None; targets.len()];
@@ -581,7 +641,14 @@ pub fn watch(
             }
             for element in &elements {
                 let mask = element.mask() & register.width_mask();
-                now.insert(element.name.clone(), if mask == 0 { 0 } else { (value & mask) >> mask.trailing_zeros() });
+                now.insert(
+                    element.name.clone(),
+                    if mask == 0 {
+                        0
+                    } else {
+                        (value & mask) >> mask.trailing_zeros()
+                    },
+                );
             }
             for (name, new) in &now {
                 let old = last[slot].as_ref().and_then(|l| l.get(name)).copied();
@@ -595,7 +662,9 @@ pub fn watch(
                 };
                 let field = elements.iter().find(|e| &e.name == name);
                 let variant = field.and_then(|e| decode::variant(e.field, *new));
-                let bits = field.map(|e| u32::from(e.field.width)).unwrap_or(u32::from(register.width));
+                let bits = field
+                    .map(|e| u32::from(e.field.width))
+                    .unwrap_or(u32::from(register.width));
                 if output.json {
                     let line = serde_json::json!({
                         "time": time,
@@ -610,7 +679,11 @@ pub fn watch(
                     match old {
                         None => writeln!(out, "{time} {path} = {new_text}"),
                         Some(old) => {
-                            let old_text = decode::value_text(bits, old, field.and_then(|e| decode::variant(e.field, old)));
+                            let old_text = decode::value_text(
+                                bits,
+                                old,
+                                field.and_then(|e| decode::variant(e.field, old)),
+                            );
                             writeln!(out, "{time} {path} {old_text} -> {new_text}")
                         }
                     }

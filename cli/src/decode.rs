@@ -78,7 +78,11 @@ fn bits_text(mask: u64) -> String {
 }
 
 fn field_value(mask: u64, bits: u64) -> u64 {
-    if mask == 0 { 0 } else { (bits & mask) >> mask.trailing_zeros() }
+    if mask == 0 {
+        0
+    } else {
+        (bits & mask) >> mask.trailing_zeros()
+    }
 }
 
 /// Decodes one field element of `value`.
@@ -102,11 +106,20 @@ fn field_value_of(mask: u64, bits: u64) -> u64 {
 
 /// The name of `value` in `field`'s named values.
 pub fn variant(field: &FieldMeta, value: u64) -> Option<&'static str> {
-    field.values.iter().find(|v| v.value == value).map(|v| v.name)
+    field
+        .values
+        .iter()
+        .find(|v| v.value == value)
+        .map(|v| v.name)
 }
 
 /// Decodes a register value.
-pub fn register_report(path: &str, address: u64, register: &RegisterMeta, value: u64) -> RegisterReport {
+pub fn register_report(
+    path: &str,
+    address: u64,
+    register: &RegisterMeta,
+    value: u64,
+) -> RegisterReport {
     let defined = register.reset_mask & register.width_mask();
     let reset = register.reset & defined;
     RegisterReport {
@@ -135,7 +148,11 @@ pub fn colour() -> bool {
 
 /// A field's value for people: `1`, `0x3`, `0x1 (RUN)`.
 pub fn value_text(width_bits: u32, value: u64, variant: Option<&str>) -> String {
-    let number = if width_bits == 1 { value.to_string() } else { format!("{value:#x}") };
+    let number = if width_bits == 1 {
+        value.to_string()
+    } else {
+        format!("{value:#x}")
+    };
     match variant {
         Some(name) => format!("{number} ({name})"),
         None => number,
@@ -145,15 +162,29 @@ pub fn value_text(width_bits: u32, value: u64, variant: Option<&str>) -> String 
 /// The register for people: a heading line, then one aligned line per field.
 pub fn render(report: &RegisterReport, colour: bool) -> String {
     let mut out = String::new();
-    let _ = write!(out, "{} @ {} = {}", report.path, report.address, report.value);
+    let _ = write!(
+        out,
+        "{} @ {} = {}",
+        report.path, report.address, report.value
+    );
     if let Some(reset) = &report.reset
         && report.changed
     {
         let _ = write!(out, "  (reset {reset})");
     }
     out.push('\n');
-    let name_width = report.fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
-    let bits_width = report.fields.iter().map(|f| f.bits.len()).max().unwrap_or(0);
+    let name_width = report
+        .fields
+        .iter()
+        .map(|f| f.name.len())
+        .max()
+        .unwrap_or(0);
+    let bits_width = report
+        .fields
+        .iter()
+        .map(|f| f.bits.len())
+        .max()
+        .unwrap_or(0);
     for field in &report.fields {
         let width_bits = field_width(&field.bits);
         let value = value_text(width_bits, field.value, field.variant.as_deref());
@@ -203,7 +234,10 @@ pub fn read_side_effect(register: &RegisterMeta) -> Option<String> {
     let fields: Vec<String> = register
         .fields
         .iter()
-        .filter_map(|f| f.read_action.map(|a| format!("{} field `{}`", word(a), f.name)))
+        .filter_map(|f| {
+            f.read_action
+                .map(|a| format!("{} field `{}`", word(a), f.name))
+        })
         .collect();
     (!fields.is_empty()).then(|| format!("a read {}", fields.join(", ")))
 }
@@ -239,6 +273,9 @@ mod tests {
             json,
             r#"{"name":"MODE","bits":"[2:1]","value":1,"enum":"RUN","reset":1,"changed":false}"#
         );
-        assert_eq!(read_side_effect(&register).as_deref(), Some("a read clears field `FLAG`"));
+        assert_eq!(
+            read_side_effect(&register).as_deref(),
+            Some("a read clears field `FLAG`")
+        );
     }
 }

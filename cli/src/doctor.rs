@@ -129,14 +129,25 @@ impl Config {
         let gz = roots.proc.join("config.gz");
         if let Ok(file) = std::fs::File::open(&gz) {
             let mut text = String::new();
-            if flate2::read::GzDecoder::new(file).take(16 << 20).read_to_string(&mut text).is_ok() {
-                return Config { source: Some(gz), text };
+            if flate2::read::GzDecoder::new(file)
+                .take(16 << 20)
+                .read_to_string(&mut text)
+                .is_ok()
+            {
+                return Config {
+                    source: Some(gz),
+                    text,
+                };
             }
         }
-        let release = std::fs::read_to_string(roots.proc.join("sys/kernel/osrelease")).unwrap_or_default();
+        let release =
+            std::fs::read_to_string(roots.proc.join("sys/kernel/osrelease")).unwrap_or_default();
         let boot = roots.boot.join(format!("config-{}", release.trim()));
         if let Ok(text) = std::fs::read_to_string(&boot) {
-            return Config { source: Some(boot), text };
+            return Config {
+                source: Some(boot),
+                text,
+            };
         }
         Config::default()
     }
@@ -170,12 +181,18 @@ pub fn diagnose(args: &Args, roots: &Roots) -> Vec<Finding> {
     let mut findings = Vec::new();
     let config = Config::read(roots);
     let cmdline = std::fs::read_to_string(roots.proc.join("cmdline")).unwrap_or_default();
-    let relaxed = cmdline.split_whitespace().any(|word| word == "iomem=relaxed");
+    let relaxed = cmdline
+        .split_whitespace()
+        .any(|word| word == "iomem=relaxed");
 
     // /dev/mem
     let dev_mem = roots.dev.join("mem");
     if dev_mem.exists() {
-        findings.push(Finding::new(Status::Ok, "/dev/mem", format!("`{}` is present", dev_mem.display())));
+        findings.push(Finding::new(
+            Status::Ok,
+            "/dev/mem",
+            format!("`{}` is present", dev_mem.display()),
+        ));
     } else {
         findings.push(Finding::new(
             Status::Blocker,
@@ -220,7 +237,11 @@ pub fn diagnose(args: &Args, roots: &Roots) -> Vec<Finding> {
     findings.push(Finding::new(
         Status::Ok,
         "command line",
-        if relaxed { "`iomem=relaxed` is given" } else { "no `iomem=relaxed`" },
+        if relaxed {
+            "`iomem=relaxed` is given"
+        } else {
+            "no `iomem=relaxed`"
+        },
     ));
 
     // Lockdown.
@@ -242,7 +263,14 @@ pub fn diagnose(args: &Args, roots: &Roots) -> Vec<Finding> {
                 ));
             }
         }
-        Err(_) => findings.push(Finding::new(Status::Note, "lockdown", format!("`{}` is not readable (no lockdown support, or securityfs not mounted)", lockdown_path.display()))),
+        Err(_) => findings.push(Finding::new(
+            Status::Note,
+            "lockdown",
+            format!(
+                "`{}` is not readable (no lockdown support, or securityfs not mounted)",
+                lockdown_path.display()
+            ),
+        )),
     }
 
     // Privileges.
@@ -264,7 +292,10 @@ pub fn diagnose(args: &Args, roots: &Roots) -> Vec<Finding> {
         Some("/.dockerenv exists (Docker)")
     } else if roots.root.join("run/.containerenv").exists() {
         Some("/run/.containerenv exists (Podman)")
-    } else if ["docker", "kubepods", "lxc", "containerd"].iter().any(|word| cgroup.contains(word)) {
+    } else if ["docker", "kubepods", "lxc", "containerd"]
+        .iter()
+        .any(|word| cgroup.contains(word))
+    {
         Some("process 1's cgroup names a container runtime")
     } else {
         None
@@ -278,10 +309,20 @@ pub fn diagnose(args: &Args, roots: &Roots) -> Vec<Finding> {
         None => findings.push(Finding::new(Status::Ok, "container", "no sign of one")),
     }
 
-    findings.push(Finding::new(Status::Ok, "page size", format!("{} bytes", roots.page_size)));
+    findings.push(Finding::new(
+        Status::Ok,
+        "page size",
+        format!("{} bytes", roots.page_size),
+    ));
 
     if let Some(address) = args.address {
-        findings.extend(range_findings(roots, &config, relaxed, address, args.len.unwrap_or(roots.page_size as u64)));
+        findings.extend(range_findings(
+            roots,
+            &config,
+            relaxed,
+            address,
+            args.len.unwrap_or(roots.page_size as u64),
+        ));
     }
     if let Some(uio) = &args.uio {
         findings.extend(uio_findings(roots, uio));
@@ -292,21 +333,46 @@ pub fn diagnose(args: &Args, roots: &Roots) -> Vec<Finding> {
     findings
 }
 
-fn range_findings(roots: &Roots, config: &Config, relaxed: bool, address: u64, len: u64) -> Vec<Finding> {
+fn range_findings(
+    roots: &Roots,
+    config: &Config,
+    relaxed: bool,
+    address: u64,
+    len: u64,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let topic = format!("range {address:#x}+{len:#x}");
-    if address % 8 != 0 {
-        findings.push(Finding::new(Status::Blocker, &topic, "the address is not a multiple of 8: mmreg maps from 8-byte aligned addresses"));
+    if !address.is_multiple_of(8) {
+        findings.push(Finding::new(
+            Status::Blocker,
+            &topic,
+            "the address is not a multiple of 8: mmreg maps from 8-byte aligned addresses",
+        ));
     }
     let iomem = roots.proc.join("iomem");
     let owner = IomemOwner::look_up(&iomem, address, usize::try_from(len).unwrap_or(usize::MAX));
     match owner {
-        IomemOwner::Unreadable { path } => findings.push(Finding::new(Status::Note, &topic, format!("`{}` is not readable: the owner is unknown", path.display()))),
-        IomemOwner::AddressesHidden { .. } => findings.push(Finding::new(Status::Note, &topic, "/proc/iomem shows every address as 0 to this user: run as root to see the owner")),
-        IomemOwner::Unclaimed { .. } => findings.push(Finding::new(Status::Ok, &topic, "no entry in /proc/iomem claims it")),
+        IomemOwner::Unreadable { path } => findings.push(Finding::new(
+            Status::Note,
+            &topic,
+            format!("`{}` is not readable: the owner is unknown", path.display()),
+        )),
+        IomemOwner::AddressesHidden { .. } => findings.push(Finding::new(
+            Status::Note,
+            &topic,
+            "/proc/iomem shows every address as 0 to this user: run as root to see the owner",
+        )),
+        IomemOwner::Unclaimed { .. } => findings.push(Finding::new(
+            Status::Ok,
+            &topic,
+            "no entry in /proc/iomem claims it",
+        )),
         IomemOwner::NotChecked => {}
         IomemOwner::Claimed { entries, .. } => {
-            let names: Vec<&str> = entries.iter().filter_map(|e| e.split_once(" : ").map(|(_, name)| name)).collect();
+            let names: Vec<&str> = entries
+                .iter()
+                .filter_map(|e| e.split_once(" : ").map(|(_, name)| name))
+                .collect();
             let ram = names.iter().any(|name| name.contains("System RAM"));
             let text = format!("/proc/iomem: {}", entries.join(" > "));
             if ram {
@@ -324,7 +390,11 @@ fn range_findings(roots: &Roots, config: &Config, relaxed: bool, address: u64, l
                     .find(|name| !is_bus_window(name))
                     .copied();
                 match claimant {
-                    None => findings.push(Finding::new(Status::Ok, &topic, format!("{text}: inside a bus window, claimed by no driver"))),
+                    None => findings.push(Finding::new(
+                        Status::Ok,
+                        &topic,
+                        format!("{text}: inside a bus window, claimed by no driver"),
+                    )),
                     Some(driver) => {
                         let io_strict = config.option("CONFIG_IO_STRICT_DEVMEM");
                         let (status, advice) = match (io_strict, relaxed) {
@@ -341,7 +411,11 @@ fn range_findings(roots: &Roots, config: &Config, relaxed: bool, address: u64, l
                                 "if CONFIG_IO_STRICT_DEVMEM is set (unknown here) and the claim is busy, /dev/mem refuses it (EPERM): then boot with `iomem=relaxed` or unbind the driver".to_string(),
                             ),
                         };
-                        findings.push(Finding::new(status, &topic, format!("{text}: claimed by `{driver}`; {advice}")));
+                        findings.push(Finding::new(
+                            status,
+                            &topic,
+                            format!("{text}: claimed by `{driver}`; {advice}"),
+                        ));
                     }
                 }
             }
@@ -353,11 +427,16 @@ fn range_findings(roots: &Roots, config: &Config, relaxed: bool, address: u64, l
 /// Whether an `/proc/iomem` name is a bus window or a firmware reservation
 /// rather than a driver's claim.
 fn is_bus_window(name: &str) -> bool {
-    name.starts_with("PCI Bus") || name.starts_with("PCI ECAM") || name == "Reserved" || name.starts_with("pnp ")
+    name.starts_with("PCI Bus")
+        || name.starts_with("PCI ECAM")
+        || name == "Reserved"
+        || name.starts_with("pnp ")
 }
 
 fn read_trimmed(path: &Path) -> Option<String> {
-    std::fs::read_to_string(path).ok().map(|text| text.trim().to_string())
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|text| text.trim().to_string())
 }
 
 fn parse_sysfs_number(text: &str) -> Option<u64> {
@@ -377,7 +456,10 @@ fn uio_findings(roots: &Roots, wanted: &str) -> Vec<Finding> {
         .filter_map(|entry| {
             let name = entry.file_name().to_string_lossy().into_owned();
             let index = name.strip_prefix("uio")?.parse().ok()?;
-            Some((index, read_trimmed(&entry.path().join("name")).unwrap_or_default()))
+            Some((
+                index,
+                read_trimmed(&entry.path().join("name")).unwrap_or_default(),
+            ))
         })
         .collect();
     devices.sort();
@@ -386,12 +468,18 @@ fn uio_findings(roots: &Roots, wanted: &str) -> Vec<Finding> {
         .find(|(index, name)| wanted.parse::<u32>().ok() == Some(*index) || name == wanted);
     let topic = format!("uio {wanted}");
     let Some((index, name)) = found else {
-        let known: Vec<String> = devices.iter().map(|(i, n)| format!("uio{i} ({n})")).collect();
+        let known: Vec<String> = devices
+            .iter()
+            .map(|(i, n)| format!("uio{i} ({n})"))
+            .collect();
         return vec![Finding::new(
             Status::Blocker,
             &topic,
             if known.is_empty() {
-                format!("no UIO devices in `{}`: bind a UIO driver (`uio_pdrv_genirq` with a `generic-uio` device tree node, `uio_pci_generic`)", class.display())
+                format!(
+                    "no UIO devices in `{}`: bind a UIO driver (`uio_pdrv_genirq` with a `generic-uio` device tree node, `uio_pci_generic`)",
+                    class.display()
+                )
             } else {
                 format!("no such device; there are {}", known.join(", "))
             },
@@ -413,11 +501,21 @@ fn uio_findings(roots: &Roots, wanted: &str) -> Vec<Finding> {
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|e| e.file_name().to_string_lossy().strip_prefix("map")?.parse().ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .strip_prefix("map")?
+                .parse()
+                .ok()
+        })
         .collect();
     indices.sort();
     if indices.is_empty() {
-        findings.push(Finding::new(Status::Blocker, &topic, "the device has no memory maps"));
+        findings.push(Finding::new(
+            Status::Blocker,
+            &topic,
+            "the device has no memory maps",
+        ));
     }
     for map in indices {
         let directory = maps.join(format!("map{map}"));
@@ -429,9 +527,15 @@ fn uio_findings(roots: &Roots, wanted: &str) -> Vec<Finding> {
             &format!("uio{index} map{map}"),
             format!(
                 "address {}, size {}{}: `--uio {index}:{map}`",
-                addr.map(|a| format!("{a:#x}")).unwrap_or_else(|| "?".into()),
-                size.map(|s| format!("{s:#x}")).unwrap_or_else(|| "?".into()),
-                if map_name.is_empty() { String::new() } else { format!(" (`{map_name}`)") }
+                addr.map(|a| format!("{a:#x}"))
+                    .unwrap_or_else(|| "?".into()),
+                size.map(|s| format!("{s:#x}"))
+                    .unwrap_or_else(|| "?".into()),
+                if map_name.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (`{map_name}`)")
+                }
             ),
         ));
     }
@@ -439,16 +543,30 @@ fn uio_findings(roots: &Roots, wanted: &str) -> Vec<Finding> {
 }
 
 fn pci_findings(roots: &Roots, address: &str) -> Vec<Finding> {
-    let address = if address.matches(':').count() == 1 { format!("0000:{address}") } else { address.to_string() };
+    let address = if address.matches(':').count() == 1 {
+        format!("0000:{address}")
+    } else {
+        address.to_string()
+    };
     let device = roots.sys.join("bus/pci/devices").join(&address);
     let topic = format!("pci {address}");
     let Some(resource) = read_trimmed(&device.join("resource")) else {
-        return vec![Finding::new(Status::Blocker, &topic, format!("`{}` is not readable: no such device (`lspci -D` lists them)", device.join("resource").display()))];
+        return vec![Finding::new(
+            Status::Blocker,
+            &topic,
+            format!(
+                "`{}` is not readable: no such device (`lspci -D` lists them)",
+                device.join("resource").display()
+            ),
+        )];
     };
     let mut findings = Vec::new();
     match std::fs::read_link(device.join("driver")) {
         Ok(driver) => {
-            let driver = driver.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let driver = driver
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let uio = driver == "uio_pci_generic";
             findings.push(Finding::new(
                 if uio { Status::Ok } else { Status::Note },
@@ -463,25 +581,54 @@ fn pci_findings(roots: &Roots, address: &str) -> Vec<Finding> {
         Err(_) => findings.push(Finding::new(Status::Ok, &topic, "no driver bound")),
     }
     if read_trimmed(&device.join("enable")).as_deref() == Some("0") {
-        findings.push(Finding::new(Status::Note, &topic, format!("the device is disabled: `echo 1 > {}` enables its memory decoding", device.join("enable").display())));
+        findings.push(Finding::new(
+            Status::Note,
+            &topic,
+            format!(
+                "the device is disabled: `echo 1 > {}` enables its memory decoding",
+                device.join("enable").display()
+            ),
+        ));
     }
     for (bar, line) in resource.lines().enumerate().take(6) {
-        let numbers: Vec<u64> = line.split_whitespace().filter_map(parse_sysfs_number).collect();
-        let [start, end, flags] = numbers[..] else { continue };
+        let numbers: Vec<u64> = line
+            .split_whitespace()
+            .filter_map(parse_sysfs_number)
+            .collect();
+        let [start, end, flags] = numbers[..] else {
+            continue;
+        };
         if start == 0 && end == 0 {
             continue;
         }
         let size = end - start + 1;
         let file = device.join(format!("resource{bar}"));
         let (status, text) = if flags & 0x200 != 0 {
-            (Status::Ok, format!("memory at {start:#x}, size {size:#x}: `--pci {address}:{bar}`"))
+            (
+                Status::Ok,
+                format!("memory at {start:#x}, size {size:#x}: `--pci {address}:{bar}`"),
+            )
         } else if flags & 0x100 != 0 {
-            (Status::Note, format!("I/O ports at {start:#x}, size {size:#x}: not mappable"))
+            (
+                Status::Note,
+                format!("I/O ports at {start:#x}, size {size:#x}: not mappable"),
+            )
         } else {
-            (Status::Note, format!("at {start:#x}, size {size:#x}, flags {flags:#x}"))
+            (
+                Status::Note,
+                format!("at {start:#x}, size {size:#x}, flags {flags:#x}"),
+            )
         };
-        let text = if status == Status::Ok && !file.exists() { format!("{text}; but `{}` is missing", file.display()) } else { text };
-        findings.push(Finding::new(status, &format!("pci {address} BAR{bar}"), text));
+        let text = if status == Status::Ok && !file.exists() {
+            format!("{text}; but `{}` is missing", file.display())
+        } else {
+            text
+        };
+        findings.push(Finding::new(
+            status,
+            &format!("pci {address} BAR{bar}"),
+            text,
+        ));
     }
     findings
 }
@@ -579,53 +726,101 @@ fed00000-fed003ff : HPET 0
             .file("dev/mem", "")
             .file("proc/cmdline", "console=ttyS0 root=/dev/vda\n")
             .file("proc/iomem", IOMEM)
-            .file("proc/self/status", "Name:\tmmreg\nCapEff:\t000001ffffffffff\n")
+            .file(
+                "proc/self/status",
+                "Name:\tmmreg\nCapEff:\t000001ffffffffff\n",
+            )
             .file("proc/1/cgroup", "0::/init.scope\n")
-            .file("sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
+            .file(
+                "sys/kernel/security/lockdown",
+                "[none] integrity confidentiality\n",
+            );
         tree
     }
 
     #[test]
     fn ram_is_refused_under_strict_devmem() {
         let tree = distribution("ram");
-        let findings = diagnose(&args(Some(0x200_0000)), &tree.roots());
+        let findings = diagnose(&args(Some(0x100_0000)), &tree.roots());
         let text = texts(&findings);
-        assert!(text.contains(&"[ok] /dev/mem: `".to_string() + &tree.0.join("dev/mem").display().to_string() + "` is present"), "{text:#?}");
-        let range = findings.iter().find(|f| f.topic == "range 0x2000000+0x1000").unwrap();
+        assert!(
+            text.contains(&format!(
+                "[ok] /dev/mem: `{}` is present",
+                tree.0.join("dev/mem").display()
+            )),
+            "{text:#?}"
+        );
+        let range = findings
+            .iter()
+            .find(|f| f.topic == "range 0x1000000+0x1000")
+            .unwrap();
         assert_eq!(range.status, Status::Blocker);
         assert!(range.text.starts_with("/proc/iomem: 00100000-7ffdffff : System RAM > 01000000-01ffffff : Kernel code: it is RAM;"), "{}", range.text);
-        assert!(text.iter().any(|l| l.starts_with("[--] CONFIG_STRICT_DEVMEM: set in")), "{text:#?}");
+        assert!(
+            text.iter()
+                .any(|l| l.starts_with("[--] CONFIG_STRICT_DEVMEM: set in")),
+            "{text:#?}"
+        );
     }
 
     #[test]
     fn driver_claimed_ranges_need_iomem_relaxed() {
         let tree = distribution("claimed");
         let findings = diagnose(&args(Some(0xfebf_0000)), &tree.roots());
-        let range = findings.iter().find(|f| f.topic.starts_with("range")).unwrap();
+        let range = findings
+            .iter()
+            .find(|f| f.topic.starts_with("range"))
+            .unwrap();
         assert_eq!(range.status, Status::Blocker, "{range}");
-        assert!(range.text.contains("claimed by `edu`; CONFIG_IO_STRICT_DEVMEM"), "{}", range.text);
+        assert!(
+            range
+                .text
+                .contains("claimed by `edu`; CONFIG_IO_STRICT_DEVMEM"),
+            "{}",
+            range.text
+        );
+        assert!(
+            range
+                .text
+                .contains("boot with `iomem=relaxed` or unbind the driver"),
+            "{}",
+            range.text
+        );
+
         // A top-level claim (the local APIC) is a claim too.
         let findings = diagnose(&args(Some(0xfed0_0000)), &tree.roots());
-        let range = findings.iter().find(|f| f.topic.starts_with("range")).unwrap();
+        let range = findings
+            .iter()
+            .find(|f| f.topic.starts_with("range"))
+            .unwrap();
         assert!(range.text.ends_with("claimed by `PNP0103:00`; CONFIG_IO_STRICT_DEVMEM refuses ranges a driver holds busy (most claims): boot with `iomem=relaxed` or unbind the driver"), "{}", range.text);
         // A bus window alone is no claim.
         let findings = diagnose(&args(Some(0xfe00_0000)), &tree.roots());
-        let range = findings.iter().find(|f| f.topic.starts_with("range")).unwrap();
+        let range = findings
+            .iter()
+            .find(|f| f.topic.starts_with("range"))
+            .unwrap();
         assert_eq!(range.status, Status::Ok, "{range}");
-        assert!(range.text.contains("boot with `iomem=relaxed` or unbind the driver"), "{}", range.text);
-
         tree.file("proc/cmdline", "console=ttyS0 iomem=relaxed\n");
         let findings = diagnose(&args(Some(0xfebf_0000)), &tree.roots());
-        let range = findings.iter().find(|f| f.topic.starts_with("range")).unwrap();
+        let range = findings
+            .iter()
+            .find(|f| f.topic.starts_with("range"))
+            .unwrap();
         assert_eq!(range.status, Status::Note, "{range}");
-        assert!(texts(&findings).contains(&"[ok] command line: `iomem=relaxed` is given".to_string()));
+        assert!(
+            texts(&findings).contains(&"[ok] command line: `iomem=relaxed` is given".to_string())
+        );
     }
 
     #[test]
     fn lockdown_capabilities_containers_and_a_missing_dev_mem_are_explained() {
         let tree = Tree::new("locked");
         tree.file("proc/self/status", "CapEff:\t0000000000000000\n")
-            .file("sys/kernel/security/lockdown", "none [integrity] confidentiality\n")
+            .file(
+                "sys/kernel/security/lockdown",
+                "none [integrity] confidentiality\n",
+            )
             .file(".dockerenv", "")
             .file("proc/sys/kernel/osrelease", "6.1.0-test\n")
             .file("boot/config-6.1.0-test", "# CONFIG_DEVMEM is not set\n");
@@ -635,19 +830,31 @@ fed00000-fed003ff : HPET 0
             .filter(|f| f.status == Status::Blocker)
             .map(|f| f.topic.as_str())
             .collect();
-        assert_eq!(blockers, ["/dev/mem", "CONFIG_DEVMEM", "lockdown", "CAP_SYS_RAWIO"]);
+        assert_eq!(
+            blockers,
+            ["/dev/mem", "CONFIG_DEVMEM", "lockdown", "CAP_SYS_RAWIO"]
+        );
         let text = texts(&findings).join("\n");
         assert!(text.contains("[!!] lockdown: `integrity`: /dev/mem and PCI resource files are refused even to root"), "{text}");
         assert!(text.contains("config-6.1.0-test"), "{text}");
-        assert!(text.contains("[--] container: /.dockerenv exists (Docker)"), "{text}");
-        assert!(text.contains("[--] lockdown") || text.contains("[!!] lockdown"), "{text}");
+        assert!(
+            text.contains("[--] container: /.dockerenv exists (Docker)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[--] lockdown") || text.contains("[!!] lockdown"),
+            "{text}"
+        );
     }
 
     #[test]
     fn without_a_kernel_config_the_options_are_unknown() {
         let tree = Tree::new("noconfig");
         let findings = diagnose(&args(None), &tree.roots());
-        let config = findings.iter().find(|f| f.topic == "kernel config").unwrap();
+        let config = findings
+            .iter()
+            .find(|f| f.topic == "kernel config")
+            .unwrap();
         assert_eq!(config.status, Status::Note);
         assert!(config.text.contains("`modprobe configs`"), "{config}");
     }
@@ -673,11 +880,20 @@ fed00000-fed003ff : HPET 0
         request.uio = Some("axi-gpio".into());
         request.pci = Some("00:04.0".into());
         let text = texts(&diagnose(&request, &tree.roots()));
-        let tail: Vec<&str> = text.iter().rev().take(5).rev().map(String::as_str).collect();
+        let tail: Vec<&str> = text
+            .iter()
+            .rev()
+            .take(5)
+            .rev()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
             tail,
             [
-                &format!("[ok] uio axi-gpio: uio0 is `axi-gpio`, `{}` is usable", tree.0.join("dev/uio0").display()) as &str,
+                &format!(
+                    "[ok] uio axi-gpio: uio0 is `axi-gpio`, `{}` is usable",
+                    tree.0.join("dev/uio0").display()
+                ) as &str,
                 "[ok] uio0 map0: address 0x41200000, size 0x10000: `--uio 0:0`",
                 "[--] pci 0000:00:04.0: bound to driver `edu`: the driver may fight your accesses; unbind it (`echo 0000:00:04.0 > /sys/bus/pci/drivers/edu/unbind`)",
                 "[ok] pci 0000:00:04.0 BAR0: memory at 0xfebf0000, size 0x10000: `--pci 0000:00:04.0:0`",
@@ -687,6 +903,9 @@ fed00000-fed003ff : HPET 0
         let mut missing = args(None);
         missing.uio = Some("7".into());
         let text = texts(&diagnose(&missing, &tree.roots()));
-        assert_eq!(text.last().unwrap(), "[!!] uio 7: no such device; there are uio0 (axi-gpio)");
+        assert_eq!(
+            text.last().unwrap(),
+            "[!!] uio 7: no such device; there are uio0 (axi-gpio)"
+        );
     }
 }

@@ -74,8 +74,8 @@ pub enum Error {
     Map {
         /// The register or peripheral the mapping was for.
         path: String,
-        /// The runtime's error.
-        source: mmreg::MapError,
+        /// The runtime's error (boxed: it is large).
+        source: Box<mmreg::MapError>,
     },
     /// An access failed (out of the mapping's bounds or misaligned).
     #[error("{path}: {source}")]

@@ -37,7 +37,12 @@ fn io_error<'a>(message: &'static str, path: &'a Path) -> impl Fn(std::io::Error
 }
 
 /// Writes the reset values of `block`'s registers at `address` of `file`.
-fn seed(file: &std::fs::File, path: &Path, block: &'static BlockMeta, address: u64) -> Result<(), Error> {
+fn seed(
+    file: &std::fs::File,
+    path: &Path,
+    block: &'static BlockMeta,
+    address: u64,
+) -> Result<(), Error> {
     for hit in block.registers_expanded() {
         let register = hit.register;
         let value = register.reset & register.reset_mask & register.width_mask();
@@ -98,19 +103,23 @@ pub fn map(
     drop(file);
     let mappable = MappableFile::open(path).map_err(|source| Error::Map {
         path: block.name.to_string(),
-        source,
+        source: Box::new(source),
     })?;
     // SAFETY: the command's own fake memory file, reached only through this
     // mapping while the command runs; no reference points into it.
     unsafe { mappable.map(address, len) }.map_err(|source| Error::Map {
         path: block.name.to_string(),
-        source,
+        source: Box::new(source),
     })
 }
 
 /// Copies the registers of `block` from the file's mapping into `fake`, as
 /// the device's state: not logged, no hooks.
-pub fn load(fake: &FakeMem, mapping: &Mapping, block: &'static BlockMeta) -> Result<(), AccessError> {
+pub fn load(
+    fake: &FakeMem,
+    mapping: &Mapping,
+    block: &'static BlockMeta,
+) -> Result<(), AccessError> {
     for hit in block.registers_expanded() {
         let value = memory::read(mapping, hit.offset, hit.register.width)?;
         match hit.register.width {
@@ -124,7 +133,11 @@ pub fn load(fake: &FakeMem, mapping: &Mapping, block: &'static BlockMeta) -> Res
 }
 
 /// Copies the registers of `block` from `fake` back to the file's mapping.
-pub fn store(fake: &FakeMem, mapping: &Mapping, block: &'static BlockMeta) -> Result<(), AccessError> {
+pub fn store(
+    fake: &FakeMem,
+    mapping: &Mapping,
+    block: &'static BlockMeta,
+) -> Result<(), AccessError> {
     for hit in block.registers_expanded() {
         let value = match hit.register.width {
             8 => u64::from(fake.peek::<u8>(hit.offset)),

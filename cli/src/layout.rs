@@ -10,8 +10,7 @@
 //! field past bit 63) are left out, as the generator leaves them out.
 
 use mmreg::meta::{
-    Access, BlockMeta, ClusterMeta, EnumValueMeta, FieldMeta, ReadAction, RegisterMeta,
-    WriteAction,
+    Access, BlockMeta, ClusterMeta, EnumValueMeta, FieldMeta, ReadAction, RegisterMeta, WriteAction,
 };
 use mmreg_codegen::ir;
 
@@ -44,9 +43,9 @@ fn convert_block(name: &str, items: &[ir::Item]) -> BlockMeta {
     }
     registers.sort_by_key(|register: &RegisterMeta| register.offset);
     clusters.sort_by_key(|cluster: &ClusterMeta| cluster.offset);
-    let register_end = registers
-        .iter()
-        .map(|r| r.offset + r.stride * (r.count as usize).saturating_sub(1) + usize::from(r.width / 8));
+    let register_end = registers.iter().map(|r| {
+        r.offset + r.stride * (r.count as usize).saturating_sub(1) + usize::from(r.width / 8)
+    });
     let cluster_end = clusters
         .iter()
         .map(|c| c.offset + c.stride * (c.count as usize).saturating_sub(1) + c.block.size);
@@ -107,7 +106,9 @@ fn convert_register(register: &ir::Register) -> Option<RegisterMeta> {
 
 fn convert_field(field: &ir::Field) -> Option<FieldMeta> {
     let lsb = u8::try_from(field.lsb).ok().filter(|lsb| *lsb < 64)?;
-    let width = u8::try_from(field.width).ok().filter(|w| (1..=64).contains(w))?;
+    let width = u8::try_from(field.width)
+        .ok()
+        .filter(|w| (1..=64).contains(w))?;
     let (count, stride, index_names) = match &field.dim {
         None => (1, 0, &[][..]),
         Some(dim) => (
@@ -183,7 +184,7 @@ pub fn read_has_side_effect(register: &RegisterMeta) -> bool {
 /// Whether every bit of `register` acts on any write (clear- or set-on-write),
 /// so a read-modify-write would always act (generated code has no `modify`).
 pub fn every_bit_acts_on_write(register: &RegisterMeta) -> bool {
-    let acting =
-        register.write_action_bits(WriteAction::Clear) | register.write_action_bits(WriteAction::Set);
+    let acting = register.write_action_bits(WriteAction::Clear)
+        | register.write_action_bits(WriteAction::Set);
     acting == register.width_mask()
 }

@@ -105,7 +105,12 @@ enum Command {
 #[command(group(ArgGroup::new("source").args(["fake", "file", "uio", "pci"])))]
 struct Common {
     /// The description (SVD or YAML).
-    #[arg(short = 'd', long = "description", env = "MMREG_DESCRIPTION", value_name = "FILE")]
+    #[arg(
+        short = 'd',
+        long = "description",
+        env = "MMREG_DESCRIPTION",
+        value_name = "FILE"
+    )]
     description: PathBuf,
     /// Fake memory seeded from the description; with FILE, kept there
     /// between commands (side effects persist).
@@ -226,13 +231,18 @@ fn generate(args: GenArgs) -> Result<(), (i32, String)> {
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                 return Err((
                     exit::DESCRIPTION,
-                    format!("`{}` has {errors} error(s); nothing was generated", args.input.display()),
+                    format!(
+                        "`{}` has {errors} error(s); nothing was generated",
+                        args.input.display()
+                    ),
                 ));
             }
             let code = match &error {
                 driver::Error::Write { .. } => exit::FAILURE,
                 driver::Error::Generate {
-                    source: mmreg_codegen::Error::UnknownPeripheral { .. } | mmreg_codegen::Error::UnknownRegister { .. },
+                    source:
+                        mmreg_codegen::Error::UnknownPeripheral { .. }
+                        | mmreg_codegen::Error::UnknownRegister { .. },
                     ..
                 } => exit::NAME_OR_VALUE,
                 _ => exit::DESCRIPTION,
@@ -244,7 +254,11 @@ fn generate(args: GenArgs) -> Result<(), (i32, String)> {
 
 /// Loads the description and builds the source options.
 fn prepare(common: &Common) -> Result<(Description, Options, Output), Error> {
-    let cache = if common.no_cache { Cache::Off } else { Cache::Default };
+    let cache = if common.no_cache {
+        Cache::Off
+    } else {
+        Cache::Default
+    };
     let description = Description::load(&common.description, cache)?;
     if common.verbose {
         eprintln!(
@@ -267,19 +281,37 @@ fn prepare(common: &Common) -> Result<(Description, Options, Output), Error> {
         });
     }
     let offset = common.offset.unwrap_or(0);
-    if common.offset.is_some() && common.file.is_none() && common.uio.is_none() && common.pci.is_none() {
+    if common.offset.is_some()
+        && common.file.is_none()
+        && common.uio.is_none()
+        && common.pci.is_none()
+    {
         return Err(Error::Usage("`--offset` applies to `--file`, `--uio` and `--pci`; use `--base` to move a peripheral".into()));
     }
     let source = if let Some(fake) = &common.fake {
-        Source::Fake { file: fake.clone(), base: common.base }
+        Source::Fake {
+            file: fake.clone(),
+            base: common.base,
+        }
     } else if let Some(path) = &common.file {
-        Source::File { path: path.clone(), offset }
+        Source::File {
+            path: path.clone(),
+            offset,
+        }
     } else if let Some(uio) = &common.uio {
         let (device, map) = memory::parse_uio(uio)?;
-        Source::Uio { device, map, offset }
+        Source::Uio {
+            device,
+            map,
+            offset,
+        }
     } else if let Some(pci) = &common.pci {
         let (address, bar) = memory::parse_pci(pci)?;
-        Source::Pci { address, bar, offset }
+        Source::Pci {
+            address,
+            bar,
+            offset,
+        }
     } else {
         Source::DevMem { base: common.base }
     };
@@ -304,26 +336,63 @@ fn run(command: Command) -> Result<(), (i32, String)> {
         Command::Gen(args) => generate(args),
         Command::Doctor(args) => {
             let found = doctor::run(&args, &doctor::Roots::system(), &mut out).map_err(failed)?;
-            if found { Err((exit::FAILURE, "doctor found a blocker (lines marked `!!`)".into())) } else { Ok(()) }
+            if found {
+                Err((
+                    exit::FAILURE,
+                    "doctor found a blocker (lines marked `!!`)".into(),
+                ))
+            } else {
+                Ok(())
+            }
         }
-        Command::Read { common, path, force } => {
+        Command::Read {
+            common,
+            path,
+            force,
+        } => {
             let (description, options, output) = prepare(&common).map_err(failed)?;
             commands::read(&description, &options, &path, force, output, &mut out).map_err(failed)
         }
-        Command::Write { common, path, values, readback, force } => {
+        Command::Write {
+            common,
+            path,
+            values,
+            readback,
+            force,
+        } => {
             let (description, options, output) = prepare(&common).map_err(failed)?;
-            commands::write(&description, &options, &path, &values, readback, force, output, &mut out)
-                .map_err(failed)
+            commands::write(
+                &description,
+                &options,
+                &path,
+                &values,
+                readback,
+                force,
+                output,
+                &mut out,
+            )
+            .map_err(failed)
         }
         Command::List { common, patterns } => {
             let (description, _, output) = prepare(&common).map_err(failed)?;
             commands::list(&description, &patterns, output, &mut out).map_err(failed)
         }
-        Command::Dump { common, patterns, force } => {
+        Command::Dump {
+            common,
+            patterns,
+            force,
+        } => {
             let (description, options, output) = prepare(&common).map_err(failed)?;
-            commands::dump(&description, &options, &patterns, force, output, &mut out).map_err(failed)
+            commands::dump(&description, &options, &patterns, force, output, &mut out)
+                .map_err(failed)
         }
-        Command::Watch { common, paths, interval, count, force } => {
+        Command::Watch {
+            common,
+            paths,
+            interval,
+            count,
+            force,
+        } => {
             let (description, options, output) = prepare(&common).map_err(failed)?;
             commands::watch(
                 &description,

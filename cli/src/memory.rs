@@ -105,7 +105,7 @@ pub struct Window {
 fn map_error(block: &BlockMeta) -> impl Fn(mmreg::MapError) -> Error + '_ {
     move |source| Error::Map {
         path: block.name.to_string(),
-        source,
+        source: Box::new(source),
     }
 }
 
@@ -125,7 +125,11 @@ pub fn parse_uio(text: &str) -> Result<(String, u32), Error> {
         Some((device, map)) => map
             .parse()
             .map(|map| (device.to_string(), map))
-            .map_err(|_| Error::Usage(format!("`--uio {text}`: the map after `:` must be a number"))),
+            .map_err(|_| {
+                Error::Usage(format!(
+                    "`--uio {text}`: the map after `:` must be a number"
+                ))
+            }),
         None => Ok((text.to_string(), 0)),
     }
 }
@@ -152,7 +156,11 @@ pub fn parse_pci(text: &str) -> Result<(String, u32), Error> {
 impl Window {
     /// Opens peripheral `index` of `description` in the source `options`
     /// names.
-    pub fn open(description: &Description, index: usize, options: &Options) -> Result<Window, Error> {
+    pub fn open(
+        description: &Description,
+        index: usize,
+        options: &Options,
+    ) -> Result<Window, Error> {
         let block = description.block(index)?;
         let entry = &description.peripherals[index];
         let len = extent(block);
@@ -170,8 +178,10 @@ impl Window {
         };
         if options.dry_run {
             // Values "read" in a dry run are those after reset.
-            if let Source::DevMem { base: Some(base) } | Source::Fake { base: Some(base), .. } =
-                &options.source
+            if let Source::DevMem { base: Some(base) }
+            | Source::Fake {
+                base: Some(base), ..
+            } = &options.source
             {
                 window.address = *base;
             }
@@ -195,7 +205,11 @@ impl Window {
                     Memory::ReadWrite(unsafe { mem.map(address, len) }.map_err(&error)?)
                 };
             }
-            Source::Uio { device, map, offset } => {
+            Source::Uio {
+                device,
+                map,
+                offset,
+            } => {
                 let uio = match device.parse::<u32>() {
                     Ok(number) => Uio::open(number).map_err(&error)?,
                     Err(_) => Uio::open_by_name(device)
@@ -207,7 +221,11 @@ impl Window {
                 window.address = mapping.phys_address();
                 window.memory = Memory::ReadWrite(mapping);
             }
-            Source::Pci { address, bar, offset } => {
+            Source::Pci {
+                address,
+                bar,
+                offset,
+            } => {
                 let resource = PciResource::open(address, *bar).map_err(&error)?;
                 // SAFETY: as for `/dev/mem`: the user named the device.
                 let mapping = unsafe { resource.map(*offset, len) }.map_err(&error)?;
@@ -293,7 +311,9 @@ impl Window {
             message: why.to_string(),
         };
         if self.read_only {
-            return Err(refused("the registers are mapped read-only (`--read-only`)"));
+            return Err(refused(
+                "the registers are mapped read-only (`--read-only`)",
+            ));
         }
         match &self.memory {
             Memory::ReadWrite(io) => write(io, offset, width, value),
@@ -363,8 +383,14 @@ mod tests {
 
     #[test]
     fn pci_and_uio_arguments() {
-        assert_eq!(parse_pci("0000:00:04.0").unwrap(), ("0000:00:04.0".into(), 0));
-        assert_eq!(parse_pci("0000:00:04.0:2").unwrap(), ("0000:00:04.0".into(), 2));
+        assert_eq!(
+            parse_pci("0000:00:04.0").unwrap(),
+            ("0000:00:04.0".into(), 0)
+        );
+        assert_eq!(
+            parse_pci("0000:00:04.0:2").unwrap(),
+            ("0000:00:04.0".into(), 2)
+        );
         assert_eq!(parse_pci("00:04.0").unwrap(), ("0000:00:04.0".into(), 0));
         assert_eq!(parse_pci("00:04.0:1").unwrap(), ("0000:00:04.0".into(), 1));
         assert_eq!(parse_uio("0").unwrap(), ("0".into(), 0));

@@ -171,7 +171,9 @@ impl Description {
             Error::Description(format!("cannot read `{}`: {source}", path.display()))
         })?;
         let key = key(path, &bytes);
-        let entry = cache.directory().map(|directory| directory.join(format!("{key}.model")));
+        let entry = cache
+            .directory()
+            .map(|directory| directory.join(format!("{key}.model")));
         if let Some(file) = &entry
             && let Some(description) = Self::from_cache(path, file, &key, cache.clone())
         {
@@ -216,7 +218,12 @@ impl Description {
     }
 
     /// Parses the description and, with a cache entry path, writes the entry.
-    fn parse(path: &Path, entry: Option<&Path>, key: &str, cache: Cache) -> Result<Description, Error> {
+    fn parse(
+        path: &Path,
+        entry: Option<&Path>,
+        key: &str,
+        cache: Cache,
+    ) -> Result<Description, Error> {
         let loaded = mmreg_codegen::load(path).map_err(|error| load_error(path, error))?;
         let device: &ir::Device = &loaded.device;
         let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
@@ -295,7 +302,9 @@ fn load_error(path: &Path, error: mmreg_codegen::Error) -> Error {
 
 fn read_part(file: &Path, body: u64, part: &Part) -> Option<ir::Peripheral> {
     let mut handle = std::fs::File::open(file).ok()?;
-    handle.seek(SeekFrom::Start(body.checked_add(part.offset)?)).ok()?;
+    handle
+        .seek(SeekFrom::Start(body.checked_add(part.offset)?))
+        .ok()?;
     let mut bytes = vec![0; usize::try_from(part.len).ok()?];
     handle.read_exact(&mut bytes).ok()?;
     if checksum(&bytes) != part.checksum {

@@ -93,7 +93,12 @@ pub fn resolve(description: &Description, path: &str) -> Result<Resolved, Error>
     let registers = block.registers_expanded();
     let wanted = normalise(path);
     let prefix_len = block.name.len() + 1;
-    let full = |hit: &RegisterHit| format!("{peripheral_name}.{}", &hit.path[prefix_len.min(hit.path.len())..]);
+    let full = |hit: &RegisterHit| {
+        format!(
+            "{peripheral_name}.{}",
+            &hit.path[prefix_len.min(hit.path.len())..]
+        )
+    };
     if let Some(hit) = registers.iter().find(|hit| normalise(&full(hit)) == wanted) {
         return Ok(Resolved {
             peripheral,
@@ -105,7 +110,10 @@ pub fn resolve(description: &Description, path: &str) -> Result<Resolved, Error>
     // `REGISTER.FIELD`: the longest register path that is a prefix.
     if let Some((register_path, field_name)) = path.rsplit_once('.') {
         let wanted_register = normalise(register_path);
-        if let Some(hit) = registers.iter().find(|hit| normalise(&full(hit)) == wanted_register) {
+        if let Some(hit) = registers
+            .iter()
+            .find(|hit| normalise(&full(hit)) == wanted_register)
+        {
             let field = field(description, &hit.path, hit.register.fields, field_name)?;
             return Ok(Resolved {
                 peripheral,
@@ -120,10 +128,11 @@ pub fn resolve(description: &Description, path: &str) -> Result<Resolved, Error>
         .iter()
         .map(|hit| hit.path[prefix_len.min(hit.path.len())..].to_string())
         .collect();
-    let suggestions = mmreg_codegen::select::near_matches(relative, candidates.iter().map(String::as_str))
-        .into_iter()
-        .map(|name| format!("{}.{name}", block.name))
-        .collect();
+    let suggestions =
+        mmreg_codegen::select::near_matches(relative, candidates.iter().map(String::as_str))
+            .into_iter()
+            .map(|name| format!("{}.{name}", block.name))
+            .collect();
     Err(Error::UnknownName {
         description: description.display(),
         what: "register",

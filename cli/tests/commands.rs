@@ -45,7 +45,13 @@ fn ok(directory: &Path, args: &[&str]) -> String {
 /// Runs and expects exit code `code`, returning standard error.
 fn fails(directory: &Path, args: &[&str], code: i32) -> String {
     let output = mmreg(directory, args);
-    assert_eq!(output.status.code(), Some(code), "{args:?}: {}{}", stdout(&output), stderr(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{args:?}: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
     stderr(&output)
 }
 
@@ -78,7 +84,10 @@ fn read_decodes_every_field_with_values_and_reset() {
 #[test]
 fn json_is_one_object_per_register_in_a_stable_order() {
     let dir = scratch("json");
-    let text = ok(&dir, &["read", "-d", TIMER, "--fake", "--json", "TIMER.FLAGS"]);
+    let text = ok(
+        &dir,
+        &["read", "-d", TIMER, "--fake", "--json", "TIMER.FLAGS"],
+    );
     assert_eq!(
         text,
         concat!(
@@ -92,7 +101,10 @@ fn json_is_one_object_per_register_in_a_stable_order() {
     let dump = ok(&dir, &["dump", "-d", TIMER, "--fake", "--json", "DMA"]);
     let lines: Vec<&str> = dump.lines().collect();
     assert_eq!(lines.len(), 4, "{dump}");
-    assert!(lines.iter().all(|l| l.starts_with(r#"{"path":"DMA.CH["#)), "{dump}");
+    assert!(
+        lines.iter().all(|l| l.starts_with(r#"{"path":"DMA.CH["#)),
+        "{dump}"
+    );
 }
 
 #[test]
@@ -100,7 +112,17 @@ fn verbose_shows_every_access_as_fake_mem_log_named_does() {
     let dir = scratch("verbose");
     let output = mmreg(
         &dir,
-        &["write", "-d", TIMER, "--fake", "-v", "TIMER.CTRL", "mode=Periodic", "ENABLE=1", "--readback"],
+        &[
+            "write",
+            "-d",
+            TIMER,
+            "--fake",
+            "-v",
+            "TIMER.CTRL",
+            "mode=Periodic",
+            "ENABLE=1",
+            "--readback",
+        ],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let log = stderr(&output);
@@ -140,7 +162,18 @@ fn a_fake_file_keeps_state_and_side_effects_between_commands() {
     poke_file(&file, 0x4000_0004, 0x103);
     // A field write is read-modify-write with action bits neutral: writing
     // OVERFLOW=1 clears OVERFLOW only, not MATCH (also 1 when read).
-    let output = mmreg(&dir, &["write", "-d", TIMER, &fake, "-v", "TIMER.FLAGS", "overflow=1"]);
+    let output = mmreg(
+        &dir,
+        &[
+            "write",
+            "-d",
+            TIMER,
+            &fake,
+            "-v",
+            "TIMER.FLAGS",
+            "overflow=1",
+        ],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("  TIMER.FLAGS -> 0x00000103 {OVERFLOW, MATCH, RUNNING}\n  TIMER.FLAGS <- 0x00000101 {OVERFLOW, RUNNING}\n"),
@@ -157,16 +190,45 @@ fn a_fake_file_keeps_state_and_side_effects_between_commands() {
     );
     // A raw write of the read-only RUNNING bit leaves it; MATCH is cleared.
     ok(&dir, &["write", "-d", TIMER, &fake, "TIMER.FLAGS", "0x2"]);
-    assert!(ok(&dir, &["read", "-d", TIMER, &fake, "TIMER.FLAGS"]).starts_with("TIMER.FLAGS @ 0x40000004 = 0x00000100\n"));
+    assert!(
+        ok(&dir, &["read", "-d", TIMER, &fake, "TIMER.FLAGS"])
+            .starts_with("TIMER.FLAGS @ 0x40000004 = 0x00000100\n")
+    );
     // Clear-on-read: the first forced read returns the value, the next 0.
-    assert!(ok(&dir, &["read", "-d", TIMER, &fake, "--force", "TIMER.CAPTURE"]).contains("= 0x00001234"));
-    assert!(ok(&dir, &["read", "-d", TIMER, &fake, "--force", "TIMER.CAPTURE"]).contains("= 0x00000000"));
+    assert!(
+        ok(
+            &dir,
+            &["read", "-d", TIMER, &fake, "--force", "TIMER.CAPTURE"]
+        )
+        .contains("= 0x00001234")
+    );
+    assert!(
+        ok(
+            &dir,
+            &["read", "-d", TIMER, &fake, "--force", "TIMER.CAPTURE"]
+        )
+        .contains("= 0x00000000")
+    );
     // Without FILE the fake lives for one command.
-    ok(&dir, &["write", "-d", TIMER, "--fake", "TIMER.CTRL", "ENABLE=1"]);
+    ok(
+        &dir,
+        &["write", "-d", TIMER, "--fake", "TIMER.CTRL", "ENABLE=1"],
+    );
     assert!(ok(&dir, &["read", "-d", TIMER, "--fake", "TIMER.CTRL.ENABLE"]).contains("= 0"));
     // `--base` moves the peripheral (seeded where it lands).
     assert_eq!(
-        ok(&dir, &["read", "-d", TIMER, &fake, "--base", "0x50000000", "TIMER.ID"]),
+        ok(
+            &dir,
+            &[
+                "read",
+                "-d",
+                TIMER,
+                &fake,
+                "--base",
+                "0x50000000",
+                "TIMER.ID"
+            ]
+        ),
         "TIMER.ID @ 0x5000000c = 0x7100a001\n"
     );
 }
@@ -175,36 +237,131 @@ fn a_fake_file_keeps_state_and_side_effects_between_commands() {
 fn side_effects_and_access_rules_are_refused_with_exit_code_5() {
     let dir = scratch("refuse");
     let error = fails(&dir, &["read", "-d", TIMER, "--fake", "TIMER.CAPTURE"], 5);
-    assert!(error.contains("TIMER.CAPTURE: a read clears it, so it is not read by accident (`--force` reads it)"), "{error}");
+    assert!(
+        error.contains(
+            "TIMER.CAPTURE: a read clears it, so it is not read by accident (`--force` reads it)"
+        ),
+        "{error}"
+    );
     let error = fails(&dir, &["read", "-d", TIMER, "--fake", "TIMER.COMMAND"], 5);
-    assert!(error.contains("TIMER.COMMAND: the register is write-only"), "{error}");
+    assert!(
+        error.contains("TIMER.COMMAND: the register is write-only"),
+        "{error}"
+    );
     let error = fails(&dir, &["write", "-d", TIMER, "--fake", "TIMER.ID", "1"], 5);
-    assert!(error.contains("TIMER.ID: the register is read-only"), "{error}");
-    let error = fails(&dir, &["write", "-d", TIMER, "--fake", "TIMER.FLAGS", "running=0"], 5);
-    assert!(error.contains("TIMER.FLAGS.RUNNING: the field is read-only"), "{error}");
-    let error = fails(&dir, &["write", "-d", TIMER, "--fake", "--read-only", "TIMER.CTRL", "1"], 5);
+    assert!(
+        error.contains("TIMER.ID: the register is read-only"),
+        "{error}"
+    );
+    let error = fails(
+        &dir,
+        &["write", "-d", TIMER, "--fake", "TIMER.FLAGS", "running=0"],
+        5,
+    );
+    assert!(
+        error.contains("TIMER.FLAGS.RUNNING: the field is read-only"),
+        "{error}"
+    );
+    let error = fails(
+        &dir,
+        &[
+            "write",
+            "-d",
+            TIMER,
+            "--fake",
+            "--read-only",
+            "TIMER.CTRL",
+            "1",
+        ],
+        5,
+    );
     assert!(error.contains("mapped read-only"), "{error}");
     // A write-only register's field write starts from the reset value: no read.
-    let output = mmreg(&dir, &["write", "-d", TIMER, "--fake", "-v", "TIMER.COMMAND", "start=1"]);
+    let output = mmreg(
+        &dir,
+        &[
+            "write",
+            "-d",
+            TIMER,
+            "--fake",
+            "-v",
+            "TIMER.COMMAND",
+            "start=1",
+        ],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).ends_with("  TIMER.COMMAND <- 0x00000001 {START}\n"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).ends_with("  TIMER.COMMAND <- 0x00000001 {START}\n"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn names_and_values_are_checked_with_exit_code_4() {
     let dir = scratch("names");
     let error = fails(&dir, &["read", "-d", TIMER, "--fake", "TIMER.CTRLL"], 4);
-    assert!(error.contains("no register `TIMER.CTRLL`; did you mean `TIMER.CTRL`?"), "{error}");
+    assert!(
+        error.contains("no register `TIMER.CTRLL`; did you mean `TIMER.CTRL`?"),
+        "{error}"
+    );
     let error = fails(&dir, &["read", "-d", TIMER, "--fake", "TIMR.CTRL"], 4);
-    assert!(error.contains("no peripheral `TIMR`; did you mean `TIMER`?"), "{error}");
-    let error = fails(&dir, &["write", "-d", TIMER, "--fake", "TIMER.CTRL", "mod=1"], 4);
-    assert!(error.contains("no field `TIMER.CTRL.mod`; did you mean `MODE`?"), "{error}");
-    let error = fails(&dir, &["write", "-d", TIMER, "--fake", "TIMER.CTRL", "mode=periodik"], 4);
-    assert!(error.contains("TIMER.CTRL.MODE: `periodik` is no value of the field; did you mean PERIODIC?"), "{error}");
-    let error = fails(&dir, &["write", "-d", TIMER, "--fake", "TIMER.CTRL", "prescaler=0x10"], 4);
-    assert!(error.contains("`0x10` does not fit the 4-bit field (at most 0xf)"), "{error}");
-    let error = fails(&dir, &["write", "-d", TIMER, "--fake", "DMA.CH0.LEN", "0x10000"], 4);
-    assert!(error.contains("does not fit the 16-bit register"), "{error}");
+    assert!(
+        error.contains("no peripheral `TIMR`; did you mean `TIMER`?"),
+        "{error}"
+    );
+    let error = fails(
+        &dir,
+        &["write", "-d", TIMER, "--fake", "TIMER.CTRL", "mod=1"],
+        4,
+    );
+    assert!(
+        error.contains("no field `TIMER.CTRL.mod`; did you mean `MODE`?"),
+        "{error}"
+    );
+    let error = fails(
+        &dir,
+        &[
+            "write",
+            "-d",
+            TIMER,
+            "--fake",
+            "TIMER.CTRL",
+            "mode=periodik",
+        ],
+        4,
+    );
+    assert!(
+        error.contains(
+            "TIMER.CTRL.MODE: `periodik` is no value of the field; did you mean PERIODIC?"
+        ),
+        "{error}"
+    );
+    let error = fails(
+        &dir,
+        &[
+            "write",
+            "-d",
+            TIMER,
+            "--fake",
+            "TIMER.CTRL",
+            "prescaler=0x10",
+        ],
+        4,
+    );
+    assert!(
+        error.contains("`0x10` does not fit the 4-bit field (at most 0xf)"),
+        "{error}"
+    );
+    let error = fails(
+        &dir,
+        &["write", "-d", TIMER, "--fake", "DMA.CH0.LEN", "0x10000"],
+        4,
+    );
+    assert!(
+        error.contains("does not fit the 16-bit register"),
+        "{error}"
+    );
     // Errors name the description.
     assert!(error.contains(TIMER), "{error}");
 }
@@ -215,8 +372,22 @@ fn dry_run_prints_the_accesses_and_makes_none() {
     let file = dir.join("soc.fake");
     let fake = format!("--fake={}", file.display());
     ok(&dir, &["read", "-d", TIMER, &fake, "TIMER.CTRL"]);
-    let text = ok(&dir, &["write", "-d", TIMER, &fake, "--dry-run", "TIMER.CTRL", "mode=free_running"]);
-    assert_eq!(text, "dry run: TIMER.CTRL -> 0x00000000\ndry run: TIMER.CTRL <- 0x00000004 {MODE=FREE_RUNNING}\n");
+    let text = ok(
+        &dir,
+        &[
+            "write",
+            "-d",
+            TIMER,
+            &fake,
+            "--dry-run",
+            "TIMER.CTRL",
+            "mode=free_running",
+        ],
+    );
+    assert_eq!(
+        text,
+        "dry run: TIMER.CTRL -> 0x00000000\ndry run: TIMER.CTRL <- 0x00000004 {MODE=FREE_RUNNING}\n"
+    );
     assert!(ok(&dir, &["read", "-d", TIMER, &fake, "TIMER.CTRL.MODE"]).contains("ONE_SHOT"));
     // No source is opened at all: /dev/mem need not exist.
     let text = ok(&dir, &["read", "-d", TIMER, "--dry-run", "TIMER.ID"]);
@@ -239,10 +410,24 @@ fn dump_skips_side_effects_and_write_only_registers_unless_forced() {
         .collect();
     assert_eq!(
         paths,
-        ["TIMER.CTRL", "TIMER.FLAGS", "TIMER.ID", "TIMER.COMPARE0", "TIMER.COMPARE1", "TIMER.COMPARE2", "TIMER.COMPARE3"]
+        [
+            "TIMER.CTRL",
+            "TIMER.FLAGS",
+            "TIMER.ID",
+            "TIMER.COMPARE0",
+            "TIMER.COMPARE1",
+            "TIMER.COMPARE2",
+            "TIMER.COMPARE3"
+        ]
     );
-    let forced = ok(&dir, &["dump", "-d", TIMER, "--fake", "--force", "TIMER.C*"]);
-    assert!(forced.contains("TIMER.CAPTURE @") && forced.contains("TIMER.COMMAND @"), "{forced}");
+    let forced = ok(
+        &dir,
+        &["dump", "-d", TIMER, "--fake", "--force", "TIMER.C*"],
+    );
+    assert!(
+        forced.contains("TIMER.CAPTURE @") && forced.contains("TIMER.COMMAND @"),
+        "{forced}"
+    );
 }
 
 #[test]
@@ -272,7 +457,17 @@ fn watch_prints_changed_fields_with_timestamps() {
     let fake = format!("--fake={}", file.display());
     ok(&dir, &["read", "-d", TIMER, &fake, "TIMER.ID"]);
     let child = Command::new(MMREG)
-        .args(["watch", "-d", TIMER, &fake, "TIMER.CTRL", "--interval", "150", "--count", "4"])
+        .args([
+            "watch",
+            "-d",
+            TIMER,
+            &fake,
+            "TIMER.CTRL",
+            "--interval",
+            "150",
+            "--count",
+            "4",
+        ])
         .env("XDG_CACHE_HOME", dir.join("cache"))
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -309,13 +504,37 @@ fn a_regular_file_holds_the_peripheral_at_an_offset() {
     poke_file(&file, 0x100c, 0xfeed_0001);
     let path = file.display().to_string();
     assert_eq!(
-        ok(&dir, &["read", "-d", TIMER, "--file", &path, "--offset", "0x1000", "TIMER.ID"]),
+        ok(
+            &dir,
+            &[
+                "read", "-d", TIMER, "--file", &path, "--offset", "0x1000", "TIMER.ID"
+            ]
+        ),
         "TIMER.ID @ 0x100c = 0xfeed0001  (reset 0x7100a001)\n"
     );
-    ok(&dir, &["write", "-d", TIMER, "--file", &path, "--offset", "0x1000", "TIMER.CTRL", "mode=periodic"]);
+    ok(
+        &dir,
+        &[
+            "write",
+            "-d",
+            TIMER,
+            "--file",
+            &path,
+            "--offset",
+            "0x1000",
+            "TIMER.CTRL",
+            "mode=periodic",
+        ],
+    );
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(&bytes[0x1000..0x1004], &[2, 0, 0, 0]);
-    let error = fails(&dir, &["read", "-d", TIMER, "--file", &path, "--offset", "0x1f80", "TIMER.ID"], 1);
+    let error = fails(
+        &dir,
+        &[
+            "read", "-d", TIMER, "--file", &path, "--offset", "0x1f80", "TIMER.ID",
+        ],
+        1,
+    );
     assert!(error.contains("TIMER"), "{error}");
 }
 
@@ -345,9 +564,17 @@ fn a_memfd_is_a_source_too() {
 fn the_model_cache_is_used_and_a_corrupt_entry_is_rebuilt() {
     let dir = scratch("cache");
     let first = mmreg(&dir, &["read", "-d", TIMER, "--fake", "-v", "TIMER.ID"]);
-    assert!(stderr(&first).contains("model ParsedAndCached"), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("model ParsedAndCached"),
+        "{}",
+        stderr(&first)
+    );
     let second = mmreg(&dir, &["read", "-d", TIMER, "--fake", "-v", "TIMER.ID"]);
-    assert!(stderr(&second).contains("model Cached"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("model Cached"),
+        "{}",
+        stderr(&second)
+    );
     assert_eq!(stdout(&first), stdout(&second));
     // Damage every entry's body: the load notices and parses again.
     for entry in std::fs::read_dir(dir.join("cache/mmreg")).unwrap() {
@@ -359,13 +586,21 @@ fn the_model_cache_is_used_and_a_corrupt_entry_is_rebuilt() {
     }
     let third = mmreg(&dir, &["read", "-d", TIMER, "--fake", "-v", "DMA.CH1.CTRL"]);
     assert!(third.status.success(), "{}", stderr(&third));
-    assert!(stdout(&third).starts_with("DMA.CH[1].CTRL @ 0x40001010"), "{}", stdout(&third));
+    assert!(
+        stdout(&third).starts_with("DMA.CH[1].CTRL @ 0x40001010"),
+        "{}",
+        stdout(&third)
+    );
     // A header that does not parse is a miss, not an error.
     for entry in std::fs::read_dir(dir.join("cache/mmreg")).unwrap() {
         std::fs::write(entry.unwrap().path(), "mmreg-model-cache 1\n{not json\n").unwrap();
     }
     let fourth = mmreg(&dir, &["read", "-d", TIMER, "--fake", "-v", "TIMER.ID"]);
-    assert!(stderr(&fourth).contains("model ParsedAndCached"), "{}", stderr(&fourth));
+    assert!(
+        stderr(&fourth).contains("model ParsedAndCached"),
+        "{}",
+        stderr(&fourth)
+    );
     // An unwritable cache location still works, without a cache.
     let output = Command::new(MMREG)
         .args(["read", "-d", TIMER, "--fake", "-v", "TIMER.ID"])
@@ -374,7 +609,11 @@ fn the_model_cache_is_used_and_a_corrupt_entry_is_rebuilt() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("model Parsed,"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("model Parsed,"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -382,13 +621,34 @@ fn a_description_with_errors_or_denied_warnings_exits_3() {
     let dir = scratch("description");
     let bad = dir.join("bad.yaml");
     std::fs::write(&bad, "device: d\nperipherals:\n  - name: P\n    base: 0\n    registers:\n      - name: R\n        offest: 0\n").unwrap();
-    let error = fails(&dir, &["read", "-d", bad.to_str().unwrap(), "--fake", "P.R"], 3);
+    let error = fails(
+        &dir,
+        &["read", "-d", bad.to_str().unwrap(), "--fake", "P.R"],
+        3,
+    );
     assert!(error.contains("bad.yaml:7:9"), "{error}");
     let wide = dir.join("wide.yaml");
     std::fs::write(&wide, "device: d\nperipherals:\n  - name: P\n    base: 0\n    registers:\n      - name: R\n        offset: 0\n        reset: 0x1ffffffff\n").unwrap();
-    ok(&dir, &["read", "-d", wide.to_str().unwrap(), "--fake", "P.R"]);
-    let error = fails(&dir, &["read", "-d", wide.to_str().unwrap(), "--fake", "--deny-warnings", "P.R"], 3);
-    assert!(error.contains("warning(s) and warnings are denied"), "{error}");
+    ok(
+        &dir,
+        &["read", "-d", wide.to_str().unwrap(), "--fake", "P.R"],
+    );
+    let error = fails(
+        &dir,
+        &[
+            "read",
+            "-d",
+            wide.to_str().unwrap(),
+            "--fake",
+            "--deny-warnings",
+            "P.R",
+        ],
+        3,
+    );
+    assert!(
+        error.contains("warning(s) and warnings are denied"),
+        "{error}"
+    );
     let error = fails(&dir, &["read", "-d", "/no/such.yaml", "--fake", "P.R"], 3);
     assert!(error.contains("cannot read `/no/such.yaml`"), "{error}");
 }
@@ -417,18 +677,42 @@ fn gen_writes_what_cargo_xtask_codegen_checks_in() {
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let generated = std::fs::read_to_string(&output_file).unwrap();
-    let checked_in = std::fs::read_to_string(root.join("examples/pci-edu/src/generated/hpet.rs")).unwrap();
-    assert!(generated == checked_in, "mmreg gen and cargo xtask codegen differ");
+    let checked_in =
+        std::fs::read_to_string(root.join("examples/pci-edu/src/generated/hpet.rs")).unwrap();
+    assert!(
+        generated == checked_in,
+        "mmreg gen and cargo xtask codegen differ"
+    );
     // A crate, and an unknown peripheral in `--only`.
     let crate_dir = dir.join("crate");
     let output = Command::new(MMREG)
         .current_dir(&root)
-        .args(["gen", "svd/hpet.yaml", "--crate", crate_dir.to_str().unwrap(), "--no-arrays"])
+        .args([
+            "gen",
+            "svd/hpet.yaml",
+            "--crate",
+            crate_dir.to_str().unwrap(),
+            "--no-arrays",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
-    assert!(manifest.starts_with("# @generated by `mmreg gen` from `svd/hpet.yaml`.\n"), "{manifest}");
-    let error = fails(&dir, &["gen", &root.join("svd/hpet.yaml").display().to_string(), "-o", "x.rs", "--only", "HPTE"], 4);
+    assert!(
+        manifest.starts_with("# @generated by `mmreg gen` from `svd/hpet.yaml`.\n"),
+        "{manifest}"
+    );
+    let error = fails(
+        &dir,
+        &[
+            "gen",
+            &root.join("svd/hpet.yaml").display().to_string(),
+            "-o",
+            "x.rs",
+            "--only",
+            "HPTE",
+        ],
+        4,
+    );
     assert!(error.contains("did you mean `HPET`?"), "{error}");
 }

@@ -27,7 +27,12 @@ fn median(samples: &mut [Duration]) -> Duration {
 }
 
 /// Runs `mmreg read` once, returning its wall time.
-fn read_once(mmreg: &Path, description: &Path, cache: &Path, extra: &[&str]) -> anyhow::Result<Duration> {
+fn read_once(
+    mmreg: &Path,
+    description: &Path,
+    cache: &Path,
+    extra: &[&str],
+) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let output = Command::new(mmreg)
         .args(["read", "--fake", REGISTER, "-d"])
@@ -68,12 +73,23 @@ pub fn run(runs: usize, report: &mut Report) -> anyhow::Result<()> {
     for _ in 0..runs {
         warm.push(read_once(&mmreg, &description, &cache, &[])?);
     }
-    let (cold, warm_median, uncached) = (median(&mut cold), median(&mut warm), median(&mut uncached));
+    let (cold, warm_median, uncached) =
+        (median(&mut cold), median(&mut warm), median(&mut uncached));
     let worst = *warm.iter().max().unwrap_or(&warm_median);
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
-    let verdict = if warm_median <= TARGET { "pass" } else { "FAIL" };
-    let mut table = String::from("| `mmreg read --fake GPIO1.DR -d MIMXRT1062.svd` | wall time (median) |\n|---|---:|\n");
-    let _ = writeln!(table, "| cold: no cache entry (parse, write the cache) | {} |", ms(cold));
+    let verdict = if warm_median <= TARGET {
+        "pass"
+    } else {
+        "FAIL"
+    };
+    let mut table = String::from(
+        "| `mmreg read --fake GPIO1.DR -d MIMXRT1062.svd` | wall time (median) |\n|---|---:|\n",
+    );
+    let _ = writeln!(
+        table,
+        "| cold: no cache entry (parse, write the cache) | {} |",
+        ms(cold)
+    );
     let _ = writeln!(table, "| `--no-cache` (parse only) | {} |", ms(uncached));
     let _ = writeln!(
         table,
@@ -96,7 +112,11 @@ pub fn run(runs: usize, report: &mut Report) -> anyhow::Result<()> {
         ms(TARGET)
     ));
     if warm_median > TARGET {
-        bail!("a warm `mmreg read` took {} (target {})", ms(warm_median), ms(TARGET));
+        bail!(
+            "a warm `mmreg read` took {} (target {})",
+            ms(warm_median),
+            ms(TARGET)
+        );
     }
     Ok(())
 }

@@ -36,7 +36,14 @@ pub fn build(target_dir: &Path) -> anyhow::Result<PathBuf> {
     run(Command::new(cargo)
         .current_dir(workspace_root())
         .args([
-            "build", "--quiet", "--release", "--package", PACKAGE, "--bin", BINARY, "--target",
+            "build",
+            "--quiet",
+            "--release",
+            "--package",
+            PACKAGE,
+            "--bin",
+            BINARY,
+            "--target",
             TARGET,
         ])
         .arg("--target-dir")

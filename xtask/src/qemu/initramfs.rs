@@ -26,14 +26,24 @@ pub const EXIT_MARKER: &str = "mmreg-guest: exit status ";
 
 /// Writes the initramfs for `guest` and `kernel` to `image`; with `cli`,
 /// the `mmreg` command and its checks too (issue 15).
-pub fn build(image: &Path, guest: &Path, cli: Option<&Path>, kernel: &Kernel) -> anyhow::Result<()> {
+pub fn build(
+    image: &Path,
+    guest: &Path,
+    cli: Option<&Path>,
+    kernel: &Kernel,
+) -> anyhow::Result<()> {
     let mut archive = Archive::default();
     for directory in ["bin", "dev", "proc", "sys", "tmp", "lib", "lib/modules"] {
         archive.entry(directory, DIRECTORY | 0o755, 0, &[]);
     }
     // Character device 5:1 is the console.
     archive.entry("dev/console", CHARACTER_DEVICE | 0o600, device(5, 1), &[]);
-    archive.entry("init", REGULAR | 0o755, 0, init_script(kernel, cli.is_some()).as_bytes());
+    archive.entry(
+        "init",
+        REGULAR | 0o755,
+        0,
+        init_script(kernel, cli.is_some()).as_bytes(),
+    );
     archive.file("bin/busybox", 0o755, Path::new(BUSYBOX))?;
     archive.file(&format!("bin/{}", guest::PACKAGE), 0o755, guest)?;
     // --- issue 15: the `mmreg` command and its checks (see `cli_guest`) ---
@@ -43,7 +53,12 @@ pub fn build(image: &Path, guest: &Path, cli: Option<&Path>, kernel: &Kernel) ->
         for (inside, source) in cli_guest::FILES {
             archive.file(inside, 0o644, &crate::util::workspace_root().join(source))?;
         }
-        archive.entry(cli_guest::CHECKS_PATH, REGULAR | 0o755, 0, cli_guest::CHECKS.as_bytes());
+        archive.entry(
+            cli_guest::CHECKS_PATH,
+            REGULAR | 0o755,
+            0,
+            cli_guest::CHECKS.as_bytes(),
+        );
     }
     // --- end of issue 15 ---
     for module in &kernel.modules {
