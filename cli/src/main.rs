@@ -209,8 +209,8 @@ fn generate(args: GenArgs) -> Result<(), (i32, String)> {
             share_types: !args.no_share,
             infer_arrays: !args.no_arrays,
             dma_registers: args.dma,
+            deny_warnings: args.deny_warnings,
         },
-        deny_warnings: args.deny_warnings,
         tool: "mmreg gen".to_string(),
         runtime,
         ..Request::new(&args.input, destination)
@@ -229,10 +229,18 @@ fn generate(args: GenArgs) -> Result<(), (i32, String)> {
                     eprintln!("{diagnostic}");
                 }
                 let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                let what = if errors > 0 {
+                    format!("{errors} error(s)")
+                } else {
+                    format!(
+                        "{} warning(s) and `--deny-warnings` is on",
+                        diagnostics.len()
+                    )
+                };
                 return Err((
                     exit::DESCRIPTION,
                     format!(
-                        "`{}` has {errors} error(s); nothing was generated",
+                        "`{}` has {what}; nothing was generated",
                         args.input.display()
                     ),
                 ));

@@ -28,14 +28,6 @@ pub enum Error {
         /// The cause.
         source: crate::Error,
     },
-    /// The description raised warnings and [`Request::deny_warnings`] is set.
-    #[error("`{input}` has {count} warning(s) and warnings are denied; nothing was generated")]
-    Warnings {
-        /// The description.
-        input: PathBuf,
-        /// How many warnings (each was passed to the warning sink).
-        count: usize,
-    },
     /// A directory or file could not be written.
     #[error("cannot write `{path}`: {source}")]
     Write {
@@ -47,11 +39,13 @@ pub enum Error {
 }
 
 impl Error {
-    /// The diagnostics of an invalid description, when that is the cause.
+    /// The diagnostics of an invalid description, or the warnings of one
+    /// whose warnings are denied, when that is the cause.
     pub fn diagnostics(&self) -> Option<&[Diagnostic]> {
         match self {
             Error::Generate {
-                source: crate::Error::Invalid(diagnostics),
+                source:
+                    crate::Error::Invalid(diagnostics) | crate::Error::WarningsDenied(diagnostics),
                 ..
             } => Some(&diagnostics.0),
             _ => None,
@@ -90,10 +84,8 @@ pub struct Request {
     /// Peripherals to keep (case-insensitive) with those they derive from;
     /// empty keeps all.
     pub only: Vec<String>,
-    /// Generator options (sharing, arrays, DMA registers).
+    /// Generator options (sharing, arrays, DMA registers, denying warnings).
     pub options: crate::Options,
-    /// Fail, writing nothing, when the description raises any warning.
-    pub deny_warnings: bool,
     /// A directory the `@generated` header names the input relative to
     /// (the workspace root for `cargo xtask codegen`); an absolute input
     /// outside it is named by its file name, so output bytes never depend on
@@ -106,7 +98,7 @@ pub struct Request {
 }
 
 impl Request {
-    /// A request with default options, no subset, warnings allowed, the
+    /// A request with default options, no subset, the
     /// runtime as a registry dependency of this version.
     pub fn new(input: impl Into<PathBuf>, destination: Destination) -> Self {
         Request {
@@ -114,7 +106,6 @@ impl Request {
             destination,
             only: Vec::new(),
             options: crate::Options::default(),
-            deny_warnings: false,
             relative_to: None,
             tool: "mmreg gen".to_string(),
             runtime: RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_string()),
@@ -135,6 +126,8 @@ pub struct Outcome {
 
 /// Loads, subsets and writes as `request` says; every warning is passed to
 /// `warn` as soon as loading has found it (also when a later step fails).
+/// Under [`crate::Options::deny_warnings`] warnings are an error instead
+/// (their diagnostics in [`Error::diagnostics`]) and nothing is written.
 pub fn run(request: &Request, warn: &mut dyn FnMut(&Diagnostic)) -> Result<Outcome, Error> {
     let input = &request.input;
     let generate_error = |source| Error::Generate {
@@ -146,12 +139,6 @@ pub fn run(request: &Request, warn: &mut dyn FnMut(&Diagnostic)) -> Result<Outco
         warn(warning);
     }
     let warnings = loaded.warnings.len();
-    if request.deny_warnings && warnings > 0 {
-        return Err(Error::Warnings {
-            input: input.clone(),
-            count: warnings,
-        });
-    }
     let device = crate::select::only(loaded.device, &request.only).map_err(generate_error)?;
     let name = input_name(input, request.relative_to.as_deref());
     let generate =
@@ -448,12 +435,13 @@ mod tests {
             "{seen:?}"
         );
         std::fs::remove_file(&output).unwrap();
-        request.deny_warnings = true;
+        request.options.deny_warnings = true;
         let error = run(&request, &mut |_| {}).unwrap_err();
         assert!(
-            matches!(error, Error::Warnings { count, .. } if count == seen.len()),
+            matches!(&error, Error::Generate { source: crate::Error::WarningsDenied(d), .. } if d.0.len() == seen.len()),
             "{error}"
         );
+        assert_eq!(error.diagnostics().map(<[_]>::len), Some(seen.len()));
         assert!(
             !output.exists(),
             "nothing is written when warnings are denied"

@@ -60,7 +60,8 @@ pub struct Args {
     /// turning them into arrays.
     #[arg(long, requires = "input")]
     no_arrays: bool,
-    /// Fail, writing nothing, if the description raises any warning.
+    /// Refuse input that draws any warning, instead of leaving out what is
+    /// defective and generating the rest.
     #[arg(long, requires = "input")]
     deny_warnings: bool,
     /// Regenerate the files in `codegen.toml` in memory and fail naming each
@@ -98,8 +99,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             share_types: !args.no_share,
             infer_arrays: !args.no_arrays,
             dma_registers: args.dma.clone(),
+            deny_warnings: args.deny_warnings,
         },
-        deny_warnings: args.deny_warnings,
         relative_to: Some(root),
         tool: "cargo xtask codegen".to_string(),
         runtime: RuntimeDependency::Path(runtime),
@@ -136,6 +137,14 @@ fn report<T>(input: &Path, error: mmreg_codegen::Error) -> anyhow::Result<T> {
         bail!(
             "`{}` has {errors} error(s); nothing was generated",
             input.display()
+        );
+    }
+    if let mmreg_codegen::Error::WarningsDenied(diagnostics) = &error {
+        print_diagnostics(&diagnostics.0);
+        bail!(
+            "`{}` has {} warning(s) and `--deny-warnings` is on; nothing was generated",
+            input.display(),
+            diagnostics.0.len()
         );
     }
     Err(anyhow::Error::new(error).context(format!("cannot generate from `{}`", input.display())))
