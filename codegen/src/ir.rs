@@ -294,6 +294,20 @@ pub enum WriteAction {
 }
 
 impl WriteAction {
+    /// Every write action, in declaration order.
+    pub const ALL: [WriteAction; 10] = [
+        WriteAction::Normal,
+        WriteAction::OneToClear,
+        WriteAction::OneToSet,
+        WriteAction::OneToToggle,
+        WriteAction::ZeroToClear,
+        WriteAction::ZeroToSet,
+        WriteAction::ZeroToToggle,
+        WriteAction::Clear,
+        WriteAction::Set,
+        WriteAction::Modify,
+    ];
+
     /// Whether this is the plain store.
     pub fn is_normal(&self) -> bool {
         *self == WriteAction::Normal

@@ -40,8 +40,7 @@ pub struct Args {
     /// The sanitizer the targets are built with (`cargo fuzz --sanitizer`).
     /// `none` by default: the generator has no `unsafe` code, so what the
     /// fuzzers look for (panics, overflow checks, hangs, memory past
-    /// `-rss_limit_mb`) needs no sanitizer, and AddressSanitizer made every
-    /// execution about three times slower.
+    /// `-rss_limit_mb`) needs no sanitizer.
     #[arg(long, default_value = "none", value_parser = ["none", "address"])]
     sanitizer: String,
 }

@@ -6,18 +6,19 @@
 //! refuse: a defect costs the element that has it, never the device. Each
 //! repair is a located warning that says what was done:
 //! - a register at an offset not aligned to its width, with a width other
-//!   than 8, 16, 32 or 64 bits, with a malformed array, or reaching past the
-//!   64-bit address space is left out ([`registers`]);
+//!   than 8, 16, 32 or 64 bits, or with a malformed array is left out
+//!   (`registers.rs`);
 //! - a cluster with a malformed array, misaligned for its widest register,
-//!   or with no register left is left out ([`layout`]);
+//!   or with no register left, and any register or cluster reaching past
+//!   the 64-bit address space, is left out (`layout.rs`);
 //! - a field of zero width, past its register or overlapping another is left
 //!   out, and a write constraint that allows no value is dropped
-//!   ([`fields`]);
+//!   (`fields.rs`);
 //! - an enumerated value too wide for its field or repeating another's value
-//!   is left out ([`fields`]);
+//!   is left out (`fields.rs`);
 //! - names that turn into the same identifier keep both, the later one
 //!   renamed; the warning names both source names and both identifiers
-//!   ([`collisions`], from the same plans the emitter names with).
+//!   (`collisions.rs`, from the same plans the emitter names with).
 //!
 //! Errors are kept for what leaves nothing meaningful to generate: no
 //! peripherals, and clusters nested past [`MAX_CLUSTER_DEPTH`]. (Unreadable

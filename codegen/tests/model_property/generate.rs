@@ -44,18 +44,7 @@ fn field_access(rng: &mut Rng, register: Access) -> Access {
     }
 }
 
-const WRITE_ACTIONS: &[WriteAction] = &[
-    WriteAction::Normal,
-    WriteAction::OneToClear,
-    WriteAction::OneToSet,
-    WriteAction::OneToToggle,
-    WriteAction::ZeroToClear,
-    WriteAction::ZeroToSet,
-    WriteAction::ZeroToToggle,
-    WriteAction::Clear,
-    WriteAction::Set,
-    WriteAction::Modify,
-];
+const WRITE_ACTIONS: &[WriteAction] = &WriteAction::ALL;
 
 const READ_ACTIONS: &[ReadAction] = &[
     ReadAction::Clear,

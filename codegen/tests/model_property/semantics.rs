@@ -78,7 +78,7 @@ pub fn is_write_zero(action: WriteAction) -> bool {
 }
 
 /// The design's raw-value case: one field over every bit, plain values,
-/// plain writes, no read action.
+/// plain writes (the register's own write action), no read action.
 pub fn is_raw(register: &Register) -> bool {
     matches!(register.fields.as_slice(), [only]
         if only.dim.is_none()
@@ -86,21 +86,11 @@ pub fn is_raw(register: &Register) -> bool {
             && only.enums.is_empty()
             && !is_write_one(only.write_action)
             && !is_write_zero(only.write_action)
+            && only.write_action == register.write_action
             && only.read_action.is_none())
 }
 
-pub const ACTIONS: [WriteAction; 10] = [
-    WriteAction::Normal,
-    WriteAction::OneToClear,
-    WriteAction::OneToSet,
-    WriteAction::OneToToggle,
-    WriteAction::ZeroToClear,
-    WriteAction::ZeroToSet,
-    WriteAction::ZeroToToggle,
-    WriteAction::Clear,
-    WriteAction::Set,
-    WriteAction::Modify,
-];
+pub const ACTIONS: [WriteAction; 10] = WriteAction::ALL;
 
 /// The bits `action` acts on: its fields' and, for the register's own
 /// action, the bits no field covers.
