@@ -87,7 +87,20 @@ fn convert_register(register: &ir::Register) -> Option<RegisterMeta> {
         return None;
     }
     let (count, stride, index_names) = dim(register.dim.as_ref())?;
-    let fields: Vec<FieldMeta> = register.fields.iter().filter_map(convert_field).collect();
+    let (fields, constraints): (Vec<FieldMeta>, Vec<Option<ir::WriteConstraint>>) = register
+        .fields
+        .iter()
+        .filter_map(|field| Some((convert_field(field)?, field.write_constraint.clone())))
+        .unzip();
+    let fields: &'static [FieldMeta] = Box::leak(fields.into_boxed_slice());
+    CONSTRAINTS.with(|map| {
+        let mut map = map.borrow_mut();
+        for (field, constraint) in fields.iter().zip(constraints) {
+            if let Some(constraint) = constraint {
+                map.insert(field as *const FieldMeta as usize, constraint);
+            }
+        }
+    });
     Some(RegisterMeta {
         name: leak_str(&register.name),
         offset: usize::try_from(register.offset).ok()?,
@@ -100,7 +113,25 @@ fn convert_register(register: &ir::Register) -> Option<RegisterMeta> {
         reset_mask: register.reset_mask,
         read_action: register.read_action.map(read_action),
         write_action: write_action(register.write_action),
-        fields: Box::leak(fields.into_boxed_slice()),
+        fields,
+    })
+}
+
+thread_local! {
+    /// The write constraints of converted fields, by the address of their
+    /// (leaked, so never reused) metadata: the runtime's metadata has no
+    /// place for them.
+    static CONSTRAINTS: std::cell::RefCell<std::collections::HashMap<usize, ir::WriteConstraint>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The values a converted field may be written with, if the description
+/// constrains them (SVD `writeConstraint`, YAML `write_constraint`).
+pub fn write_constraint(field: &'static FieldMeta) -> Option<ir::WriteConstraint> {
+    CONSTRAINTS.with(|map| {
+        map.borrow()
+            .get(&(field as *const FieldMeta as usize))
+            .cloned()
     })
 }
 

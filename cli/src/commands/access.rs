@@ -98,7 +98,7 @@ fn field_value(
                 field.width
             )));
         }
-        return Ok(value);
+        return constrained(field, value).map_err(bad);
     }
     let wanted = names::normalise(text);
     if let Some(variant) = field
@@ -124,6 +124,26 @@ fn field_value(
         format!("did you mean {}?", suggestions.join(", "))
     };
     Err(bad(format!("`{text}` is no value of the field; {hint}")))
+}
+
+/// Checks a number against the field's write constraint, if any.
+fn constrained(field: &'static mmreg::meta::FieldMeta, value: u64) -> Result<u64, String> {
+    use mmreg_codegen::ir::WriteConstraint;
+    match layout::write_constraint(field) {
+        Some(WriteConstraint::Range { min, max }) if value < min || value > max => Err(format!(
+            "`{value:#x}` is outside the values the description allows ({min:#x} to {max:#x})"
+        )),
+        Some(WriteConstraint::UseEnumeratedValues)
+            if !field.values.iter().any(|v| v.value == value) =>
+        {
+            let names: Vec<&str> = field.values.iter().map(|v| v.name).collect();
+            Err(format!(
+                "`{value:#x}` is no named value, and the description allows only those: {}",
+                names.join(", ")
+            ))
+        }
+        _ => Ok(value),
+    }
 }
 
 /// Whether a field can be written: writable access, or a write action of its
