@@ -528,6 +528,85 @@ fn a_regular_file_holds_the_peripheral_at_an_offset() {
     );
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(&bytes[0x1000..0x1004], &[2, 0, 0, 0]);
+    // dump and watch read the same file.
+    let dump = ok(
+        &dir,
+        &[
+            "dump",
+            "-d",
+            TIMER,
+            "--file",
+            &path,
+            "--offset",
+            "0x1000",
+            "--json",
+            "TIMER.ID",
+            "TIMER.CTRL",
+        ],
+    );
+    assert_eq!(dump.lines().count(), 2, "{dump}");
+    assert!(
+        dump.contains(
+            r#""path":"TIMER.ID","address":"0x100c","width":32,"access":"ro","value":"0xfeed0001""#
+        ),
+        "{dump}"
+    );
+    let watch = ok(
+        &dir,
+        &[
+            "watch",
+            "-d",
+            TIMER,
+            "--file",
+            &path,
+            "--offset",
+            "0x1000",
+            "TIMER.CTRL.MODE",
+            "--count",
+            "1",
+        ],
+    );
+    assert!(
+        watch
+            .trim_end()
+            .ends_with(" TIMER.CTRL.MODE = 0x1 (PERIODIC)"),
+        "{watch}"
+    );
+    // --read-only maps PROT_READ pages and refuses writes.
+    let error = fails(
+        &dir,
+        &[
+            "write",
+            "-d",
+            TIMER,
+            "--file",
+            &path,
+            "--offset",
+            "0x1000",
+            "--read-only",
+            "TIMER.CTRL",
+            "0",
+        ],
+        5,
+    );
+    assert!(error.contains("read-only"), "{error}");
+    assert!(
+        ok(
+            &dir,
+            &[
+                "read",
+                "-d",
+                TIMER,
+                "--file",
+                &path,
+                "--offset",
+                "0x1000",
+                "--read-only",
+                "TIMER.CTRL.MODE"
+            ]
+        )
+        .contains("PERIODIC")
+    );
     let error = fails(
         &dir,
         &[
