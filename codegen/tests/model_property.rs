@@ -279,8 +279,9 @@ fn lone_full_width_field_keeps_its_own_write_action() {
 
 /// Found while writing the generator (not by it: its models never overlap):
 /// validation compared the registers of one block with each other only, so
-/// a register and a cluster, or two clusters, that share bytes drew no
-/// warning. Here `A`, `C.X` and `D.Y` are all at byte 4.
+/// a register and a cluster that share bytes drew no warning. Here `A`,
+/// `C.X` and `D.Y` are all at byte 4; `A` overlapping `C` is warned (two
+/// clusters overlapping each other are usually alternate views and are not).
 #[test]
 fn registers_overlapping_through_clusters_are_warned() {
     let text = "device: gap\nperipherals:\n  - name: P\n    base: 0x1000\n    registers:\n      \

@@ -198,9 +198,12 @@ pub(super) fn check_block_extent(peripheral: &Peripheral, out: &mut Vec<Diagnost
     }
 }
 
-/// Warns about registers and clusters (array elements expanded) of one
-/// block that share bytes, unless a register involved is declared as an
-/// alternate.
+/// Warns about registers (array elements expanded) of one block that share
+/// bytes with another register or a cluster, unless a register involved is
+/// declared as an alternate. Two clusters that overlap draw no warning: they
+/// are usually alternate views of one block (SVD's `alternateCluster`, as in
+/// the SAMD21's `RTC.MODE0`/`MODE1`/`MODE2`), which the model does not
+/// record.
 pub(super) fn check_overlaps(items: &[Item], path: &str, out: &mut Vec<Diagnostic>) {
     struct Span<'a> {
         start: u64,
@@ -257,6 +260,7 @@ pub(super) fn check_overlaps(items: &[Item], path: &str, out: &mut Vec<Diagnosti
             && other != span.name
             && !span.alternate
             && !other_alternate
+            && (span.what, other_what) != ("cluster", "cluster")
             && reported.insert((other, span.name))
         {
             out.push(
