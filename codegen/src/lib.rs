@@ -14,12 +14,14 @@
 //! 4. [`emit`] turns the validated model into one formatted Rust module,
 //!    naming items through [`names`], the rules validation warns with.
 //!
-//! [`load`] and [`generate`] chain these; [`builder`] wraps them for `build.rs`.
+//! [`load`] and [`generate`] chain these; [`builder`] wraps them for `build.rs`,
+//! and [`driver`] for the generator commands (`mmreg gen`, `cargo xtask codegen`).
 
 pub mod arrays;
 pub mod builder;
 pub mod diagnostic;
 pub mod dma;
+pub mod driver;
 pub mod emit;
 pub mod ipxact;
 pub mod ir;
@@ -194,6 +196,21 @@ pub enum Format {
     IpXact,
     /// The YAML description format.
     Yaml,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    /// `svd`, `ipxact` (or `ip-xact`) or `yaml`, as the `--format` switches
+    /// of the tools spell them.
+    fn from_str(text: &str) -> Result<Format, String> {
+        match text {
+            "svd" => Ok(Format::Svd),
+            "ipxact" | "ip-xact" => Ok(Format::IpXact),
+            "yaml" => Ok(Format::Yaml),
+            _ => Err(format!("`{text}` is not `svd`, `ipxact` or `yaml`")),
+        }
+    }
 }
 
 /// The format of an input with file extension `extension` (lower case,

@@ -63,11 +63,8 @@ pub fn only(mut device: Validated, names: &[String]) -> Result<Validated, crate:
 
 /// Candidates close to `wanted` (already lower case): those it is a prefix or
 /// substring of (or that are substrings of it), and those within a small edit
-/// distance. Closest first, then alphabetical; at most [`MAX_SUGGESTIONS`].
-pub(crate) fn near_matches<'a>(
-    wanted: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Vec<String> {
+/// distance. Closest first, then alphabetical; at most five.
+pub fn near_matches<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
     let limit = (wanted.chars().count() / 3).max(1);
     let mut scored: Vec<(usize, String)> = candidates
         .filter_map(|candidate| {

@@ -13,11 +13,13 @@
 //! 0.8.0); 2 `cargo check` / `build --release` / `doc` of the generated
 //! crates; 3 access overhead (divan) and the instruction check; 4 the cost of
 //! generating in `build.rs`; 5 generated lines with sharing and array
-//! inference off and on. The peers are installed with `cargo install
+//! inference off and on; 6 `mmreg read` of one register of the largest file,
+//! cold and warm, against its 100 ms target. The peers are installed with `cargo install
 //! --locked` under `target/bench-tools/`; work files go to `target/bench/`.
 
 mod access;
 mod build_script;
+mod cli;
 mod compile;
 mod crates;
 mod generation;
@@ -43,7 +45,7 @@ pub struct Args {
     #[arg(long, conflicts_with_all = ["quick", "figures"])]
     asm_check: bool,
     /// Only these figures (1 generation, 2 generated code, 3 access, 4
-    /// build.rs, 5 sharing).
+    /// build.rs, 5 sharing, 6 `mmreg read` cold and warm).
     #[arg(long, value_delimiter = ',', value_name = "N,M")]
     figures: Vec<u8>,
     /// Runs of each generation and `build.rs` measurement (the median is
@@ -127,7 +129,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         if args.quick {
             vec![1, 2, 3]
         } else {
-            vec![1, 2, 3, 4, 5]
+            vec![1, 2, 3, 4, 5, 6]
         }
     } else {
         args.figures.clone()
@@ -193,7 +195,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             (3, _) => access::run(args.quick, &mut report)?,
             (4, _) => build_script::run(args.runs, &mut report)?,
             (5, _) => sharing::run(&corpus, &mut report)?,
-            _ => anyhow::bail!("no figure {figure} (figures are 1 to 5)"),
+            (6, _) => cli::run(args.runs, &mut report)?,
+            _ => anyhow::bail!("no figure {figure} (figures are 1 to 6)"),
         }
         // Written after each figure, so a long run that stops keeps what it has.
         if let Some(output) = &args.output {

@@ -1,5 +1,7 @@
 //! `cargo xtask codegen`: generate from one description, or refresh / check
-//! the checked-in generated files listed in `codegen.toml`.
+//! the checked-in generated files listed in `codegen.toml`. Generating from
+//! one description is [`mmreg_codegen::driver`], shared with `mmreg gen`;
+//! this file only parses arguments.
 //!
 //! ```text
 //! cargo xtask codegen INPUT -o OUT.rs [--only A,B]      one module file
@@ -9,6 +11,7 @@
 //!     [--dma P.REG,...]                                 registers whose writes are unsafe (DMA)
 //!     [--param NAME=VALUE]...                           IP-XACT parameter values
 //!     [--format svd|ipxact|yaml]                        override format detection
+//!     [--deny-warnings]                                 fail on any warning
 //! cargo xtask codegen                                   rewrite every file in codegen.toml
 //! cargo xtask codegen --check                           fail naming each stale file
 //! ```
@@ -18,6 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::ArgGroup;
 use mmreg_codegen::Diagnostic;
+use mmreg_codegen::driver::{self, Destination, Request, RuntimeDependency};
 use mmreg_codegen::manifest;
 
 use crate::util;
@@ -86,63 +90,56 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             regenerate_manifest()
         };
     };
-    let device = load(input, &args)?;
-    if let Some(output) = &args.emit_yaml {
-        let yaml = mmreg_codegen::yaml::export(&device).or_else(|error| report(input, error))?;
-        write_file(output, &yaml)?;
-        eprintln!("wrote {}", output.display());
+    let destination = if let Some(output) = &args.emit_yaml {
+        Destination::Yaml(output.clone())
     } else if let Some(output) = &args.output {
-        write_file(output, &generate(&device, input, &args)?)?;
-        eprintln!("wrote {}", output.display());
+        Destination::Module(output.clone())
     } else if let Some(directory) = &args.crate_dir {
-        write_crate(directory, input, &generate(&device, input, &args)?)?;
-        eprintln!(
-            "wrote crate `{}` in {}",
-            crate_name(input),
-            directory.display()
-        );
+        Destination::Crate(directory.clone())
+    } else {
+        bail!("give `-o`, `--crate` or `--emit-yaml`");
+    };
+    let root = util::workspace_root();
+    let runtime = root.join("runtime");
+    let runtime = runtime
+        .canonicalize()
+        .with_context(|| format!("cannot find the runtime crate at `{}`", runtime.display()))?;
+    let request = Request {
+        only: args.only.clone(),
+        options: mmreg_codegen::Options {
+            share_types: !args.no_share,
+            infer_arrays: !args.no_arrays,
+            dma_registers: args.dma.clone(),
+            params: args.param.clone(),
+            format: args.format,
+            deny_warnings: args.deny_warnings,
+        },
+        relative_to: Some(root),
+        tool: "cargo xtask codegen".to_string(),
+        runtime: RuntimeDependency::Path(runtime),
+        ..Request::new(input, destination)
+    };
+    let outcome = driver::run(&request, &mut |warning| eprintln!("{warning}"))
+        .or_else(|error| driver_failure(input, error))?;
+    match outcome.crate_name {
+        Some(name) => eprintln!("wrote crate `{name}` in {}", outcome.written.display()),
+        None => eprintln!("wrote {}", outcome.written.display()),
     }
     Ok(())
 }
 
-/// Loads and validates `input` (marking the `--dma` registers) and applies
-/// the subset, printing warnings.
-fn load(input: &Path, args: &Args) -> anyhow::Result<mmreg_codegen::Validated> {
-    let loaded =
-        mmreg_codegen::load_with(input, &options(args)).or_else(|error| report(input, error))?;
-    print_diagnostics(&loaded.warnings);
-    mmreg_codegen::select::only(loaded.device, &args.only).or_else(|error| report(input, error))
-}
-
-/// The generator options the flags ask for.
 /// `--format`'s value.
 fn parse_format(text: &str) -> Result<mmreg_codegen::Format, String> {
-    match text {
-        "svd" => Ok(mmreg_codegen::Format::Svd),
-        "ipxact" | "ip-xact" => Ok(mmreg_codegen::Format::IpXact),
-        "yaml" => Ok(mmreg_codegen::Format::Yaml),
-        _ => Err(format!("`{text}` is not `svd`, `ipxact` or `yaml`")),
-    }
+    text.parse()
 }
 
-fn options(args: &Args) -> mmreg_codegen::Options {
-    mmreg_codegen::Options {
-        share_types: !args.no_share,
-        infer_arrays: !args.no_arrays,
-        dma_registers: args.dma.clone(),
-        params: args.param.clone(),
-        format: args.format,
-        deny_warnings: args.deny_warnings,
+/// Turns a driver error into the job's failure; invalid input prints every
+/// diagnostic first, one per line, so the final message can stay short.
+fn driver_failure<T>(input: &Path, error: driver::Error) -> anyhow::Result<T> {
+    match error {
+        driver::Error::Generate { source, .. } => report(input, source),
+        other => Err(other.into()),
     }
-}
-
-fn generate(
-    device: &mmreg_codegen::Validated,
-    input: &Path,
-    args: &Args,
-) -> anyhow::Result<String> {
-    mmreg_codegen::generate_with(device, &input_name(input), options(args))
-        .or_else(|error| report(input, error))
 }
 
 /// Turns a library error into the job's failure; invalid input prints every
@@ -175,126 +172,6 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     for diagnostic in diagnostics {
         eprintln!("{diagnostic}");
     }
-}
-
-/// The name the `@generated` header gives the input: as the user typed it
-/// when relative, relative to the workspace when inside it, otherwise the file
-/// name, so output bytes never depend on where the checkout lives.
-fn input_name(input: &Path) -> String {
-    let name = if input.is_relative() {
-        input.to_path_buf()
-    } else if let Ok(inside) = input.strip_prefix(util::workspace_root()) {
-        inside.to_path_buf()
-    } else {
-        input
-            .file_name()
-            .map(PathBuf::from)
-            .unwrap_or_else(|| input.to_path_buf())
-    };
-    name.to_string_lossy().replace('\\', "/")
-}
-
-fn write_file(path: &Path, contents: &str) -> anyhow::Result<()> {
-    if let Some(parent) = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create `{}`", parent.display()))?;
-    }
-    std::fs::write(path, contents).with_context(|| format!("cannot write `{}`", path.display()))
-}
-
-/// Writes `DIR/Cargo.toml` and `DIR/src/lib.rs` (the generated module).
-fn write_crate(directory: &Path, input: &Path, code: &str) -> anyhow::Result<()> {
-    let runtime = util::workspace_root().join("runtime");
-    let runtime = runtime
-        .canonicalize()
-        .with_context(|| format!("cannot find the runtime crate at `{}`", runtime.display()))?;
-    write_file(
-        &directory.join("Cargo.toml"),
-        &crate_manifest(&crate_name(input), &input_name(input), &runtime),
-    )?;
-    write_file(
-        &directory.join("src").join("lib.rs"),
-        &crate_root(input, code),
-    )
-}
-
-/// The crate's `lib.rs`: a crate doc line, then the generated module as is.
-fn crate_root(input: &Path, code: &str) -> String {
-    let file_name = input
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!("//! Register blocks for `{file_name}`, generated by `cargo xtask codegen`.\n\n{code}")
-}
-
-/// The standalone crate's `Cargo.toml`. Its own `[workspace]` table lets DIR
-/// sit anywhere, even inside another workspace.
-fn crate_manifest(name: &str, input_name: &str, runtime: &Path) -> String {
-    format!(
-        "# @generated by `cargo xtask codegen` from `{input_name}`.\n\
-         [package]\n\
-         name = \"{name}\"\n\
-         version = \"0.1.0\"\n\
-         edition = \"2024\"\n\
-         publish = false\n\
-         \n\
-         [dependencies]\n\
-         mmreg = {{ path = \"{}\" }}\n\
-         \n\
-         [workspace]\n",
-        toml_escape(&runtime.to_string_lossy())
-    )
-}
-
-/// Escapes a string for a TOML basic string.
-fn toml_escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('"', "\\\"")
-}
-
-/// A valid Cargo package name from the input's file stem: lower case, only
-/// letters, digits, `-` and `_`, starting with a letter, not a name Cargo
-/// reserves, and not the name of a crate the generated crate depends on
-/// (`mmreg.yaml` gives `mmreg-registers`, not a second `mmreg`).
-fn crate_name(input: &Path) -> String {
-    let stem = input
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut name: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    name = name.trim_matches(['-', '_']).to_string();
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        name = format!("device-{name}").trim_end_matches('-').to_string();
-    }
-    // Cargo refuses the names of the standard crates and of the test harness.
-    const RESERVED: &[&str] = &[
-        "alloc",
-        "core",
-        "std",
-        "test",
-        "proc_macro",
-        "proc-macro",
-        "build",
-    ];
-    // The generated crate's dependency and the runtime's own: a package of
-    // the same name (Cargo treats `-` and `_` alike) cannot depend on it.
-    const DEPENDENCIES: &[&str] = &["mmreg", "mmreg-codegen", "libc"];
-    let normalised = name.replace('_', "-");
-    if RESERVED.contains(&name.as_str()) || DEPENDENCIES.contains(&normalised.as_str()) {
-        name.push_str("-registers");
-    }
-    name
 }
 
 fn regenerate_manifest() -> anyhow::Result<()> {
@@ -346,65 +223,6 @@ fn manifest_failure<T>(error: manifest::Error) -> anyhow::Result<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crate_names_are_valid_package_names() {
-        assert_eq!(crate_name(Path::new("/x/STM32F407.svd")), "stm32f407");
-        assert_eq!(crate_name(Path::new("nrf54l15-app.svd")), "nrf54l15-app");
-        assert_eq!(crate_name(Path::new("bcm2711_lpa.svd")), "bcm2711_lpa");
-        assert_eq!(crate_name(Path::new("ARM_Sample.svd")), "arm_sample");
-        assert_eq!(crate_name(Path::new("my chip.v2.yaml")), "my-chip-v2");
-        assert_eq!(crate_name(Path::new("2711.svd")), "device-2711");
-        assert_eq!(crate_name(Path::new("test.yaml")), "test-registers");
-        assert_eq!(crate_name(Path::new("---.svd")), "device");
-    }
-
-    #[test]
-    fn crate_names_never_collide_with_the_dependencies() {
-        // Issue 13: `mmreg.yaml` made a crate `mmreg` depending on `mmreg`.
-        assert_eq!(crate_name(Path::new("mmreg.yaml")), "mmreg-registers");
-        assert_eq!(crate_name(Path::new("MMREG.svd")), "mmreg-registers");
-        assert_eq!(
-            crate_name(Path::new("mmreg_codegen.svd")),
-            "mmreg_codegen-registers"
-        );
-        assert_eq!(crate_name(Path::new("libc.yaml")), "libc-registers");
-        assert_eq!(crate_name(Path::new("mmreg2.yaml")), "mmreg2");
-    }
-
-    #[test]
-    fn crate_manifest_depends_on_the_runtime_and_is_its_own_workspace() {
-        let text = crate_manifest("edu", "svd/qemu-edu.yaml", Path::new("/work/main/runtime"));
-        assert!(text.contains("name = \"edu\"\n"), "{text}");
-        assert!(text.contains("edition = \"2024\"\n"), "{text}");
-        assert!(
-            text.contains("mmreg = { path = \"/work/main/runtime\" }\n"),
-            "{text}"
-        );
-        assert!(text.ends_with("[workspace]\n"), "{text}");
-        assert!(
-            text.starts_with("# @generated by `cargo xtask codegen` from `svd/qemu-edu.yaml`.\n"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn toml_strings_are_escaped() {
-        assert_eq!(toml_escape(r#"C:\a "b""#), r#"C:\\a \"b\""#);
-    }
-
-    #[test]
-    fn input_names_never_carry_the_checkout_location() {
-        assert_eq!(
-            input_name(Path::new("svd/qemu-edu.yaml")),
-            "svd/qemu-edu.yaml"
-        );
-        assert_eq!(
-            input_name(&util::workspace_root().join("svd/hpet.yaml")),
-            "svd/hpet.yaml"
-        );
-        assert_eq!(input_name(Path::new("/elsewhere/chips/soc.svd")), "soc.svd");
-    }
 
     #[test]
     fn destinations_are_exclusive_and_need_an_input() {

@@ -11,6 +11,7 @@
 //!    console.
 
 mod boot;
+mod cli_guest;
 mod guest;
 mod initramfs;
 mod kernel;
@@ -54,8 +55,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let kernel = kernel::ensure(&cache.join("kernel"))?;
     println!("qemu-test: building the guest program (pci-edu, statically linked)");
     let guest = guest::build(&cache.join("guest-target"))?;
+    // Issue 15: the `mmreg` command and its checks, in the same guest.
+    println!("qemu-test: building the mmreg command (statically linked)");
+    let cli = cli_guest::build(&cache.join("guest-target"))?;
     let image = cache.join("initramfs.cpio");
-    initramfs::build(&image, &guest, &kernel)?;
+    initramfs::build(&image, &guest, Some(&cli), &kernel)?;
 
     println!(
         "qemu-test: booting {} with the edu device (timeout {} s)",

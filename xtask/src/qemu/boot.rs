@@ -67,8 +67,10 @@ impl Outcome {
         } else if line.starts_with("ok ") || line.starts_with("FAIL ") {
             self.check_lines += 1;
         } else if let Some((passed, failed)) = parse_summary(line) {
-            self.passed = passed;
-            self.failed = failed;
+            // Each program run in the guest (the guest program, the `mmreg`
+            // checks) closes with its own summary: they add up.
+            self.passed += passed;
+            self.failed += failed;
             self.summarised = true;
         }
         if self.tail.len() == TAIL_LINES {

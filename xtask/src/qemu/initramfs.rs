@@ -11,6 +11,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use super::cli_guest;
 use super::guest;
 use super::kernel::Kernel;
 
@@ -23,17 +24,43 @@ pub const START_MARKER: &str = "mmreg-guest: start";
 /// Precedes the guest program's exit status on the console.
 pub const EXIT_MARKER: &str = "mmreg-guest: exit status ";
 
-/// Writes the initramfs for `guest` and `kernel` to `image`.
-pub fn build(image: &Path, guest: &Path, kernel: &Kernel) -> anyhow::Result<()> {
+/// Writes the initramfs for `guest` and `kernel` to `image`; with `cli`,
+/// the `mmreg` command and its checks too (issue 15).
+pub fn build(
+    image: &Path,
+    guest: &Path,
+    cli: Option<&Path>,
+    kernel: &Kernel,
+) -> anyhow::Result<()> {
     let mut archive = Archive::default();
     for directory in ["bin", "dev", "proc", "sys", "tmp", "lib", "lib/modules"] {
         archive.entry(directory, DIRECTORY | 0o755, 0, &[]);
     }
     // Character device 5:1 is the console.
     archive.entry("dev/console", CHARACTER_DEVICE | 0o600, device(5, 1), &[]);
-    archive.entry("init", REGULAR | 0o755, 0, init_script(kernel).as_bytes());
+    archive.entry(
+        "init",
+        REGULAR | 0o755,
+        0,
+        init_script(kernel, cli.is_some()).as_bytes(),
+    );
     archive.file("bin/busybox", 0o755, Path::new(BUSYBOX))?;
     archive.file(&format!("bin/{}", guest::PACKAGE), 0o755, guest)?;
+    // --- issue 15: the `mmreg` command and its checks (see `cli_guest`) ---
+    if let Some(cli) = cli {
+        archive.entry("svd", DIRECTORY | 0o755, 0, &[]);
+        archive.file("bin/mmreg", 0o755, cli)?;
+        for (inside, source) in cli_guest::FILES {
+            archive.file(inside, 0o644, &crate::util::workspace_root().join(source))?;
+        }
+        archive.entry(
+            cli_guest::CHECKS_PATH,
+            REGULAR | 0o755,
+            0,
+            cli_guest::CHECKS.as_bytes(),
+        );
+    }
+    // --- end of issue 15 ---
     for module in &kernel.modules {
         let name = module
             .file_name()
@@ -47,7 +74,7 @@ pub fn build(image: &Path, guest: &Path, kernel: &Kernel) -> anyhow::Result<()> 
 
 /// `/init`: mount the pseudo file systems, load the UIO modules, run the
 /// checks, report their exit status and power off.
-fn init_script(kernel: &Kernel) -> String {
+fn init_script(kernel: &Kernel, cli: bool) -> String {
     let modules: Vec<String> = kernel
         .modules
         .iter()
@@ -71,11 +98,18 @@ for module in {modules}; do
     insmod "$module" || echo "mmreg-guest: insmod $module failed"
 done
 /bin/{program} --self-test
-echo "{EXIT_MARKER}$?"
+status=$?
+{cli_checks}echo "{EXIT_MARKER}$status"
 poweroff -f
 "#,
         modules = modules.join(" "),
         program = guest::PACKAGE,
+        // Issue 15: the `mmreg` checks run after the guest program.
+        cli_checks = if cli {
+            format!("/{} || status=1\n", cli_guest::CHECKS_PATH)
+        } else {
+            String::new()
+        },
     )
 }
 
