@@ -13,10 +13,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use super::guests::Guest;
 use super::initramfs::{EXIT_MARKER, START_MARKER};
 
 /// What to boot and how long to wait.
 pub struct Boot<'a> {
+    /// The machine.
+    pub guest: &'a Guest,
     /// The kernel image.
     pub kernel: &'a Path,
     /// The initramfs archive.
@@ -134,8 +137,9 @@ fn parse_summary(line: &str) -> Option<(u32, u32)> {
 
 /// Boots the guest and returns what its console said.
 pub fn run(boot: &Boot<'_>) -> anyhow::Result<Outcome> {
-    let mut command = Command::new("qemu-system-x86_64");
+    let mut command = Command::new(boot.guest.qemu);
     command
+        .args(boot.guest.machine)
         .args([
             "-nographic",
             "-no-reboot",
@@ -146,7 +150,8 @@ pub fn run(boot: &Boot<'_>) -> anyhow::Result<Outcome> {
             "-smp",
             "1",
         ])
-        // `/dev/kvm` exists on these machines but KVM does not work: use TCG.
+        // `/dev/kvm` exists on these machines but KVM does not work, and the
+        // ARM guests need TCG anyway.
         .args(["-accel", "tcg"])
         .args(["-device", "edu"])
         .arg("-kernel")
@@ -155,12 +160,15 @@ pub fn run(boot: &Boot<'_>) -> anyhow::Result<Outcome> {
         .arg(boot.initramfs)
         // No `iomem=relaxed`: the test checks that driver-claimed ranges are
         // refused. `panic=-1` turns a crash of `/init` into an exit.
-        .args(["-append", "console=ttyS0 panic=-1 quiet"])
+        .arg("-append")
+        .arg(format!("console={} panic=-1 quiet", boot.guest.console))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let started = Instant::now();
-    let mut child = command.spawn().context("cannot start qemu-system-x86_64")?;
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot start {}", boot.guest.qemu))?;
 
     let (sender, receiver) = mpsc::channel();
     let stdout = child.stdout.take().expect("stdout is piped");

@@ -1,5 +1,5 @@
-//! The initramfs: busybox, the UIO modules, the guest program and `/init`,
-//! written as a `newc` cpio archive.
+//! The initramfs: busybox, the guest's modules, the guest program, the
+//! guest's extra files and `/init`, written as a `newc` cpio archive.
 //!
 //! The archive is written here rather than by the `cpio` tool so that it can
 //! hold `/dev/console` (the kernel opens it for `/init`'s output before
@@ -12,10 +12,9 @@ use std::path::Path;
 use anyhow::Context;
 
 use super::guest;
+use super::guests::Guest;
 use super::kernel::Kernel;
-
-/// Where Debian's `busybox-static` installs busybox.
-const BUSYBOX: &str = "/bin/busybox";
+use crate::util::workspace_root;
 
 /// Marks, on the console, that the kernel reached the test; [`super::boot`]
 /// looks for it.
@@ -23,8 +22,9 @@ pub const START_MARKER: &str = "mmreg-guest: start";
 /// Precedes the guest program's exit status on the console.
 pub const EXIT_MARKER: &str = "mmreg-guest: exit status ";
 
-/// Writes the initramfs for `guest` and `kernel` to `image`.
-pub fn build(image: &Path, guest: &Path, kernel: &Kernel) -> anyhow::Result<()> {
+/// Writes the initramfs for `spec`, its guest program `guest` and its
+/// `kernel` to `image`.
+pub fn build(image: &Path, spec: &Guest, guest: &Path, kernel: &Kernel) -> anyhow::Result<()> {
     let mut archive = Archive::default();
     for directory in ["bin", "dev", "proc", "sys", "tmp", "lib", "lib/modules"] {
         archive.entry(directory, DIRECTORY | 0o755, 0, &[]);
@@ -32,8 +32,24 @@ pub fn build(image: &Path, guest: &Path, kernel: &Kernel) -> anyhow::Result<()> 
     // Character device 5:1 is the console.
     archive.entry("dev/console", CHARACTER_DEVICE | 0o600, device(5, 1), &[]);
     archive.entry("init", REGULAR | 0o755, 0, init_script(kernel).as_bytes());
-    archive.file("bin/busybox", 0o755, Path::new(BUSYBOX))?;
+    archive.file("bin/busybox", 0o755, &kernel.busybox)?;
     archive.file(&format!("bin/{}", guest::PACKAGE), 0o755, guest)?;
+    for (inside, outside) in spec.extra_files {
+        let inside = inside.trim_start_matches('/');
+        // Parent directories beyond the fixed ones above.
+        let mut parent = Path::new(inside).parent();
+        let mut parents = Vec::new();
+        while let Some(directory) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            parents.push(directory.to_string_lossy().into_owned());
+            parent = directory.parent();
+        }
+        for directory in parents.into_iter().rev() {
+            if !archive.names.contains(&directory) {
+                archive.entry(&directory, DIRECTORY | 0o755, 0, &[]);
+            }
+        }
+        archive.file(inside, 0o755, &workspace_root().join(outside))?;
+    }
     for module in &kernel.modules {
         let name = module
             .file_name()
@@ -94,6 +110,8 @@ fn device(major: u32, minor: u32) -> u64 {
 struct Archive {
     bytes: Vec<u8>,
     next_inode: u32,
+    /// Every name added so far.
+    names: Vec<String>,
 }
 
 impl Archive {
@@ -108,6 +126,7 @@ impl Archive {
     /// Adds one entry; `device` is a packed (major, minor) for device nodes.
     fn entry(&mut self, name: &str, mode: u32, device: u64, contents: &[u8]) {
         self.next_inode += 1;
+        self.names.push(name.to_owned());
         let fields = [
             self.next_inode,
             mode,

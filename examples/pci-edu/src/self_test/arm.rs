@@ -1,0 +1,181 @@
+//! The ARM guests' own checks (aarch64 and 32-bit `virt` machines).
+//!
+//! - No firmware enables the edu device, so [`prepare`] does, through sysfs.
+//! - edu decodes only 4-byte accesses (and 8-byte ones at its 64-bit
+//!   registers). On ARM an access it does not decode is a synchronous
+//!   external abort, which Linux delivers as `SIGBUS`: [`widths`] makes each
+//!   such access in a child process and expects it to die of that signal.
+//! - [`dma_address`]: a full 64-bit value on aarch64; on armv7 the runtime
+//!   splits a 64-bit register into two 32-bit accesses, and edu ignores the
+//!   one at 0x84, so only values below 2^32 round-trip.
+//! - Refusals at the `virt` machine's addresses: RAM at 0x4000_0000, the
+//!   driver-claimed PL011 at 0x0900_0000, and the PCIe ECAM at
+//!   0x40_1000_0000, above 4 GiB (item 4: from a 32-bit process the
+//!   refusal naming its owner proves the whole address reached the kernel).
+
+use std::os::unix::process::ExitStatusExt;
+use std::process::Command;
+
+use anyhow::{Context, bail, ensure};
+use mmreg::{Io, IoWrite};
+
+use super::{Report, Source, refused};
+use crate::edu::{self, Edu};
+use crate::sysfs::PciDevice;
+
+/// The `virt` machine's RAM starts here.
+const RAM: u64 = 0x4000_0000;
+/// The `virt` machine's PL011 UART, claimed by the `uart-pl011` driver.
+const PL011: u64 = 0x0900_0000;
+/// The `virt` machine's PCIe ECAM (`highmem` on, the default), claimed by
+/// the `pci-host-generic` driver.
+const ECAM: u64 = 0x40_1000_0000;
+
+/// The PCI command register's memory-space enable bit.
+const MEMORY_SPACE: u16 = 1 << 1;
+
+/// Enables the device: memory decoding on, so BAR 0 answers.
+pub(super) fn prepare(device: &PciDevice) -> anyhow::Result<Option<String>> {
+    let (before, after) = device.enable()?;
+    ensure!(
+        after & MEMORY_SPACE != 0,
+        "command register {before:#06x} before and {after:#06x} after writing `enable`"
+    );
+    Ok(Some(format!(
+        "{}: PCI command register {before:#06x} before writing `enable`, {after:#06x} after",
+        device.address
+    )))
+}
+
+/// The shared checks that need no edu mapping.
+pub(super) fn checks(report: &mut Report) {
+    report.check(
+        &format!("refusal: RAM at {RAM:#x}"),
+        refused(
+            RAM,
+            &[
+                "0x40000000",
+                "Operation not permitted",
+                "CONFIG_STRICT_DEVMEM",
+                "System RAM",
+            ],
+        ),
+    );
+    report.check(
+        &format!("refusal: PL011 at {PL011:#x}"),
+        refused(
+            PL011,
+            &[
+                "0x9000000",
+                "Operation not permitted",
+                "iomem=relaxed",
+                "9000000.pl011",
+            ],
+        ),
+    );
+    report.check(
+        &format!("refusal: PCIe ECAM above 4 GiB at {ECAM:#x}"),
+        refused(
+            ECAM,
+            &[
+                "0x4010000000",
+                "Operation not permitted",
+                "iomem=relaxed",
+                "PCI ECAM",
+            ],
+        ),
+    );
+}
+
+/// How a child's access ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Ended {
+    /// It read this value.
+    Read(u64),
+    /// It died of this signal.
+    Signal(i32),
+}
+
+/// Runs `pci-edu --access` for one read of `width` bytes at `offset`.
+fn access_in_child(source: &Source, width: usize, offset: usize) -> anyhow::Result<Ended> {
+    let [kind, value] = source.to_args();
+    let output = Command::new("/proc/self/exe")
+        .args([
+            "--access",
+            &kind,
+            &value,
+            &width.to_string(),
+            &offset.to_string(),
+        ])
+        .output()
+        .context("cannot start the child")?;
+    if let Some(signal) = output.status.signal() {
+        return Ok(Ended::Signal(signal));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    ensure!(
+        output.status.success(),
+        "the child failed with {}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr).trim()
+    );
+    let digits = stdout.trim().trim_start_matches("0x");
+    Ok(Ended::Read(u64::from_str_radix(digits, 16).with_context(
+        || format!("the child printed `{}`", stdout.trim()),
+    )?))
+}
+
+/// 1- and 2-byte reads of the identification register kill a child with
+/// `SIGBUS`; the 32-bit read in this process sees the real value.
+pub(super) fn widths<I: IoWrite, M: Io + ?Sized>(
+    edu: &Edu<I>,
+    _mapping: &M,
+    source: &Source,
+) -> anyhow::Result<String> {
+    let id = edu.identification();
+    ensure!(
+        id == edu::IDENTIFICATION,
+        "32-bit identification read {id:#x}"
+    );
+    let mut seen = format!("32-bit {id:#010x}");
+    for width in [1, 2] {
+        match access_in_child(source, width, 0)? {
+            Ended::Signal(libc::SIGBUS) => {
+                seen.push_str(&format!("; {}-bit read: child died of SIGBUS", width * 8));
+            }
+            Ended::Signal(signal) => bail!(
+                "a {}-bit read killed the child with signal {signal}, expected SIGBUS",
+                width * 8
+            ),
+            Ended::Read(value) => bail!(
+                "a {}-bit read returned {value:#x}, expected the child to die of SIGBUS",
+                width * 8
+            ),
+        }
+    }
+    Ok(seen)
+}
+
+/// The 64-bit DMA source address register round-trips a full 64-bit value
+/// on aarch64 (one 8-byte access).
+#[cfg(target_arch = "aarch64")]
+pub(super) fn dma_address<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
+    let address = 0x1234_5678_9abc_def0;
+    let read = edu.dma_source_round_trip(address);
+    ensure!(read == address, "wrote {address:#x}, read {read:#x}");
+    edu.dma_source_round_trip(0);
+    Ok(format!("{read:#x}"))
+}
+
+/// On armv7 a 64-bit register is two 32-bit accesses, low word first; edu
+/// decodes only the one at 0x80, so values below 2^32 round-trip.
+#[cfg(target_arch = "arm")]
+pub(super) fn dma_address<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
+    let address = 0x9abc_def0;
+    let read = edu.dma_source_round_trip(address);
+    ensure!(read == address, "wrote {address:#x}, read {read:#x}");
+    edu.dma_source_round_trip(0);
+    Ok(format!(
+        "{read:#x} (below 2^32: edu ignores the high word at 0x84)"
+    ))
+}
