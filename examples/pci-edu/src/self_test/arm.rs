@@ -7,7 +7,7 @@
 //!   such access in a child process and expects it to die of that signal.
 //! - [`dma_address`]: a full 64-bit value on aarch64; on armv7 the runtime
 //!   splits a 64-bit register into two 32-bit accesses, and edu ignores the
-//!   one at 0x84, so only values below 2^32 round-trip.
+//!   one at 0x84, so only values below 2^32 round-trip (in the low word).
 //! - Refusals at the `virt` machine's addresses: RAM at 0x4000_0000, the
 //!   driver-claimed PL011 at 0x0900_0000, and the PCIe ECAM at
 //!   0x40_1000_0000, above 4 GiB (item 4: from a 32-bit process the
@@ -167,15 +167,23 @@ pub(super) fn dma_address<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
     Ok(format!("{read:#x}"))
 }
 
-/// On armv7 a 64-bit register is two 32-bit accesses, low word first; edu
-/// decodes only the one at 0x80, so values below 2^32 round-trip.
+/// On armv7 a 64-bit register is two 32-bit accesses, low word first. edu
+/// decodes only the one at 0x80: a value below 2^32 round-trips in the low
+/// word, the write of the high word at 0x84 is dropped, and the read there
+/// answers all ones (edu's answer to an offset it does not decode).
 #[cfg(target_arch = "arm")]
 pub(super) fn dma_address<I: IoWrite>(edu: &Edu<I>) -> anyhow::Result<String> {
-    let address = 0x9abc_def0;
+    let address: u64 = 0x9abc_def0;
     let read = edu.dma_source_round_trip(address);
-    ensure!(read == address, "wrote {address:#x}, read {read:#x}");
+    let (low, high) = (read as u32, (read >> 32) as u32);
+    ensure!(
+        u64::from(low) == address && high == u32::MAX,
+        "wrote {address:#x}, read {read:#x}: expected the low word {address:#x} and \
+         0xffffffff from the undecoded 0x84"
+    );
     edu.dma_source_round_trip(0);
     Ok(format!(
-        "{read:#x} (below 2^32: edu ignores the high word at 0x84)"
+        "wrote {address:#x}: low word {low:#x} round-trips; high word at 0x84 {high:#x} \
+         (edu does not decode it)"
     ))
 }
