@@ -37,7 +37,9 @@ macro_rules! accessors {
                 unsafe {
                     core::arch::asm!(
                         $load,
-                        value = out(reg) wide,
+                        // `lateout`: the value may reuse the address's
+                        // register, as a plain `read_volatile` would.
+                        value = lateout(reg) wide,
                         address = in(reg) pointer,
                         options(nostack, preserves_flags),
                     );
@@ -151,49 +153,37 @@ accessors!(
     "str {value}, [{address}]"
 );
 
-/// Reads 64 bits on 32-bit Arm: two plain 32-bit loads, the low word (at the
-/// lower address, little-endian) first; never `ldrd`.
+/// Reads 64 bits on 32-bit Arm: two plain 32-bit loads ([`read32`], each
+/// its own assembly block, so the compiler allocates registers as for two
+/// hand-written reads), the low word (at the lower address, little-endian)
+/// first; never `ldrd`.
 ///
 /// # Safety
 /// `pointer` must be valid for a read of 8 bytes and aligned to 8.
 #[cfg(all(target_arch = "arm", target_endian = "little"))]
 #[inline(always)]
 pub(crate) unsafe fn read64(pointer: *const u64) -> u64 {
-    let (low, high): (u32, u32);
-    // SAFETY: the caller guarantees 8 valid, aligned bytes at `pointer`;
-    // the instructions read exactly those and touch no stack or flags.
-    unsafe {
-        core::arch::asm!(
-            "ldr {low}, [{address}]",
-            "ldr {high}, [{address}, #4]",
-            low = out(reg) low,
-            high = out(reg) high,
-            address = in(reg) pointer,
-            options(nostack, preserves_flags),
-        );
-    }
+    let words = pointer.cast::<u32>();
+    // SAFETY: the caller guarantees 8 valid, aligned bytes at `pointer`,
+    // which hold both 4-byte-aligned words. Assembly blocks are volatile and
+    // stay in program order.
+    let (low, high) = unsafe { (read32(words), read32(words.wrapping_add(1))) };
     u64::from(low) | (u64::from(high) << 32)
 }
 
-/// Writes 64 bits on 32-bit Arm: two plain 32-bit stores, the low word
-/// first; never `strd`.
+/// Writes 64 bits on 32-bit Arm: two plain 32-bit stores ([`write32`]), the
+/// low word first; never `strd`.
 ///
 /// # Safety
 /// `pointer` must be valid for a write of 8 bytes and aligned to 8.
 #[cfg(all(target_arch = "arm", target_endian = "little"))]
 #[inline(always)]
 pub(crate) unsafe fn write64(pointer: *mut u64, value: u64) {
-    // SAFETY: the caller guarantees 8 valid, aligned bytes at `pointer`;
-    // the instructions write exactly those and touch no stack or flags.
+    let words = pointer.cast::<u32>();
+    // SAFETY: as for `read64`.
     unsafe {
-        core::arch::asm!(
-            "str {low}, [{address}]",
-            "str {high}, [{address}, #4]",
-            low = in(reg) value as u32,
-            high = in(reg) (value >> 32) as u32,
-            address = in(reg) pointer,
-            options(nostack, preserves_flags),
-        );
+        write32(words, value as u32);
+        write32(words.wrapping_add(1), (value >> 32) as u32);
     }
 }
 
