@@ -75,12 +75,22 @@ fn check_all(arch: Arch, functions: &std::collections::BTreeMap<String, Function
     for pair in PAIRS {
         match disassembly::check_pair(arch, functions, pair) {
             Ok(code) => {
-                let (_, adds) = disassembly::fold_address_adds(&code);
-                let extra = if arch.has_inline_accessors() {
+                let (folded, adds) = disassembly::fold_address_adds(&code);
+                let mut extra = if arch.has_inline_accessors() {
                     format!(" (+{adds} address add)")
                 } else {
                     String::new()
                 };
+                let folded = Function {
+                    body: pair.ours.to_string(),
+                    raw: folded,
+                };
+                if functions
+                    .get(pair.hand)
+                    .is_some_and(|hand| hand.normalised(arch) != folded.normalised(arch))
+                {
+                    extra.push_str(" [same accesses; other ALU or registers, not longer]");
+                }
                 println!(
                     "{:<20} = {:<20}{extra} {}",
                     pair.ours,
