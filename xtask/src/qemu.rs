@@ -56,6 +56,33 @@ fn cache_dir() -> PathBuf {
     target.join("qemu-test")
 }
 
+/// What the ARM guests write through the PL011's data register
+/// (`examples/pci-edu/src/self_test/primecell.rs` has the same text); the
+/// host finds it in the file QEMU writes the serial port to.
+const PL011_GREETING: &str = "mmreg-pl011: written through the generated PL011 data register";
+
+/// The host side of the PL011 check: the guest's bytes arrived.
+fn pl011_arrived(serial_log: &std::path::Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(serial_log)
+        .with_context(|| format!("cannot read `{}`", serial_log.display()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    if text
+        .lines()
+        .any(|line| line.trim_end_matches('\r') == PL011_GREETING)
+    {
+        Ok(format!(
+            "`{PL011_GREETING}` arrived in `{}`",
+            serial_log.display()
+        ))
+    } else {
+        bail!(
+            "`{}` ({} bytes) lacks the line `{PL011_GREETING}`",
+            serial_log.display(),
+            bytes.len()
+        )
+    }
+}
+
 /// How one guest went, for the closing summary.
 struct Verdict {
     name: &'static str,
@@ -95,6 +122,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         std::fs::create_dir_all(&directory)
             .with_context(|| format!("cannot create `{}`", directory.display()))?;
         let image = directory.join("initramfs.cpio");
+        let serial_log = directory.join("serial.log");
+        // A stale file must not pass the PL011 check.
+        let _ = std::fs::remove_file(&serial_log);
         initramfs::build(&image, guest, program, kernel)?;
         println!(
             "qemu-test: [{}] booting {} with the edu device (timeout {} s)",
@@ -107,20 +137,54 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             kernel: &kernel.vmlinuz,
             initramfs: &image,
             console_log: &directory.join("console.log"),
+            serial_log: &serial_log,
             timeout: Duration::from_secs(args.timeout),
             verbose: args.verbose,
         })?;
+        // The host's own check: the bytes the guest wrote to the PL011.
+        let mut host = (0, 0);
+        if guest.virtio_console && outcome.summarised {
+            match pl011_arrived(&serial_log) {
+                Ok(seen) => {
+                    host.0 += 1;
+                    println!("ok pl011 on the host: {seen}");
+                }
+                Err(error) => {
+                    host.1 += 1;
+                    println!("FAIL pl011 on the host: {error:#}");
+                }
+            }
+        }
         let counts = if outcome.summarised {
-            format!("{} passed, {} failed", outcome.passed, outcome.failed)
+            format!(
+                "{} passed, {} failed",
+                outcome.passed + host.0,
+                outcome.failed + host.1
+            )
         } else {
             "no summary".to_owned()
         };
+        if !outcome.reached_test && guest.virtio_console {
+            // The kernel's messages went to the serial port's file.
+            let serial = std::fs::read(&serial_log).unwrap_or_default();
+            let serial = String::from_utf8_lossy(&serial);
+            let lines: Vec<&str> = serial.lines().collect();
+            eprintln!("qemu-test: [{}] last lines of the serial port:", guest.name);
+            for line in &lines[lines.len().saturating_sub(30)..] {
+                eprintln!("  | {line}");
+            }
+        }
         let timing = format!(
             "kernel reached the test after {:.1} s; {:.1} s in all",
             outcome.boot_time.as_secs_f64(),
             guest_started.elapsed().as_secs_f64()
         );
-        let result = outcome.into_result();
+        let result = outcome.into_result().and_then(|()| {
+            if host.1 > 0 {
+                bail!("the host-side PL011 check failed")
+            }
+            Ok(())
+        });
         let line = match &result {
             Ok(()) => format!("{counts} ({timing})"),
             Err(error) => format!("{counts}: {error:#} ({timing})"),

@@ -20,6 +20,9 @@ mod edu;
 mod generated {
     include!("generated/qemu_edu.rs");
     include!("generated/hpet.rs");
+    include!("generated/pl011.rs");
+    include!("generated/pl061.rs");
+    include!("generated/pl031.rs");
 }
 #[cfg(target_arch = "x86_64")]
 mod hpet;

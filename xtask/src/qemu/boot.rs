@@ -26,6 +26,9 @@ pub struct Boot<'a> {
     pub initramfs: &'a Path,
     /// Where the whole console is saved for post-mortems.
     pub console_log: &'a Path,
+    /// Where the serial port's output goes when the guest has a virtio
+    /// console.
+    pub serial_log: &'a Path,
     /// How long the guest may take, from QEMU's start to its exit.
     pub timeout: Duration,
     /// Echo every console line, not only the guest's check lines.
@@ -53,6 +56,17 @@ pub struct Outcome {
     pub timed_out: bool,
     /// The console's last lines, shown when the verdict is a failure.
     pub tail: Vec<String>,
+}
+
+/// The kernel parameter that tells the guest the host's clock (Unix
+/// seconds when QEMU started), for the PL031 check.
+pub const HOST_TIME: &str = "mmreg.host_time";
+
+/// Seconds since the Unix epoch.
+fn unix_time() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 /// Lines of console shown after a failure.
@@ -138,18 +152,22 @@ fn parse_summary(line: &str) -> Option<(u32, u32)> {
 /// Boots the guest and returns what its console said.
 pub fn run(boot: &Boot<'_>) -> anyhow::Result<Outcome> {
     let mut command = Command::new(boot.guest.qemu);
+    command.args(boot.guest.machine);
+    if boot.guest.virtio_console {
+        // The test's output on a virtio console on standard output; the
+        // serial port (the kernel's console) into a file, where the PL011
+        // check finds what the guest wrote through the UART's registers.
+        command
+            .args(["-display", "none", "-monitor", "none", "-serial"])
+            .arg(format!("file:{}", boot.serial_log.display()))
+            .args(["-chardev", "stdio,id=verdict,signal=off"])
+            .args(["-device", "virtio-serial-device"])
+            .args(["-device", "virtconsole,chardev=verdict"]);
+    } else {
+        command.arg("-nographic");
+    }
     command
-        .args(boot.guest.machine)
-        .args([
-            "-nographic",
-            "-no-reboot",
-            "-nic",
-            "none",
-            "-m",
-            "256M",
-            "-smp",
-            "1",
-        ])
+        .args(["-no-reboot", "-nic", "none", "-m", "256M", "-smp", "1"])
         // `/dev/kvm` exists on these machines but KVM does not work, and the
         // ARM guests need TCG anyway.
         .args(["-accel", "tcg"])
@@ -161,7 +179,11 @@ pub fn run(boot: &Boot<'_>) -> anyhow::Result<Outcome> {
         // No `iomem=relaxed`: the test checks that driver-claimed ranges are
         // refused. `panic=-1` turns a crash of `/init` into an exit.
         .arg("-append")
-        .arg(format!("console={} panic=-1 quiet", boot.guest.console))
+        .arg(format!(
+            "{} panic=-1 quiet {HOST_TIME}={}",
+            boot.guest.kernel_args,
+            unix_time()
+        ))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -27,8 +27,12 @@ pub struct Guest {
     pub qemu: &'static str,
     /// QEMU's machine options (machine, CPU), before the common ones.
     pub machine: &'static [&'static str],
-    /// The serial console the kernel writes its messages to.
-    pub console: &'static str,
+    /// The kernel's console and any other parameters of this guest.
+    pub kernel_args: &'static str,
+    /// Whether the test's own output goes to a virtio console (`/dev/hvc0`,
+    /// QEMU's standard output) while the serial port is a file: then the
+    /// guest may unbind the serial port's driver and drive the UART itself.
+    pub virtio_console: bool,
     /// Files added to the initramfs: (path in the guest, path on the host
     /// relative to the workspace root). Each is made executable.
     pub extra_files: &'static [(&'static str, &'static str)],
@@ -36,6 +40,33 @@ pub struct Guest {
 
 /// The UIO modules every guest loads: `uio_pci_generic` binds the edu device.
 const UIO_MODULES: &[&str] = &["drivers/uio/uio.ko", "drivers/uio/uio_pci_generic.ko"];
+
+/// The ARM guests' modules: UIO, then the virtio console on the `virt`
+/// machine's virtio-mmio transport (`virtio` and `virtio_ring` are built in
+/// on armhf, modules on arm64).
+const ARM64_MODULES: &[&str] = &[
+    "drivers/uio/uio.ko",
+    "drivers/uio/uio_pci_generic.ko",
+    "drivers/virtio/virtio_ring.ko",
+    "drivers/virtio/virtio.ko",
+    "drivers/virtio/virtio_mmio.ko",
+    "drivers/char/virtio_console.ko",
+];
+/// As [`ARM64_MODULES`], for the armhf kernel.
+const ARMHF_MODULES: &[&str] = &[
+    "drivers/uio/uio.ko",
+    "drivers/uio/uio_pci_generic.ko",
+    "drivers/virtio/virtio_mmio.ko",
+    "drivers/char/virtio_console.ko",
+];
+
+/// The ARM guests' kernel parameters. The built-in PL011 driver hides its
+/// sysfs `unbind` (it sets `suppress_bind_attrs`), so it could never let go
+/// of the UART: it is kept from binding (`initcall_blacklist`). The kernel
+/// prints its boot messages through `earlycon` on the PL011 (found through
+/// the device tree's `stdout-path`, no driver, no claim) until its console,
+/// the virtio console `hvc0`, is loaded.
+const ARM_KERNEL_ARGS: &str = "earlycon console=hvc0 initcall_blacklist=pl011_init";
 
 /// Every guest, in the order they boot.
 pub const GUESTS: &[Guest] = &[
@@ -48,7 +79,8 @@ pub const GUESTS: &[Guest] = &[
         modules: UIO_MODULES,
         qemu: "qemu-system-x86_64",
         machine: &[],
-        console: "ttyS0",
+        kernel_args: "console=ttyS0",
+        virtio_console: false,
         extra_files: &[],
     },
     Guest {
@@ -57,12 +89,13 @@ pub const GUESTS: &[Guest] = &[
         linker: Some("aarch64-linux-gnu-gcc"),
         debian_arch: "arm64",
         kernel_flavour: "cloud-arm64",
-        modules: UIO_MODULES,
+        modules: ARM64_MODULES,
         qemu: "qemu-system-aarch64",
         // The Cortex-A57 boots in about half the time `-cpu max` takes
         // (pointer authentication is costly to emulate).
         machine: &["-machine", "virt", "-cpu", "cortex-a57"],
-        console: "ttyAMA0",
+        kernel_args: ARM_KERNEL_ARGS,
+        virtio_console: true,
         extra_files: &[],
     },
     Guest {
@@ -73,11 +106,12 @@ pub const GUESTS: &[Guest] = &[
         // LPAE: 40-bit physical addresses, so the PCIe ECAM and the 64-bit
         // BAR window above 4 GiB are reachable from a 32-bit kernel.
         kernel_flavour: "armmp-lpae",
-        modules: UIO_MODULES,
+        modules: ARMHF_MODULES,
         qemu: "qemu-system-arm",
         // `highmem=on` is the default: the ECAM stays at 0x40_1000_0000.
         machine: &["-machine", "virt", "-cpu", "cortex-a15"],
-        console: "ttyAMA0",
+        kernel_args: ARM_KERNEL_ARGS,
+        virtio_console: true,
         extra_files: &[],
     },
 ];

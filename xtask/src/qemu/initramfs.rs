@@ -31,7 +31,12 @@ pub fn build(image: &Path, spec: &Guest, guest: &Path, kernel: &Kernel) -> anyho
     }
     // Character device 5:1 is the console.
     archive.entry("dev/console", CHARACTER_DEVICE | 0o600, device(5, 1), &[]);
-    archive.entry("init", REGULAR | 0o755, 0, init_script(kernel).as_bytes());
+    archive.entry(
+        "init",
+        REGULAR | 0o755,
+        0,
+        init_script(kernel, spec.virtio_console).as_bytes(),
+    );
     archive.file("bin/busybox", 0o755, &kernel.busybox)?;
     archive.file(&format!("bin/{}", guest::PACKAGE), 0o755, guest)?;
     for (inside, outside) in spec.extra_files {
@@ -61,9 +66,10 @@ pub fn build(image: &Path, spec: &Guest, guest: &Path, kernel: &Kernel) -> anyho
     std::fs::write(image, bytes).with_context(|| format!("cannot write `{}`", image.display()))
 }
 
-/// `/init`: mount the pseudo file systems, load the UIO modules, run the
-/// checks, report their exit status and power off.
-fn init_script(kernel: &Kernel) -> String {
+/// `/init`: mount the pseudo file systems, load the modules, move the
+/// output to the virtio console when the guest has one, run the checks,
+/// report their exit status and power off.
+fn init_script(kernel: &Kernel, virtio_console: bool) -> String {
     let modules: Vec<String> = kernel
         .modules
         .iter()
@@ -82,18 +88,26 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-echo "{START_MARKER}"
 for module in {modules}; do
     insmod "$module" || echo "mmreg-guest: insmod $module failed"
 done
+{redirect}echo "{START_MARKER}"
 /bin/{program} --self-test
 echo "{EXIT_MARKER}$?"
 poweroff -f
 "#,
         modules = modules.join(" "),
         program = guest::PACKAGE,
+        redirect = if virtio_console { REDIRECT } else { "" },
     )
 }
+
+/// Waits (at most 5 s) for the virtio console and sends everything after it
+/// there, away from the serial port.
+const REDIRECT: &str = r#"i=0
+while [ ! -c /dev/hvc0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if [ -c /dev/hvc0 ]; then exec >/dev/hvc0 2>&1; else echo "mmreg-guest: no /dev/hvc0"; fi
+"#;
 
 /// File type bits of a cpio mode.
 const DIRECTORY: u32 = 0o040_000;

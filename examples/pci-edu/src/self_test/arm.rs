@@ -9,9 +9,11 @@
 //!   splits a 64-bit register into two 32-bit accesses, and edu ignores the
 //!   one at 0x84, so only values below 2^32 round-trip (in the low word).
 //! - Refusals at the `virt` machine's addresses: RAM at 0x4000_0000, the
-//!   driver-claimed PL011 at 0x0900_0000, and the PCIe ECAM at
+//!   driver-claimed PL061 and PL031 (in `primecell`), and the PCIe ECAM at
 //!   0x40_1000_0000, above 4 GiB (item 4: from a 32-bit process the
 //!   refusal naming its owner proves the whole address reached the kernel).
+//! - The PL011, PL061 and PL031, through generated code, once their
+//!   drivers are unbound (`self_test/primecell.rs`).
 
 use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
@@ -19,14 +21,15 @@ use std::process::Command;
 use anyhow::{Context, bail, ensure};
 use mmreg::{Io, IoWrite};
 
+#[path = "primecell.rs"]
+mod primecell;
+
 use super::{Report, Source, refused};
 use crate::edu::{self, Edu};
 use crate::sysfs::PciDevice;
 
 /// The `virt` machine's RAM starts here.
 const RAM: u64 = 0x4000_0000;
-/// The `virt` machine's PL011 UART, claimed by the `uart-pl011` driver.
-const PL011: u64 = 0x0900_0000;
 /// The `virt` machine's PCIe ECAM (`highmem` on, the default), claimed by
 /// the `pci-host-generic` driver.
 const ECAM: u64 = 0x40_1000_0000;
@@ -62,18 +65,6 @@ pub(super) fn checks(report: &mut Report) {
         ),
     );
     report.check(
-        &format!("refusal: PL011 at {PL011:#x}"),
-        refused(
-            PL011,
-            &[
-                "0x9000000",
-                "Operation not permitted",
-                "iomem=relaxed",
-                "9000000.pl011",
-            ],
-        ),
-    );
-    report.check(
         &format!("refusal: PCIe ECAM above 4 GiB at {ECAM:#x}"),
         refused(
             ECAM,
@@ -85,6 +76,7 @@ pub(super) fn checks(report: &mut Report) {
             ],
         ),
     );
+    primecell::checks(report);
 }
 
 /// How a child's access ended.
