@@ -68,6 +68,10 @@ const ARMHF_MODULES: &[&str] = &[
 /// the virtio console `hvc0`, is loaded.
 const ARM_KERNEL_ARGS: &str = "earlycon console=hvc0 initcall_blacklist=pl011_init";
 
+/// The ARM guests' UUID: its bytes are 0x00, 0x11, ... 0xff, so reading
+/// it through fw_cfg's 64-bit data register shows the word order.
+const ARM_UUID: &str = "00112233-4455-6677-8899-aabbccddeeff";
+
 /// Every guest, in the order they boot.
 pub const GUESTS: &[Guest] = &[
     Guest {
@@ -93,7 +97,7 @@ pub const GUESTS: &[Guest] = &[
         qemu: "qemu-system-aarch64",
         // The Cortex-A57 boots in about half the time `-cpu max` takes
         // (pointer authentication is costly to emulate).
-        machine: &["-machine", "virt", "-cpu", "cortex-a57"],
+        machine: &["-machine", "virt", "-cpu", "cortex-a57", "-uuid", ARM_UUID],
         kernel_args: ARM_KERNEL_ARGS,
         virtio_console: true,
         extra_files: &[],
@@ -109,7 +113,7 @@ pub const GUESTS: &[Guest] = &[
         modules: ARMHF_MODULES,
         qemu: "qemu-system-arm",
         // `highmem=on` is the default: the ECAM stays at 0x40_1000_0000.
-        machine: &["-machine", "virt", "-cpu", "cortex-a15"],
+        machine: &["-machine", "virt", "-cpu", "cortex-a15", "-uuid", ARM_UUID],
         kernel_args: ARM_KERNEL_ARGS,
         virtio_console: true,
         extra_files: &[],

@@ -19,7 +19,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
 
 use anyhow::{Context, bail, ensure};
-use mmreg::{Io, IoWrite};
+use mmreg::{DevMem, Io, IoWrite, RawValue, ReadOnly, Reg};
 
 #[path = "primecell.rs"]
 mod primecell;
@@ -33,6 +33,20 @@ const RAM: u64 = 0x4000_0000;
 /// The `virt` machine's PCIe ECAM (`highmem` on, the default), claimed by
 /// the `pci-host-generic` driver.
 const ECAM: u64 = 0x40_1000_0000;
+
+/// The `virt` machine's fw_cfg: an 8-byte data register at +0 that streams
+/// the selected item's bytes in order, and a big-endian 16-bit selector at +8.
+const FW_CFG: u64 = 0x0902_0000;
+/// The fw_cfg item holding the machine's UUID (QEMU's `FW_CFG_UUID`).
+#[cfg(target_arch = "aarch64")]
+const FW_CFG_UUID: u16 = 0x0002;
+/// The UUID `cargo xtask qemu-test` gives the ARM guests (`-uuid`): the
+/// bytes 0x00, 0x11, ... 0xff in order.
+#[cfg(target_arch = "aarch64")]
+const UUID_FIRST: u64 = 0x7766_5544_3322_1100;
+/// The UUID's second eight bytes, as a little-endian `u64`.
+#[cfg(target_arch = "aarch64")]
+const UUID_SECOND: u64 = 0xffee_ddcc_bbaa_9988;
 
 /// The PCI command register's memory-space enable bit.
 const MEMORY_SPACE: u16 = 1 << 1;
@@ -76,7 +90,62 @@ pub(super) fn checks(report: &mut Report) {
             ],
         ),
     );
+    report.check("fw_cfg: 64-bit registers, word order", fw_cfg_word_order());
     primecell::checks(report);
+}
+
+/// fw_cfg through 64-bit registers (`Reg<RawValue<u64>>`, as generated
+/// code reads them): on aarch64 one 8-byte load, on armv7 two 32-bit loads,
+/// low word first.
+///
+/// - The DMA address register at +16 reads as the signature "QEMU CFG" (its
+///   bytes in address order) and decodes both of its 32-bit halves, so the
+///   value shows that each half comes from the right address.
+/// - aarch64 only: the data register at +0 streams the selected item's
+///   bytes, so two reads of the UUID show the stream in order. fw_cfg
+///   decodes the data register at offset 0 alone: on armv7 the second
+///   32-bit load of a split read (at +4) is an external abort (`SIGBUS`),
+///   so the split's order in time is proved on fake memory instead
+///   (`runtime/tests/word_order.rs`, run on armv7 under qemu-arm).
+fn fw_cfg_word_order() -> anyhow::Result<String> {
+    let memory = DevMem::open()?;
+    // SAFETY: fw_cfg's page, which no driver has claimed (its driver is a
+    // module this guest does not load); accessed at the widths it decodes.
+    let mapping = unsafe { memory.map(FW_CFG, 0x1000) }?;
+    // SAFETY: offset 16 is the 8-byte DMA address register, in bounds and
+    // aligned; reading it starts nothing.
+    let dma = unsafe { Reg::<_, RawValue<u64>, ReadOnly>::new(&mapping, 16) };
+    let signature = dma.read().0;
+    let expected = u64::from_le_bytes(*b"QEMU CFG");
+    ensure!(
+        signature == expected,
+        "DMA register read {signature:#018x} ({:?}), expected {expected:#018x} (\"QEMU CFG\")",
+        String::from_utf8_lossy(&signature.to_le_bytes())
+    );
+    let seen = format!(
+        "DMA register {signature:#018x} = \"QEMU CFG\" in address order ({})",
+        if cfg!(target_pointer_width = "32") {
+            "two 32-bit loads, low word from +16, high from +20"
+        } else {
+            "one 64-bit load"
+        }
+    );
+    #[cfg(target_arch = "aarch64")]
+    let seen = {
+        mapping.checked_write16(8, FW_CFG_UUID.to_be())?;
+        // SAFETY: offset 0 is the 8-byte data register, in bounds and aligned.
+        let data = unsafe { Reg::<_, RawValue<u64>, ReadOnly>::new(&mapping, 0) };
+        let first = data.read().0;
+        let second = data.read().0;
+        ensure!(
+            first == UUID_FIRST && second == UUID_SECOND,
+            "UUID read {first:#018x} then {second:#018x}, expected {UUID_FIRST:#018x} then {UUID_SECOND:#018x}"
+        );
+        format!(
+            "{seen}; data register streams the UUID as {first:#018x}, {second:#018x}: bytes 00..ff in order"
+        )
+    };
+    Ok(seen)
 }
 
 /// How a child's access ended.
