@@ -24,6 +24,9 @@
 //!   otherwise) are `start + (index - k) * stride`, `start` being the
 //!   lowest-numbered element's, with `stride > 0` and at least one element's
 //!   extent, so elements never overlap. Anything else is left as written.
+//! - A group whose array would take an identifier another member of its
+//!   scope (or the generated code itself) already has stays as written:
+//!   validation ran before inference, so a rename here would be silent.
 //! - The array takes the lowest-numbered element's position and location,
 //!   the place of the earliest member in input order, and each description
 //!   only where all members agree on it. A field named like its register
@@ -36,12 +39,13 @@
 //! Grouping sorts content keys (strings) in `BTreeMap`s: no pairwise
 //! comparison of whole items, and output order follows input order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::ir::{
     Cluster, Device, Dim, EnumeratedValue, EnumeratedValues, Field, Item, Peripheral, Register,
 };
+use crate::names;
 
 /// The device with numbered runs of identical items turned into arrays.
 ///
@@ -185,6 +189,8 @@ trait Member: Sized {
     fn merge_docs(&mut self, other: &Self);
     /// Turns element 0 into the array.
     fn make_array(&mut self, name: String, dim: Dim);
+    /// Identifiers the generated scope of such members uses itself.
+    const RESERVED: &'static [&'static str];
 }
 
 /// An array about to be built: members in index order, its stride and the
@@ -212,10 +218,15 @@ fn group<T: Member>(members: Vec<T>) -> Vec<T> {
     // `CH0_AL3_CTRL` (3, by alias). Ties go to the last run, then by name,
     // so the choice is the same on every run.
     let unassigned: Vec<Option<usize>> = vec![None; members.len()];
+    // An array must not take an identifier another member of the scope (or
+    // the generated code) has: the emitter would rename one of them, and
+    // validation, which ran before inference, could not have said so.
+    let mut taken: BTreeSet<String> = members.iter().map(|m| names::snake(m.name())).collect();
+    taken.extend(T::RESERVED.iter().map(|r| r.to_string()));
     let mut candidates = Vec::new();
     for pass in 0..most_runs {
         for ((name, _), entries) in bucket(&members, &keys, &runs, &unassigned, pass) {
-            if !looks_like_trait_method(&name) {
+            if !looks_like_trait_method(&name) && !taken.contains(&names::snake(&name)) {
                 candidates.push((entries.len(), pass, name, entries));
             }
         }
@@ -230,7 +241,11 @@ fn group<T: Member>(members: Vec<T>) -> Vec<T> {
         {
             continue;
         }
+        if taken.contains(&names::snake(&name)) {
+            continue;
+        }
         if let Some((order, stride, first)) = check(&members, entries) {
+            taken.insert(names::snake(&name));
             for &member in &order {
                 assigned[member] = Some(groups.len());
             }
@@ -289,7 +304,7 @@ fn bucket<'k, T: Member>(
 /// for a trait method (`CMP%s` -> `cmp(&self, index)`). The numbered names
 /// (`cmp0`) are safe, so such a group stays as written.
 fn looks_like_trait_method(pattern: &str) -> bool {
-    crate::emit::names::TRAIT_METHODS.contains(&crate::emit::names::snake(pattern).as_str())
+    names::TRAIT_METHODS.contains(&names::snake(pattern).as_str())
 }
 
 /// Byte ranges of the maximal ASCII digit runs in `name`, in order.
@@ -540,6 +555,8 @@ fn merge_enums(target: &mut [EnumeratedValues], other: &[EnumeratedValues]) {
 }
 
 impl Member for Field {
+    const RESERVED: &'static [&'static str] = names::scopes::RESERVED_FIELDSET_METHODS;
+
     fn name(&self) -> &str {
         &self.name
     }
@@ -573,6 +590,8 @@ impl Member for Field {
 }
 
 impl Member for Item {
+    const RESERVED: &'static [&'static str] = names::scopes::RESERVED_BLOCK_METHODS;
+
     fn name(&self) -> &str {
         match self {
             Item::Register(register) => &register.name,

@@ -99,6 +99,14 @@ impl Builder {
         self
     }
 
+    /// Fails the build on any warning instead of leaving out what is
+    /// defective and generating the rest (off by default); see
+    /// [`crate::Options::deny_warnings`].
+    pub fn deny_warnings(mut self, deny: bool) -> Self {
+        self.options.deny_warnings = deny;
+        self
+    }
+
     /// Keeps only these peripherals (case-insensitive), plus those they derive
     /// from. By default every peripheral is kept.
     pub fn only<I, S>(mut self, names: I) -> Self
@@ -245,6 +253,38 @@ mod tests {
             "{error:?}"
         );
         assert!(!directory.join("ARM_Sample.rs").exists());
+        std::fs::remove_dir_all(&directory).unwrap();
+    }
+
+    #[test]
+    fn deny_warnings_turns_a_repair_into_a_failed_build() {
+        let directory = scratch_directory("deny");
+        let input = directory.join("odd.yaml");
+        std::fs::write(
+            &input,
+            "device: d\nperipherals:\n  - name: P\n    base: 0\n    registers:\n      \
+             - { name: A, offset: 0 }\n      - { name: B, offset: 2 }\n",
+        )
+        .unwrap();
+        let lenient = Builder::new(&input).out_dir(&directory).generate().unwrap();
+        assert_eq!(lenient.warnings.len(), 1, "{:?}", lenient.warnings);
+        assert!(
+            lenient.warnings[0]
+                .message
+                .ends_with("the register is left out")
+        );
+        std::fs::remove_file(&lenient.path).unwrap();
+        let error = Builder::new(&input)
+            .deny_warnings(true)
+            .out_dir(&directory)
+            .generate()
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Generate { source: crate::Error::WarningsDenied(found), .. }
+                if found.0 == lenient.warnings),
+            "{error:?}"
+        );
+        assert!(!lenient.path.exists());
         std::fs::remove_dir_all(&directory).unwrap();
     }
 

@@ -75,6 +75,8 @@ pub enum DiagnosticKind {
     ValueTooWide,
     /// A write constraint that allows no value (`min > max`).
     BadConstraint,
+    /// A description with no peripherals: nothing to generate.
+    NoPeripherals,
 }
 
 /// One problem found in an input.
@@ -132,6 +134,25 @@ impl Diagnostic {
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// Whether validation changed the model for this warning (left an
+    /// element out, dropped a constraint), as opposed to only reporting.
+    pub fn is_repair(&self) -> bool {
+        use DiagnosticKind::*;
+        matches!(
+            self.kind,
+            UnsupportedWidth
+                | MisalignedRegister
+                | MisalignedCluster
+                | BadArray
+                | AddressOverflow
+                | FieldPastRegister
+                | OverlappingFields
+                | EnumValueTooWide
+                | DuplicateEnumValue
+                | BadConstraint
+        )
     }
 }
 

@@ -144,6 +144,23 @@ pub struct Register {
     pub location: Option<Location>,
 }
 
+impl Register {
+    /// Whether reading the register has a side effect: its own read action
+    /// or a field's (whether it can be read at all aside).
+    pub fn read_has_side_effect(&self) -> bool {
+        self.read_action.is_some() || self.fields.iter().any(|f| f.read_action.is_some())
+    }
+}
+
+/// Whether any readable register in `items` (nested clusters included) has
+/// a read side effect.
+pub fn any_side_effect_read(items: &[Item]) -> bool {
+    items.iter().any(|item| match item {
+        Item::Register(register) => register.access.readable() && register.read_has_side_effect(),
+        Item::Cluster(cluster) => any_side_effect_read(&cluster.items),
+    })
+}
+
 /// A bit range of a register (or an array of equally spaced ones).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
@@ -277,6 +294,20 @@ pub enum WriteAction {
 }
 
 impl WriteAction {
+    /// Every write action, in declaration order.
+    pub const ALL: [WriteAction; 10] = [
+        WriteAction::Normal,
+        WriteAction::OneToClear,
+        WriteAction::OneToSet,
+        WriteAction::OneToToggle,
+        WriteAction::ZeroToClear,
+        WriteAction::ZeroToSet,
+        WriteAction::ZeroToToggle,
+        WriteAction::Clear,
+        WriteAction::Set,
+        WriteAction::Modify,
+    ];
+
     /// Whether this is the plain store.
     pub fn is_normal(&self) -> bool {
         *self == WriteAction::Normal

@@ -3,10 +3,15 @@
 //! Start reading here. Data flows one way:
 //! 1. a front end ([`svd`] or [`yaml`]) parses a file into the [`ir`], and
 //!    [`dma`] marks the registers [`Options::dma_registers`] names;
-//! 2. [`validate`] checks the IR and collects every [`Diagnostic`];
+//! 2. [`validate`] is the gate: it repairs what has a plain repair (leaving
+//!    out a defective register, field or value, each a located warning),
+//!    collects every [`Diagnostic`], and returns a [`validate::Validated`]
+//!    model, the only input the generator takes;
 //! 3. [`arrays`] turns numbered registers, clusters and fields into arrays
-//!    (unless [`Options::infer_arrays`] is off);
-//! 4. [`emit`] turns the IR into one formatted Rust module.
+//!    (unless [`Options::infer_arrays`] is off), and the result is validated
+//!    again;
+//! 4. [`emit`] turns the validated model into one formatted Rust module,
+//!    naming items through [`names`], the rules validation warns with.
 //!
 //! [`load`] and [`generate`] chain these; [`builder`] wraps them for `build.rs`.
 
@@ -17,6 +22,7 @@ pub mod dma;
 pub mod emit;
 pub mod ir;
 pub mod manifest;
+pub mod names;
 pub mod select;
 mod source;
 pub mod svd;
@@ -27,6 +33,7 @@ use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use ir::Device;
+pub use validate::Validated;
 
 /// Everything that can stop generation.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +52,10 @@ pub enum Error {
     /// The input has errors; every diagnostic (warnings too) is listed.
     #[error("{0}")]
     Invalid(Diagnostics),
+    /// The input has warnings and [`Options::deny_warnings`] is on; every
+    /// warning is listed.
+    #[error("{0}\nwarnings are denied (`--deny-warnings`); nothing was generated")]
+    WarningsDenied(Diagnostics),
     /// `--only` named a peripheral the device does not have.
     #[error("no peripheral named `{name}`{}", suggestions_text(.suggestions))]
     UnknownPeripheral {
@@ -61,7 +72,8 @@ pub enum Error {
         /// Near matches, as written in the description.
         suggestions: Vec<String>,
     },
-    /// Formatting the generated tokens failed (a generator bug).
+    /// Formatting the generated tokens failed, or array inference made a
+    /// model validation had to repair (a generator bug).
     #[error("generated code does not parse (generator bug): {0}")]
     Emit(String),
 }
@@ -84,8 +96,8 @@ fn suggestions_text(suggestions: &[String]) -> String {
 /// A parsed and validated description, with the warnings it raised.
 #[derive(Debug, Clone)]
 pub struct Loaded {
-    /// The model.
-    pub device: Device,
+    /// The validated (and repaired) model; reads as a [`Device`].
+    pub device: Validated,
     /// Warnings (errors stop loading).
     pub warnings: Vec<Diagnostic>,
 }
@@ -96,8 +108,15 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
 }
 
 /// [`load`], applying the options that change the model right after parsing
-/// and before validation: [`Options::dma_registers`] marks registers.
-/// (The other options shape the output and are applied by [`generate_with`].)
+/// and before validation ([`Options::dma_registers`] marks registers) and
+/// [`Options::deny_warnings`]. (The other options shape the output and are
+/// applied by [`generate_with`].)
+///
+/// # Errors
+///
+/// Every diagnostic of the run together: [`Error::Invalid`] when there are
+/// errors, [`Error::WarningsDenied`] for warnings under
+/// [`Options::deny_warnings`].
 pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
@@ -110,22 +129,42 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let parsed = match extension.as_str() {
-        "svd" | "xml" => svd::parse(&text, &file_name),
-        "yaml" | "yml" => yaml::parse(&text, &file_name),
+    let (device, mut diagnostics) = match extension.as_str() {
+        "svd" | "xml" => svd::read(&text, &file_name),
+        "yaml" | "yml" => yaml::read(&text, &file_name),
         _ => return Err(Error::UnknownFormat(path.to_path_buf())),
     };
-    let (mut device, mut diagnostics) = parsed.map_err(Error::Invalid)?;
-    dma::mark(&mut device, &options.dma_registers)?;
-    diagnostics.extend(validate::validate(&device));
-    let diagnostics = deduplicate(diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    let Some(mut device) = device else {
         return Err(Error::Invalid(Diagnostics(diagnostics)));
+    };
+    dma::mark(&mut device, &options.dma_registers)?;
+    // What the front end could read is validated even when it found errors,
+    // so one run reports every diagnostic.
+    let validated = match validate::validate(device) {
+        Ok((model, warnings)) => {
+            diagnostics.extend(warnings);
+            Some(model)
+        }
+        Err(found) => {
+            diagnostics.extend(found);
+            None
+        }
+    };
+    let mut diagnostics = deduplicate(diagnostics);
+    // In the file's order (stable: several at one place keep theirs).
+    diagnostics.sort_by(|a, b| a.location.cmp(&b.location));
+    match validated {
+        Some(model) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            if options.deny_warnings && !diagnostics.is_empty() {
+                return Err(Error::WarningsDenied(Diagnostics(diagnostics)));
+            }
+            Ok(Loaded {
+                device: model,
+                warnings: diagnostics,
+            })
+        }
+        _ => Err(Error::Invalid(Diagnostics(diagnostics))),
     }
-    Ok(Loaded {
-        device,
-        warnings: diagnostics,
-    })
 }
 
 /// Drops repeats of a diagnostic at one input location: a defect in a
@@ -160,6 +199,10 @@ pub struct Options {
     /// Applied by [`load_with`], before validation; a path that names no
     /// register is [`Error::UnknownRegister`]. YAML can also say `dma: true`.
     pub dma_registers: Vec<String>,
+    /// Refuse input that draws any warning ([`Error::WarningsDenied`]),
+    /// for users who want every repair to be a failure. Off by default:
+    /// validation leaves out what is defective and generates the rest.
+    pub deny_warnings: bool,
 }
 
 impl Default for Options {
@@ -168,37 +211,48 @@ impl Default for Options {
             share_types: true,
             infer_arrays: true,
             dma_registers: Vec::new(),
+            deny_warnings: false,
         }
     }
 }
 
-/// Generates the formatted Rust module for `device` with the default
+/// Generates the formatted Rust module for `model` with the default
 /// [`Options`]; `input_name` is the file name the `@generated` header names.
-pub fn generate(device: &Device, input_name: &str) -> Result<String, Error> {
-    generate_with(device, input_name, Options::default())
+pub fn generate(model: &Validated, input_name: &str) -> Result<String, Error> {
+    generate_with(model, input_name, Options::default())
 }
 
-/// Generates the formatted Rust module for `device` with `options`.
+/// Generates the formatted Rust module for `model` with `options`.
 ///
 /// Only the output switches are applied here; [`Options::dma_registers`]
-/// changes the model and is applied when loading ([`load_with`]).
+/// and [`Options::deny_warnings`] act when loading ([`load_with`]). A model
+/// built in code is validated first with [`validate::validate`].
 ///
 /// # Errors
 ///
-/// [`Error::Invalid`] for a device whose layout no correct code can
-/// describe ([`validate::layout_errors`]: clusters nested too deep, extents
-/// past `u64::MAX`, misaligned clusters), checked here too, because the
-/// device may not come from [`load`]; [`Error::Emit`] on a generator bug.
-pub fn generate_with(device: &Device, input_name: &str, options: Options) -> Result<String, Error> {
-    let layout = validate::layout_errors(device);
-    if !layout.is_empty() {
-        return Err(Error::Invalid(Diagnostics(layout)));
+/// [`Error::Emit`] on a generator bug: array inference made a model that
+/// validation had to repair, or the tokens do not parse.
+pub fn generate_with(
+    model: &Validated,
+    input_name: &str,
+    options: Options,
+) -> Result<String, Error> {
+    if !options.infer_arrays {
+        return emit::emit(model, input_name, options.share_types);
     }
-    if options.infer_arrays {
-        emit::emit(&arrays::infer(device), input_name, options.share_types)
-    } else {
-        emit::emit(device, input_name, options.share_types)
+    let inferred = arrays::infer(model);
+    let generator_bug = |found: Vec<Diagnostic>| {
+        Error::Emit(format!(
+            "array inference made a model validation rejects:\n{}",
+            Diagnostics(found)
+        ))
+    };
+    let (model, warnings) = validate::validate(inferred).map_err(generator_bug)?;
+    let repairs: Vec<Diagnostic> = warnings.into_iter().filter(Diagnostic::is_repair).collect();
+    if !repairs.is_empty() {
+        return Err(generator_bug(repairs));
     }
+    emit::emit(&model, input_name, options.share_types)
 }
 
 /// The name diagnostics and headers use for an input: as the user gave it.

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::ir::Device;
+use crate::validate::Validated;
 
 /// How many near matches an unknown name lists at most.
 const MAX_SUGGESTIONS: usize = 5;
@@ -17,7 +17,7 @@ const MAX_SUGGESTIONS: usize = 5;
 /// An empty `names` keeps everything. The first name that matches no
 /// peripheral is reported as [`crate::Error::UnknownPeripheral`] with its near
 /// matches.
-pub fn only(mut device: Device, names: &[String]) -> Result<Device, crate::Error> {
+pub fn only(mut device: Validated, names: &[String]) -> Result<Validated, crate::Error> {
     if names.is_empty() {
         return Ok(device);
     }
@@ -57,12 +57,7 @@ pub fn only(mut device: Device, names: &[String]) -> Result<Device, crate::Error
             }
         }
     }
-    let mut index = 0;
-    device.peripherals.retain(|_| {
-        let kept = keep.contains(&index);
-        index += 1;
-        kept
-    });
+    device.retain_peripherals(|index| keep.contains(&index));
     Ok(device)
 }
 
@@ -129,6 +124,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::Device;
     use crate::ir::Peripheral;
 
     fn peripheral(name: &str, derived_from: Option<&str>) -> Peripheral {
@@ -144,8 +140,8 @@ mod tests {
         }
     }
 
-    fn device() -> Device {
-        Device {
+    fn device() -> Validated {
+        let device = Device {
             name: "TEST".to_string(),
             description: None,
             peripherals: vec![
@@ -156,7 +152,8 @@ mod tests {
                 peripheral("UART2", Some("UART1")),
                 peripheral("TIMER", None),
             ],
-        }
+        };
+        crate::validate::validate(device).expect("valid").0
     }
 
     fn names(device: &Device) -> Vec<&str> {

@@ -84,7 +84,15 @@ fn dim(count: u32, stride: u64) -> Option<Dim> {
 }
 
 fn generate(device: &Device) -> String {
-    generate_with(device, "arrays.yaml", Options::default()).unwrap_or_else(|e| panic!("{e}"))
+    generate_with(&valid(device), "arrays.yaml", Options::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `device` through validation, which must accept it.
+fn valid(device: &Device) -> mmreg_codegen::Validated {
+    mmreg_codegen::validate::validate(device.clone())
+        .unwrap_or_else(|d| panic!("{}", mmreg_codegen::Diagnostics(d)))
+        .0
 }
 
 /// Every `fn` name in the generated code (inherent impls included), with
@@ -424,10 +432,11 @@ fn value_descriptions_do_not_matter() {
     assert_eq!(descriptions, [Some("Off"), None]);
 }
 
-/// A stripped array name equal to another item's name still gives distinct
-/// accessors (the emitter's namespaces add a suffix).
+/// A stripped array name equal to another item's name leaves the group as
+/// written (a rename after validation would be silent), for items and
+/// fields alike, and every accessor stays distinct.
 #[test]
-fn a_name_collision_still_generates_distinct_functions() {
+fn a_name_collision_leaves_the_group_as_written() {
     let input = device(
         "      - { name: CH_CTRL, offset: 0x0 }\n      - { name: CH0_CTRL, offset: 0x4 }\n      \
          - { name: CH1_CTRL, offset: 0x8 }\n      - name: FLAGS\n        offset: 0xc\n        \
@@ -437,20 +446,16 @@ fn a_name_collision_still_generates_distinct_functions() {
     let inferred = infer(&input);
     assert_eq!(
         item_names(items(&inferred)),
-        ["CH_CTRL", "CH%s_CTRL", "FLAGS"]
+        ["CH_CTRL", "CH0_CTRL", "CH1_CTRL", "FLAGS"]
     );
     assert_eq!(
         field_names(register(items(&inferred), "FLAGS")),
-        ["EN", "EN%s"]
+        ["EN", "EN0", "EN1"]
     );
     let functions = distinct_functions(&generate(&inferred));
-    let ch_ctrl = functions
-        .iter()
-        .filter(|f| f.starts_with("ch_ctrl"))
-        .count();
-    let en = functions.iter().filter(|f| f.starts_with("en")).count();
-    assert_eq!(ch_ctrl, 2, "{functions:?}");
-    assert_eq!(en, 2, "{functions:?}");
+    for name in ["ch_ctrl", "ch0_ctrl", "ch1_ctrl", "en", "en0", "en1"] {
+        assert!(functions.contains(name), "{name} in {functions:?}");
+    }
 }
 
 #[test]
@@ -856,7 +861,7 @@ fn inferred_arrays_touch_the_same_bits_in_fake_memory() {
             infer_arrays,
             ..Options::default()
         };
-        generate_with(&device, "fake.yaml", options).unwrap_or_else(|e| panic!("{e}"))
+        generate_with(&valid(&device), "fake.yaml", options).unwrap_or_else(|e| panic!("{e}"))
     };
     let (off, on) = (code(false), code(true));
     assert!(on.contains("fn gpio_low(") && on.contains("fn sm("), "{on}");
@@ -871,4 +876,30 @@ fn inferred_arrays_touch_the_same_bits_in_fake_memory() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "same bits");
+}
+
+#[test]
+fn an_array_never_takes_a_name_its_scope_already_has() {
+    // `CH%s` would be the accessor `ch`, which the register `CH` has, and
+    // `AT%s` would be `at`, which every block has itself: both stay as
+    // written, so the emitter renames nothing validation did not see.
+    let device = registers_at(&[
+        ("CH", 0x0),
+        ("CH0", 0x4),
+        ("CH1", 0x8),
+        ("AT0", 0x10),
+        ("AT1", 0x14),
+        ("CTRL0", 0x20),
+        ("CTRL1", 0x24),
+    ]);
+    let inferred = mmreg_codegen::arrays::infer(&device);
+    assert_eq!(
+        item_names(items(&inferred)),
+        ["CH", "CH0", "CH1", "AT0", "AT1", "CTRL%s"]
+    );
+    let (model, warnings) = mmreg_codegen::validate::validate(inferred).expect("valid");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let code = generate(&model);
+    assert!(code.contains("pub fn ctrl(&self, index: usize)"), "{code}");
+    assert!(code.contains("pub fn ch0(&self)"), "{code}");
 }

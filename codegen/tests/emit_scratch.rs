@@ -1,6 +1,6 @@
 //! Manual inspection: `EMIT_INPUT=x.svd EMIT_OUTPUT=out.rs cargo test --test
 //! emit_scratch -- --ignored` writes the generated module for any input,
-//! skipping validation so the emitter's own robustness shows.
+//! after validation (the emitter takes nothing else).
 
 #[test]
 #[ignore = "manual: needs EMIT_INPUT and EMIT_OUTPUT"]
@@ -14,9 +14,11 @@ fn generate_for_inspection() {
         mmreg_codegen::yaml::parse(&text, &input)
     };
     let (device, _) = parsed.unwrap_or_else(|error| panic!("{error}"));
+    let (model, _) = mmreg_codegen::validate::validate(device)
+        .unwrap_or_else(|diagnostics| panic!("{}", mmreg_codegen::Diagnostics(diagnostics)));
     let started = std::time::Instant::now();
     let code =
-        mmreg_codegen::emit::emit(&device, &input, true).unwrap_or_else(|error| panic!("{error}"));
+        mmreg_codegen::emit::emit(&model, &input, true).unwrap_or_else(|error| panic!("{error}"));
     eprintln!("emit: {:?}", started.elapsed());
     std::fs::write(output, code).expect("writable output");
 }

@@ -1,9 +1,13 @@
-//! Issue 13 hardening (validation, array inference, emitter): input whose
-//! numbers do not fit is a located error before the emitter sees it, deep or
-//! wide input costs neither the stack nor quadratic time, and a generated
-//! block's `SIZE` covers every accessor.
+//! Issue 13 hardening (validation, array inference, emitter): an element
+//! whose numbers do not fit is left out with a located warning before the
+//! emitter sees it, deep or wide input costs neither the stack nor quadratic
+//! time, and a generated block's `SIZE` covers every accessor.
 
 use std::path::PathBuf;
+
+#[allow(dead_code)] // The SIZE check; the fuzz paths themselves run elsewhere.
+#[path = "fuzz_paths/mod.rs"]
+mod fuzz_paths;
 
 use mmreg_codegen::ir::{Access, Cluster, Device, Dim, Item, Peripheral, Register};
 use mmreg_codegen::{Diagnostic, DiagnosticKind, Severity, svd, validate};
@@ -36,7 +40,7 @@ fn svd_device(registers: &str) -> String {
 fn diagnose(registers: &str) -> (Device, Vec<Diagnostic>) {
     let text = svd_device(registers);
     let (device, mut diagnostics) = svd::parse(&text, "test.svd").expect("parses");
-    diagnostics.extend(validate::validate(&device));
+    diagnostics.extend(validate::check(&device));
     (device, diagnostics)
 }
 
@@ -104,6 +108,13 @@ fn dim(count: u32, stride: u64) -> Option<Dim> {
     })
 }
 
+/// `device` through validation, which must accept it.
+fn valid(device: &Device) -> mmreg_codegen::Validated {
+    validate::validate(device.clone())
+        .unwrap_or_else(|d| panic!("{}", mmreg_codegen::Diagnostics(d)))
+        .0
+}
+
 fn device_of(items: Vec<Item>) -> Device {
     Device {
         name: "test".to_string(),
@@ -121,54 +132,10 @@ fn device_of(items: Vec<Item>) -> Device {
     }
 }
 
-/// Checks that in `items` (a block of `size` bytes) every register's and
-/// cluster's last element ends inside the block, recursively, with checked
-/// arithmetic: `offset + (count - 1) * stride + width <= size`.
-fn assert_covered(items: &[Item], size: u64, path: &str) {
-    for item in items {
-        let (name, offset, dim, width) = match item {
-            Item::Register(r) => (
-                &r.name,
-                r.offset,
-                r.dim.as_ref(),
-                u64::from(r.size.div_ceil(8).max(1).next_power_of_two()),
-            ),
-            Item::Cluster(c) => (
-                &c.name,
-                c.offset,
-                c.dim.as_ref(),
-                mmreg_codegen::emit::block_size(&c.items).expect("validated sizes fit"),
-            ),
-        };
-        let (count, stride) = dim.map_or((1, 0), |d| (u64::from(d.count.max(1)), d.stride));
-        let end = (count - 1)
-            .checked_mul(stride)
-            .and_then(|last| last.checked_add(offset))
-            .and_then(|start| start.checked_add(width));
-        assert!(
-            end.is_some_and(|end| end <= size),
-            "{path}.{name}: ends at {end:?}, block SIZE is {size:#x}"
-        );
-        if let Item::Cluster(c) = item {
-            assert_covered(&c.items, width, &format!("{path}.{name}"));
-        }
-    }
-}
-
-/// Every peripheral's `SIZE` (what the emitter writes) covers its accessors.
-fn assert_device_covered(device: &Device) {
-    for peripheral in &device.peripherals {
-        let size = mmreg_codegen::emit::block_size(&peripheral.items)
-            .expect("validated sizes fit")
-            .max(peripheral.size.unwrap_or(0));
-        assert_covered(&peripheral.items, size, &peripheral.name);
-    }
-}
-
 // Item 1: address arithmetic.
 
 #[test]
-fn register_array_past_the_address_space_is_a_located_error() {
+fn register_array_past_the_address_space_is_left_out_with_a_located_warning() {
     let (_, diagnostics) = diagnose(
         "<register><name>R%s</name><dim>0x41</dim><dimIncrement>4</dimIncrement>\
 <addressOffset>0xFFFFFFFFFFFFFF00</addressOffset></register>",
@@ -176,22 +143,23 @@ fn register_array_past_the_address_space_is_a_located_error() {
     located(
         &diagnostics,
         DiagnosticKind::AddressOverflow,
-        Severity::Error,
+        Severity::Warning,
         11,
         "P.R%s",
-        "`0xffffffffffffff00`",
+        "`0xffffffffffffff00` with 65 elements every `0x4` bytes does not fit in the 64-bit \
+         address space; the register is left out",
     );
 }
 
 #[test]
-fn register_whose_end_wraps_is_a_located_error() {
+fn register_whose_end_wraps_is_left_out_with_a_located_warning() {
     let (_, diagnostics) = diagnose(
         "<register><name>R</name><addressOffset>0xFFFFFFFFFFFFFFFC</addressOffset></register>",
     );
     located(
         &diagnostics,
         DiagnosticKind::AddressOverflow,
-        Severity::Error,
+        Severity::Warning,
         11,
         "P.R",
         "`0xfffffffffffffffc`",
@@ -199,7 +167,7 @@ fn register_whose_end_wraps_is_a_located_error() {
 }
 
 #[test]
-fn cluster_extent_past_the_address_space_is_a_located_error() {
+fn cluster_extent_past_the_address_space_is_left_out_with_a_located_warning() {
     let (_, diagnostics) = diagnose(
         "<cluster><name>C%s</name><dim>2</dim><dimIncrement>0x8000000000000000</dimIncrement>\
 <addressOffset>0x8000000000000000</addressOffset>\
@@ -208,15 +176,15 @@ fn cluster_extent_past_the_address_space_is_a_located_error() {
     located(
         &diagnostics,
         DiagnosticKind::AddressOverflow,
-        Severity::Error,
+        Severity::Warning,
         11,
         "P.C%s",
-        "does not fit",
+        "does not fit in the 64-bit address space; the cluster is left out",
     );
 }
 
 #[test]
-fn generating_overflowing_input_is_an_error_not_a_panic() {
+fn overflowing_items_are_left_out_and_the_rest_generates_without_a_panic() {
     // Tests run in the debug profile: plain `+` or `*` here would panic.
     let inputs = [
         vec![Item::Register(register(
@@ -241,25 +209,24 @@ fn generating_overflowing_input_is_an_error_not_a_panic() {
             "R%s",
             0,
             32,
-            dim(u32::MAX, u64::MAX / 4),
+            dim(u32::MAX, u64::MAX / 4 - 3),
         ))],
     ];
-    for items in inputs {
+    for mut items in inputs {
+        items.push(Item::Register(register("KEPT", 0x1000, 32, None)));
         let device = device_of(items);
+        let (model, warnings) = validate::validate(device.clone()).expect("degrades");
         assert!(
-            validate::validate(&device).iter().any(|d| d.is_error()),
-            "{device:?}"
+            warnings
+                .iter()
+                .any(|d| d.kind == DiagnosticKind::AddressOverflow
+                    && d.message.ends_with("is left out")),
+            "{warnings:?}"
         );
-        let result = mmreg_codegen::generate(&device, "test.yaml");
-        match result {
-            Err(mmreg_codegen::Error::Invalid(diagnostics)) => {
-                assert!(
-                    diagnostics.to_string().contains("does not fit"),
-                    "{diagnostics}"
-                );
-            }
-            other => panic!("expected invalid input, got {other:?}"),
-        }
+        assert_eq!(model.peripherals[0].items.len(), 1, "only KEPT is left");
+        let code = mmreg_codegen::generate(&model, "test.yaml").expect("generates");
+        assert!(code.contains("pub fn kept(&self)"), "{code}");
+        assert!(code.contains("pub const SIZE: usize = 0x1004;"), "{code}");
     }
 }
 
@@ -275,12 +242,12 @@ fn near_the_top_of_the_address_space_size_still_covers_every_accessor() {
         )),
     ]);
     assert!(
-        !validate::validate(&device).iter().any(|d| d.is_error()),
+        !validate::check(&device).iter().any(|d| d.is_error()),
         "{:?}",
-        validate::validate(&device)
+        validate::check(&device)
     );
-    assert_device_covered(&device);
-    let code = mmreg_codegen::generate(&device, "test.yaml").expect("generates");
+    fuzz_paths::assert_sizes_cover(&device);
+    let code = mmreg_codegen::generate(&valid(&device), "test.yaml").expect("generates");
     assert!(
         code.contains("pub const SIZE: usize = 0xffff_ffff_ffff_fffc;"),
         "{code}"
@@ -302,57 +269,56 @@ fn every_corpus_block_size_covers_its_accessors() {
     for path in files {
         let loaded = mmreg_codegen::load(&path)
             .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-        assert_device_covered(&loaded.device);
-        assert_device_covered(&mmreg_codegen::arrays::infer(&loaded.device));
+        fuzz_paths::assert_sizes_cover(&loaded.device);
+        fuzz_paths::assert_sizes_cover(&mmreg_codegen::arrays::infer(&loaded.device));
     }
 }
 
 // Item 4: misaligned clusters.
 
-/// Validates and generates; the rendered errors of both.
-fn validate_and_generate(registers: &str) -> (Vec<String>, String) {
-    let (device, diagnostics) = diagnose(registers);
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(ToString::to_string)
-        .collect();
-    let generated = match mmreg_codegen::generate(&device, "test.svd") {
-        Ok(_) => "generated".to_string(),
-        Err(error) => error.to_string(),
-    };
-    (errors, generated)
+/// Loads `registers` (SVD, beside a register `KEPT` at 0x100) and
+/// generates; the rendered warnings and the code.
+fn load_and_generate(registers: &str) -> (Vec<String>, String) {
+    let registers = format!(
+        "{registers}\n<register><name>KEPT</name><addressOffset>0x100</addressOffset></register>"
+    );
+    let text = svd_device(&registers);
+    let (device, mut diagnostics) = svd::parse(&text, "test.svd").expect("parses");
+    let (model, warnings) = validate::validate(device).expect("degrades");
+    diagnostics.extend(warnings);
+    let code = mmreg_codegen::generate(&model, "test.svd").expect("generates");
+    assert!(code.contains("pub fn kept(&self)"), "{code}");
+    (diagnostics.iter().map(ToString::to_string).collect(), code)
 }
 
 #[test]
-fn misaligned_cluster_offset_is_a_located_error() {
-    let (errors, generated) = validate_and_generate(
+fn misaligned_cluster_offset_is_left_out_with_a_located_warning() {
+    let (warnings, code) = load_and_generate(
         "<cluster><name>C</name><addressOffset>0x2</addressOffset>\
 <register><name>R</name><addressOffset>0</addressOffset></register></cluster>",
     );
     assert_eq!(
-        errors,
+        warnings,
         [
-            "test.svd:11:1: error: cluster offset `0x2` is not a multiple of its widest register (4 bytes) (in `P.C`)"
+            "test.svd:11:1: warning: cluster offset `0x2` is not a multiple of its widest register (4 bytes); the cluster is left out (in `P.C`)"
         ],
     );
-    assert!(!generated.contains("generator bug"), "{generated}");
-    assert!(generated.contains("(in `P.C`)"), "{generated}");
+    assert!(!code.contains("pub fn c("), "{code}");
 }
 
 #[test]
-fn misaligned_cluster_stride_is_a_located_error() {
-    let (errors, generated) = validate_and_generate(
+fn misaligned_cluster_stride_is_left_out_with_a_located_warning() {
+    let (warnings, code) = load_and_generate(
         "<cluster><name>C%s</name><dim>2</dim><dimIncrement>6</dimIncrement><addressOffset>0</addressOffset>\
 <register><name>R</name><addressOffset>0</addressOffset></register></cluster>",
     );
     assert_eq!(
-        errors,
+        warnings,
         [
-            "test.svd:11:1: error: cluster array stride `0x6` is not a multiple of its widest register (4 bytes) (in `P.C%s`)"
+            "test.svd:11:1: warning: cluster array stride `0x6` is not a multiple of its widest register (4 bytes); the cluster is left out (in `P.C%s`)"
         ],
     );
-    assert!(!generated.contains("generator bug"), "{generated}");
+    assert!(!code.contains("pub fn c("), "{code}");
 }
 
 // Item 3: deep nesting.
@@ -381,7 +347,7 @@ fn on_small_stack(f: impl FnOnce() + Send + 'static) {
 fn four_thousand_nested_clusters_are_a_located_error_not_a_stack_overflow() {
     on_small_stack(|| {
         let device = nested(4000);
-        let diagnostics = validate::validate(&device);
+        let diagnostics = validate::check(&device);
         assert!(
             diagnostics
                 .iter()
@@ -390,14 +356,16 @@ fn four_thousand_nested_clusters_are_a_located_error_not_a_stack_overflow() {
         );
         let inferred = mmreg_codegen::arrays::infer(&device);
         assert_eq!(inferred, device, "left as written");
-        match mmreg_codegen::generate(&device, "deep.yaml") {
-            Err(mmreg_codegen::Error::Invalid(diagnostics)) => {
-                assert!(diagnostics.to_string().contains("nested more than 64 deep"));
-            }
-            other => panic!("expected invalid input, got {:?}", other.map(|_| ())),
+        match validate::validate(device) {
+            Err(diagnostics) => assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.is_error() && d.message.contains("nested more than 64 deep"))
+            ),
+            Ok(_) => panic!("expected invalid input"),
         }
         // Dropping the model is iterative enough too.
-        drop((device, inferred));
+        drop(inferred);
     });
 }
 
@@ -406,32 +374,30 @@ fn sixty_four_nested_clusters_generate() {
     on_small_stack(|| {
         let device = nested(64);
         assert!(
-            !validate::validate(&device).iter().any(Diagnostic::is_error),
+            !validate::check(&device).iter().any(Diagnostic::is_error),
             "{:?}",
-            validate::validate(&device)
+            validate::check(&device)
         );
-        mmreg_codegen::generate(&device, "deep.yaml").expect("generates");
+        let (model, _) = validate::validate(device).expect("valid");
+        mmreg_codegen::generate(&model, "deep.yaml").expect("generates");
     });
 }
 
 // Item 6: linear naming.
 
 #[test]
-fn eight_thousand_registers_of_one_name_generate_in_linear_time() {
+fn eight_thousand_registers_of_one_name_generate_with_every_suffix() {
     let items = (0..8000u64)
         .map(|index| Item::Register(register("SAME", index * 4, 32, None)))
         .collect();
     let device = device_of(items);
-    let start = std::time::Instant::now();
-    let code = mmreg_codegen::generate(&device, "same.yaml").expect("generates");
-    let elapsed = start.elapsed();
+    let code = mmreg_codegen::generate(&valid(&device), "same.yaml").expect("generates");
+    assert!(code.contains("pub fn same(&self)"), "first keeps the name");
     assert!(code.contains("pub fn same_7999(&self)"), "last suffix");
-    // About 26 s with the quadratic suffix search; well under a second
-    // (debug build) without it. Generous for a loaded machine.
-    assert!(
-        elapsed < std::time::Duration::from_secs(5),
-        "took {elapsed:?}"
-    );
+    // Linearity itself is proved by counting candidate names, not by a
+    // clock: `names::tests::many_claims_of_one_name_are_linear` (8,000
+    // claims of one name look at no more than 2 x 8,001 candidates; the
+    // quadratic search looked at 32 million and took 26 s here).
 }
 
 // Item 7: silent truncation, empty constraints.
@@ -469,7 +435,7 @@ fn reset_mask_wider_than_its_register_warns() {
 }
 
 #[test]
-fn write_constraint_with_min_above_max_is_an_error() {
+fn write_constraint_with_min_above_max_is_dropped_with_a_located_warning() {
     let (_, diagnostics) = diagnose(
         "<register><name>R</name><addressOffset>0</addressOffset><fields>
 <field><name>F</name><bitRange>[3:0]</bitRange>\
@@ -479,10 +445,10 @@ fn write_constraint_with_min_above_max_is_an_error() {
     located(
         &diagnostics,
         DiagnosticKind::BadConstraint,
-        Severity::Error,
+        Severity::Warning,
         12,
         "P.R.F",
-        "write constraint `5..=2` allows no value",
+        "write constraint `5..=2` allows no value (minimum above maximum); the constraint is dropped",
     );
 }
 
@@ -517,7 +483,7 @@ fn lone_full_width_field_keeps_its_access() {
         Item::Register(txdr),
         Item::Register(data),
     ]);
-    let code = mmreg_codegen::generate(&device, "test.yaml").expect("generates");
+    let code = mmreg_codegen::generate(&valid(&device), "test.yaml").expect("generates");
     let signature = |name: &str| {
         code.lines()
             .find(|line| line.contains(&format!("pub fn {name}(&self)")))
@@ -553,7 +519,8 @@ fn lone_full_width_field_keeps_its_access() {
 
 #[test]
 fn extreme_bit_numbers_and_widths_do_not_panic() {
-    // Straight to the generator (no validation), in the debug profile.
+    // In the debug profile: validation leaves out what does not fit, and the
+    // rest generates.
     let mut field = full_width_field("F", Access::ReadWrite);
     field.lsb = u32::MAX;
     field.width = u32::MAX;
@@ -567,7 +534,175 @@ fn extreme_bit_numbers_and_widths_do_not_panic() {
     for size in [0, 7, 24, 128, u32::MAX] {
         let odd = register("ODD", 0x100, size, None);
         let device = device_of(vec![Item::Register(wide.clone()), Item::Register(odd)]);
-        let _ = validate::validate(&device);
-        let _ = mmreg_codegen::generate(&device, "extreme.yaml");
+        let (model, warnings) = validate::validate(device).expect("degrades");
+        let kinds: Vec<_> = warnings.iter().map(|w| w.kind).collect();
+        assert!(
+            kinds.contains(&DiagnosticKind::FieldPastRegister),
+            "{kinds:?}"
+        );
+        assert!(
+            kinds.contains(&DiagnosticKind::UnsupportedWidth),
+            "{kinds:?}"
+        );
+        assert_eq!(model.peripherals[0].items.len(), 1, "ODD is left out");
+        let code = mmreg_codegen::generate(&model, "extreme.yaml").expect("generates");
+        assert!(code.contains("pub fn w(&self)"), "{code}");
     }
+}
+
+// Item 11: one defect never costs the whole device.
+
+/// Counts the registers of a model (array elements not expanded).
+fn register_count(items: &[Item]) -> usize {
+    items
+        .iter()
+        .map(|item| match item {
+            Item::Register(_) => 1,
+            Item::Cluster(cluster) => register_count(&cluster.items),
+        })
+        .sum()
+}
+
+/// Loads `text` as an SVD file named `name` in a fresh directory.
+fn load_text(name: &str, text: &str) -> Result<mmreg_codegen::Loaded, mmreg_codegen::Error> {
+    let directory =
+        std::env::temp_dir().join(format!("mmreg-hardening-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&directory).expect("temp directory");
+    let path = directory.join(name);
+    std::fs::write(&path, text).expect("write");
+    let loaded = mmreg_codegen::load(&path);
+    std::fs::remove_dir_all(&directory).expect("clean up");
+    loaded
+}
+
+#[test]
+fn defective_registers_in_a_vendor_file_cost_only_themselves() {
+    let original = std::fs::read_to_string(format!("{CORPUS}/STM32F407.svd")).expect("corpus");
+    let baseline = load_text("baseline.svd", &original).expect("the vendor file loads");
+    // Three defects in the first peripheral's registers: a register at an
+    // offset its inherited 32-bit size does not allow, one without an
+    // offset, and a field whose bit range is reversed past the register.
+    let defects = "<registers>\n\
+        <register><name>ODD16</name><addressOffset>0x2</addressOffset></register>\n\
+        <register><name>NO_OFFSET</name></register>\n\
+        <register><name>GOOD</name><addressOffset>0x3F0</addressOffset><fields>\n\
+        <field><name>OK</name><bitRange>[3:0]</bitRange></field>\n\
+        <field><name>PAST</name><bitRange>[40:36]</bitRange></field>\n\
+        </fields></register>\n";
+    let first = original.find("<registers>").expect("a register list");
+    let line = original[..first].lines().count() as u32;
+    let mutated = format!(
+        "{}{defects}{}",
+        &original[..first],
+        &original[first + "<registers>".len()..]
+    );
+    let loaded = load_text("mutated.svd", &mutated).expect("degrades instead of refusing");
+    let rendered: Vec<String> = loaded
+        .warnings
+        .iter()
+        .filter(|w| !baseline.warnings.iter().any(|b| b.message == w.message))
+        .map(|w| {
+            let rendered = w.to_string();
+            let start = rendered.rfind("mutated.svd:").expect("located");
+            rendered[start..].to_string()
+        })
+        .collect();
+    let file = |offset: u32| format!("mutated.svd:{}:1", line + offset);
+    assert_eq!(
+        rendered,
+        [
+            format!(
+                "{}: warning: offset `0x2` is not a multiple of the register width (4 bytes); \
+                 the register is left out (in `RNG.ODD16`)",
+                file(1)
+            ),
+            format!(
+                "{}: warning: register has no `<addressOffset>`; the register is left out \
+                 (in `RNG.NO_OFFSET`)",
+                file(2)
+            ),
+            format!(
+                "{}: warning: field ends at bit `40`, past the 32-bit register; the field is \
+                 left out (in `RNG.GOOD.PAST`)",
+                file(5)
+            ),
+        ],
+    );
+    let count = |loaded: &mmreg_codegen::Loaded| -> usize {
+        loaded
+            .device
+            .peripherals
+            .iter()
+            .map(|p| register_count(&p.items))
+            .sum()
+    };
+    // Every register of the vendor file is still there, plus `GOOD`.
+    assert_eq!(count(&loaded), count(&baseline) + 1);
+}
+
+#[test]
+fn errors_and_validation_warnings_are_reported_in_one_run() {
+    let text = svd_device(
+        "<register><name>ODD</name><addressOffset>0x2</addressOffset></register>\n\
+         <register><name>BAD</name><addressOffset>0x8</addressOffset><size>zero</size></register>",
+    );
+    let Err(mmreg_codegen::Error::Invalid(diagnostics)) = load_text("both.svd", &text) else {
+        panic!("expected invalid input");
+    };
+    let kinds: Vec<(Severity, DiagnosticKind)> =
+        diagnostics.0.iter().map(|d| (d.severity, d.kind)).collect();
+    assert!(
+        kinds.contains(&(Severity::Error, DiagnosticKind::Syntax)),
+        "{diagnostics}"
+    );
+    assert!(
+        kinds.contains(&(Severity::Warning, DiagnosticKind::MisalignedRegister)),
+        "{diagnostics}"
+    );
+}
+
+// Item 8: identifier collisions keep both and say so.
+
+#[test]
+fn colliding_identifiers_keep_both_and_the_warning_names_both() {
+    let (device, diagnostics) = diagnose(
+        "<register><name>TxFIFO</name><addressOffset>0</addressOffset></register>\n\
+         <register><name>TX_FIFO</name><addressOffset>4</addressOffset></register>",
+    );
+    located(
+        &diagnostics,
+        DiagnosticKind::NameCollision,
+        Severity::Warning,
+        12,
+        "P.TX_FIFO",
+        "register `TxFIFO` and register `TX_FIFO` both become the accessor `tx_fifo`; `TxFIFO` \
+         keeps it and `TX_FIFO` is the accessor `tx_fifo_1`",
+    );
+    // The emitter names from the same plan: both are there, as the warning
+    // says.
+    let code = mmreg_codegen::generate(&valid(&device), "test.svd").expect("generates");
+    assert!(code.contains("pub fn tx_fifo(&self)"), "{code}");
+    assert!(code.contains("pub fn tx_fifo_1(&self)"), "{code}");
+}
+
+#[test]
+fn a_name_the_generated_code_reserves_is_renamed_with_a_warning() {
+    let (_, diagnostics) = diagnose(
+        "<register><name>NEW</name><addressOffset>0</addressOffset><fields>\n\
+         <field><name>BITS</name><bitRange>[3:0]</bitRange></field></fields></register>",
+    );
+    let messages: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::NameCollision)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "register `NEW` becomes the accessor `new`, but the generated code uses `new` itself; \
+             it is the accessor `new_1`",
+            "field `BITS` becomes the getter `bits`, but the generated code uses `bits` itself; \
+             it is the getter `bits_1`",
+        ]
+    );
 }

@@ -390,16 +390,18 @@ fn a_derived_from_naming_nothing_is_reported() {
     let uart1 = peripheral(&device, "UART1");
     assert_eq!(uart1.derived_from, None);
     assert_eq!(register(&uart1.items, "X").offset, 4);
-    // Without its own base address the peripheral cannot be made sense of.
-    let errors = parse_err(&device_with(
+    // Without its own base address the peripheral cannot be made sense of:
+    // it is left out, and the device keeps the rest.
+    let (device, warnings) = parse_ok(&device_with(
         "",
         r#"<peripheral derivedFrom="UART9"><name>U</name></peripheral>"#,
     ));
-    assert_eq!(errors.iter().filter(|e| e.is_error()).count(), 1);
+    assert!(device.peripherals.is_empty());
     assert!(
-        errors
+        warnings
             .iter()
-            .any(|e| e.is_error() && e.message.contains("`<baseAddress>`"))
+            .any(|w| w.message == "peripheral has no `<baseAddress>`; the peripheral is left out"),
+        "{warnings:#?}"
     );
 }
 
@@ -617,13 +619,30 @@ fn inconsistent_arrays_are_repaired_or_refused() {
       <register><dim>0</dim><dimIncrement>4</dimIncrement><name>A%s</name><addressOffset>0</addressOffset></register>
       <register><dim>2</dim><name>B%s</name><addressOffset>0</addressOffset></register>
     </registers></peripheral>"#;
-    let errors = parse_err(&device_with("", zero));
-    let bad: Vec<&str> = errors
+    let (device, warnings) = parse_ok(&device_with("", zero));
+    assert!(
+        peripheral(&device, "P").items.is_empty(),
+        "both are left out"
+    );
+    let bad: Vec<(&str, &str)> = warnings
         .iter()
-        .filter(|e| e.kind == DiagnosticKind::BadArray && e.is_error())
-        .map(|e| e.path.as_str())
+        .filter(|w| w.kind == DiagnosticKind::BadArray)
+        .map(|w| (w.path.as_str(), w.message.as_str()))
         .collect();
-    assert_eq!(bad, ["P.A%s", "P.B%s"]);
+    assert_eq!(
+        bad,
+        [
+            (
+                "P.A%s",
+                "`<dim>` is 0; an array needs 1 to 1048576 elements; the register is left out"
+            ),
+            (
+                "P.B%s",
+                "`<dim>` without `<dimIncrement>`: the element spacing is unknown; the register \
+                 is left out"
+            ),
+        ]
+    );
 }
 
 #[test]
@@ -719,7 +738,7 @@ fn register_properties_inherit_down_the_tree() {
 }
 
 #[test]
-fn elements_that_cannot_be_made_sense_of_are_errors() {
+fn elements_that_cannot_be_made_sense_of_are_left_out() {
     let peripherals = r#"
 <peripheral>
   <name>P</name>
@@ -737,8 +756,8 @@ fn elements_that_cannot_be_made_sense_of_are_errors() {
   </registers>
 </peripheral>"#;
     let text = device_with("", peripherals);
-    let errors = parse_err(&text);
-    let found: Vec<(&str, u32)> = errors
+    let (device, warnings) = parse_ok(&text);
+    let found: Vec<(&str, u32)> = warnings
         .iter()
         .map(|e| (e.path.as_str(), e.location.as_ref().unwrap().line))
         .collect();
@@ -751,9 +770,16 @@ fn elements_that_cannot_be_made_sense_of_are_errors() {
             ("P.R.ZERO", line_of(&text, "ZERO")),
             ("P.R.BAD_RANGE", line_of(&text, "7:0")),
         ],
-        "{errors:#?}"
+        "{warnings:#?}"
     );
-    assert!(errors.iter().all(Diagnostic::is_error));
+    assert!(
+        warnings.iter().all(|w| w.message.ends_with("is left out")),
+        "{warnings:#?}"
+    );
+    // What is left is what could be read: `R` without its three fields.
+    let items = &peripheral(&device, "P").items;
+    assert_eq!(items.len(), 1);
+    assert!(register(items, "R").fields.is_empty());
 }
 
 #[test]
@@ -777,10 +803,14 @@ fn absurd_numbers_are_refused_without_panicking() {
     }
     let huge = r#"<peripheral><dim>1000</dim><dimIncrement>0x100000000000000</dimIncrement>
       <name>P%s</name><baseAddress>0xFFFFFFFFFFFFFFFF</baseAddress></peripheral>"#;
-    let errors = parse_err(&device_with("", huge));
+    let (device, warnings) = parse_ok(&device_with("", huge));
     assert!(
-        errors.iter().any(|e| e.kind == DiagnosticKind::BadArray),
-        "{errors:#?}"
+        device.peripherals.is_empty(),
+        "left out whole, not cut short"
+    );
+    assert!(
+        warnings.iter().any(|e| e.kind == DiagnosticKind::BadArray),
+        "{warnings:#?}"
     );
 }
 
@@ -891,7 +921,7 @@ fn register_write_action_on_a_read_only_register_is_a_located_warning() {
     );
     let (device, warnings) = parse_ok(&text);
     assert!(warnings.is_empty(), "{warnings:#?}");
-    let diagnostics = mmreg_codegen::validate::validate(&device);
+    let diagnostics = mmreg_codegen::validate::check(&device);
     let warning = only(&diagnostics, DiagnosticKind::AccessMismatch);
     assert_eq!(warning.severity, Severity::Warning);
     assert_eq!(warning.path, "P.RO");
@@ -1152,10 +1182,11 @@ fn invalid_utf8_is_located_at_its_byte() {
     assert!(std::error::Error::source(&error).is_none(), "{text}");
 }
 
-/// Issue 13 item 1 (bit ranges): a field spanning all 2^32 bit numbers is a
-/// located error in every SVD form, not a silently saturated width.
+/// Issue 13 item 1 (bit ranges): a field spanning all 2^32 bit numbers is
+/// left out with a located warning in every SVD form, not a silently
+/// saturated width.
 #[test]
-fn bit_ranges_wider_than_u32_are_errors() {
+fn bit_ranges_wider_than_u32_are_left_out() {
     for position in [
         "<bitRange>[4294967295:0]</bitRange>",
         "<lsb>0</lsb><msb>4294967295</msb>",
@@ -1167,14 +1198,20 @@ fn bit_ranges_wider_than_u32_are_errors() {
              </fields></register></registers></peripheral>"
         );
         let text = device_with("", &peripherals);
-        let errors = parse_err(&text);
+        let (device, errors) = parse_ok(&text);
+        assert!(
+            register(&peripheral(&device, "P").items, "R")
+                .fields
+                .is_empty()
+        );
         assert_eq!(errors.len(), 1, "{errors:#?}");
         assert_eq!(
             (errors[0].kind, errors[0].path.as_str()),
             (DiagnosticKind::Syntax, "P.R.F")
         );
         assert!(
-            errors[0].message.contains("4294967296 bits"),
+            errors[0].message.contains("4294967296 bits")
+                && errors[0].message.ends_with("; the field is left out"),
             "{}",
             errors[0]
         );

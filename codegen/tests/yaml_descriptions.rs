@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use mmreg_codegen::ir::{Access, Device, Field, Item, Register, WriteAction};
+use mmreg_codegen::ir::{Access, Field, Item, Register, WriteAction};
 
 mod scratch;
 use scratch::ScratchCrate;
@@ -13,7 +13,7 @@ const DESCRIPTIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../svd");
 /// The stems of the YAML descriptions this project writes.
 const STEMS: [&str; 4] = ["qemu-edu", "hpet", "bcm2711-gpio", "xlnx-axi-gpio"];
 
-fn load(stem: &str) -> Device {
+fn load(stem: &str) -> mmreg_codegen::Validated {
     let path = Path::new(DESCRIPTIONS).join(format!("{stem}.yaml"));
     let loaded = mmreg_codegen::load(&path).unwrap_or_else(|error| panic!("{stem}: {error}"));
     assert!(loaded.warnings.is_empty(), "{stem}: {:?}", loaded.warnings);

@@ -497,27 +497,50 @@ fn duplicate_key_in_a_derived_entity() {
 }
 
 /// Validation is the same as for SVD, and its diagnostics point into the
-/// YAML file too.
+/// YAML file too; `deny_warnings` turns its repairs into a refusal.
 #[test]
 fn validation_points_at_yaml_lines() {
     let directory = std::env::temp_dir().join(format!("mmreg-yaml-errors-{}", std::process::id()));
     std::fs::create_dir_all(&directory).unwrap();
-    let path = directory.join("overlap.yaml");
+    let path = directory.join("misaligned.yaml");
     let text = "device: d\nperipherals:\n  - name: P\n    registers:\n      - { name: A, offset: 0 }\n      - { name: B, offset: 2 }\n";
     std::fs::write(&path, text).unwrap();
-    let result = mmreg_codegen::load(&path);
-    std::fs::remove_dir_all(&directory).unwrap();
-    let Err(mmreg_codegen::Error::Invalid(diagnostics)) = result else {
-        panic!("expected validation errors")
+    let loaded = mmreg_codegen::load(&path);
+    let strict = mmreg_codegen::Options {
+        deny_warnings: true,
+        ..mmreg_codegen::Options::default()
     };
-    let overlap = diagnostics
-        .0
+    let denied = mmreg_codegen::load_with(&path, &strict);
+    std::fs::remove_dir_all(&directory).unwrap();
+    let loaded = loaded.unwrap_or_else(|error| panic!("degrades: {error}"));
+    let [misaligned] = loaded.warnings.as_slice() else {
+        panic!("expected one warning: {:?}", loaded.warnings)
+    };
+    assert_eq!(misaligned.kind, DiagnosticKind::MisalignedRegister);
+    assert_eq!(misaligned.path, "P.B");
+    let location = misaligned.location.as_ref().expect("a location");
+    assert!(location.file.ends_with("misaligned.yaml"));
+    assert_eq!(location.line, 6, "{misaligned}");
+    let names: Vec<_> = loaded.device.peripherals[0]
+        .items
         .iter()
-        .find(|diagnostic| diagnostic.kind == DiagnosticKind::OverlappingRegisters)
-        .unwrap_or_else(|| panic!("no overlap reported: {diagnostics}"));
-    let location = overlap.location.as_ref().expect("a location");
-    assert!(location.file.ends_with("overlap.yaml"));
-    assert!((5..=6).contains(&location.line), "{overlap}");
+        .map(|item| match item {
+            mmreg_codegen::ir::Item::Register(r) => r.name.as_str(),
+            mmreg_codegen::ir::Item::Cluster(c) => c.name.as_str(),
+        })
+        .collect();
+    assert_eq!(names, ["A"], "B is left out");
+    match denied {
+        Err(mmreg_codegen::Error::WarningsDenied(diagnostics)) => {
+            assert_eq!(diagnostics.0, loaded.warnings);
+            assert!(
+                mmreg_codegen::Error::WarningsDenied(diagnostics)
+                    .to_string()
+                    .ends_with("warnings are denied (`--deny-warnings`); nothing was generated")
+            );
+        }
+        other => panic!("expected denied warnings, got {other:?}"),
+    }
 }
 
 #[test]

@@ -82,18 +82,7 @@ fn enums() -> impl Strategy<Value = Vec<EnumeratedValues>> {
 }
 
 fn write_action() -> impl Strategy<Value = WriteAction> {
-    prop::sample::select(vec![
-        WriteAction::Normal,
-        WriteAction::OneToClear,
-        WriteAction::OneToSet,
-        WriteAction::OneToToggle,
-        WriteAction::ZeroToClear,
-        WriteAction::ZeroToSet,
-        WriteAction::ZeroToToggle,
-        WriteAction::Clear,
-        WriteAction::Set,
-        WriteAction::Modify,
-    ])
+    prop::sample::select(WriteAction::ALL.to_vec())
 }
 
 fn field() -> impl Strategy<Value = Field> {

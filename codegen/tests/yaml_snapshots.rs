@@ -22,7 +22,7 @@ fn load(text: &str) -> Device {
     let (device, warnings) =
         mmreg_codegen::yaml::parse(text, "example.yaml").unwrap_or_else(|error| panic!("{error}"));
     assert!(warnings.is_empty(), "{warnings:?}");
-    let diagnostics = mmreg_codegen::validate::validate(&device);
+    let diagnostics = mmreg_codegen::validate::check(&device);
     assert!(
         diagnostics.is_empty(),
         "{}",
@@ -57,6 +57,7 @@ fn worked_example_exported() {
 #[test]
 fn worked_example_generates() {
     let device = load(example("## Worked example"));
-    let code = mmreg_codegen::generate(&device, "example.yaml").unwrap();
+    let (model, _) = mmreg_codegen::validate::validate(device).expect("valid");
+    let code = mmreg_codegen::generate(&model, "example.yaml").unwrap();
     assert!(code.contains("pub mod timer0"), "{code}");
 }

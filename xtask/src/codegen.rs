@@ -56,6 +56,10 @@ pub struct Args {
     /// turning them into arrays.
     #[arg(long, requires = "input")]
     no_arrays: bool,
+    /// Refuse input that draws any warning, instead of leaving out what is
+    /// defective and generating the rest.
+    #[arg(long, requires = "input")]
+    deny_warnings: bool,
     /// Regenerate the files in `codegen.toml` in memory and fail naming each
     /// one that is stale.
     #[arg(long, conflicts_with = "input")]
@@ -92,7 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 /// Loads and validates `input` (marking the `--dma` registers) and applies
 /// the subset, printing warnings.
-fn load(input: &Path, args: &Args) -> anyhow::Result<mmreg_codegen::Device> {
+fn load(input: &Path, args: &Args) -> anyhow::Result<mmreg_codegen::Validated> {
     let loaded =
         mmreg_codegen::load_with(input, &options(args)).or_else(|error| report(input, error))?;
     print_diagnostics(&loaded.warnings);
@@ -105,10 +109,15 @@ fn options(args: &Args) -> mmreg_codegen::Options {
         share_types: !args.no_share,
         infer_arrays: !args.no_arrays,
         dma_registers: args.dma.clone(),
+        deny_warnings: args.deny_warnings,
     }
 }
 
-fn generate(device: &mmreg_codegen::Device, input: &Path, args: &Args) -> anyhow::Result<String> {
+fn generate(
+    device: &mmreg_codegen::Validated,
+    input: &Path,
+    args: &Args,
+) -> anyhow::Result<String> {
     mmreg_codegen::generate_with(device, &input_name(input), options(args))
         .or_else(|error| report(input, error))
 }
@@ -126,6 +135,14 @@ fn report<T>(input: &Path, error: mmreg_codegen::Error) -> anyhow::Result<T> {
         bail!(
             "`{}` has {errors} error(s); nothing was generated",
             input.display()
+        );
+    }
+    if let mmreg_codegen::Error::WarningsDenied(diagnostics) = &error {
+        print_diagnostics(&diagnostics.0);
+        bail!(
+            "`{}` has {} warning(s) and `--deny-warnings` is on; nothing was generated",
+            input.display(),
+            diagnostics.0.len()
         );
     }
     Err(anyhow::Error::new(error).context(format!("cannot generate from `{}`", input.display())))

@@ -37,6 +37,12 @@ pub struct Args {
     /// length, whatever those runs added.
     #[arg(long)]
     fresh: bool,
+    /// The sanitizer the targets are built with (`cargo fuzz --sanitizer`).
+    /// `none` by default: the generator has no `unsafe` code, so what the
+    /// fuzzers look for (panics, overflow checks, hangs, memory past
+    /// `-rss_limit_mb`) needs no sanitizer.
+    #[arg(long, default_value = "none", value_parser = ["none", "address"])]
+    sanitizer: String,
 }
 
 /// One fuzz target: its name (`fuzz/fuzz_targets/<name>.rs`) and the seeds it gets.
@@ -126,7 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     );
     let mut build = fuzz_command();
     build.arg("build");
-    build_options(&mut build, &root);
+    build_options(&mut build, &root, &args.sanitizer);
     util::run(&mut build)?;
 
     let mut reports = Vec::new();
@@ -142,7 +148,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             root.join("target/fuzz-corpus").join(target.name)
         };
         seeds.write(target, &corpus)?;
-        reports.push(run_target(&root, target, &corpus, args.time, args.jobs));
+        reports.push(run_target(&root, target, &corpus, &args));
     }
 
     println!("\n==> fuzz summary ({}s per target)", args.time);
@@ -183,6 +189,7 @@ pub fn smoke() -> anyhow::Result<()> {
         targets: Vec::new(),
         jobs: 1,
         fresh: true,
+        sanitizer: "none".to_string(),
     })
 }
 
@@ -209,12 +216,14 @@ fn fuzz_command() -> Command {
 }
 
 /// The options every `cargo fuzz` subcommand takes here.
-fn build_options(command: &mut Command, root: &Path) {
+fn build_options(command: &mut Command, root: &Path, sanitizer: &str) {
     command.arg("--target-dir").arg(root.join("target/fuzz"));
+    command.args(["--sanitizer", sanitizer]);
 }
 
 /// Fuzzes `target` for `seconds`, its log in `target/fuzz-logs/<name>.log`.
-fn run_target(root: &Path, target: &Target, corpus: &Path, seconds: u64, jobs: u32) -> Report {
+fn run_target(root: &Path, target: &Target, corpus: &Path, args: &Args) -> Report {
+    let (seconds, jobs) = (args.time, args.jobs);
     println!("\n==> fuzz {} for {seconds}s", target.name);
     let logs = root.join("target/fuzz-logs");
     let artifacts = root.join("target/fuzz-artifacts").join(target.name);
@@ -228,7 +237,7 @@ fn run_target(root: &Path, target: &Target, corpus: &Path, seconds: u64, jobs: u
             .with_context(|| format!("cannot create `{}`", log.display()))?;
         let mut command = fuzz_command();
         command.args(["run", target.name]);
-        build_options(&mut command, root);
+        build_options(&mut command, root, &args.sanitizer);
         command.arg(corpus).arg("--");
         command.args([
             format!("-max_len={MAX_LEN}"),

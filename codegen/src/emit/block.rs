@@ -10,10 +10,10 @@ use quote::quote;
 
 use super::enums::EnumPlan;
 use super::fieldset::{self, enum_key};
-use super::names::{self, Case, Namespace};
 use super::share::{self, BlockOwner, Owner, Shared};
 use super::{clean_text, description_or, doc, hex, number};
 use crate::ir::{Cluster, Field, Item, Peripheral, ReadAction, Register, WriteAction};
+use crate::names::{self, Case, Namespace};
 
 /// The runtime's names a peripheral module imports (so accessor signatures
 /// stay on one line); block types must not take them.
@@ -34,18 +34,6 @@ fn block_types() -> Namespace {
     }
     types
 }
-
-/// Accessor names the block impl uses itself.
-const RESERVED_ACCESSORS: &[&str] = &[
-    "new",
-    "at",
-    "from_raw_parts",
-    "clone",
-    "handle",
-    "io",
-    "into_io",
-    "base",
-];
 
 /// What one peripheral module is being filled with.
 pub struct ModuleContext<'s> {
@@ -543,13 +531,13 @@ fn emit_block(
     let type_ident = names::ident(type_name);
     let mut register_metas = Vec::new();
     let mut cluster_metas = Vec::new();
-    let mut accessor_names = Namespace::methods(RESERVED_ACCESSORS);
+    let accessor_plan = names::scopes::block_accessors(items);
     let mut constant_names = Namespace::new(Case::Underscored, &["SIZE", "META"]);
     let mut accessors = Vec::new();
     let mut asserts = Vec::new();
     let mut any_register = false;
     let align = block_align(items);
-    for item in items {
+    for (item, named) in items.iter().zip(&accessor_plan) {
         match item {
             Item::Register(register) => {
                 any_register = true;
@@ -566,7 +554,7 @@ fn emit_block(
                     register.offset,
                     super::meta::register(register, &fieldset, register_bytes(register) * 8),
                 ));
-                let accessor = accessor_names.claim(&names::snake(&register.name));
+                let accessor = named.ident.clone();
                 let accessor_ident = names::ident(&accessor);
                 let side_effects = side_effects(register);
                 let rule = AccessRule::of(register, !side_effects.is_empty());
@@ -656,13 +644,8 @@ fn emit_block(
                 });
             }
             Item::Cluster(cluster) => {
-                let (cluster_accessors, cluster_meta) = emit_cluster(
-                    context,
-                    &mut accessor_names,
-                    &mut constant_names,
-                    cluster,
-                    size,
-                )?;
+                let (cluster_accessors, cluster_meta) =
+                    emit_cluster(context, named, &mut constant_names, cluster, size)?;
                 accessors.extend(cluster_accessors);
                 cluster_metas.push((cluster.offset, cluster_meta));
             }
@@ -790,17 +773,6 @@ fn strip_leading_plus(tokens: TokenStream) -> TokenStream {
     iter.collect()
 }
 
-/// Whether a register among `items` (or in a nested cluster) reads with a
-/// side effect.
-fn has_side_effect_reads(items: &[Item]) -> bool {
-    items.iter().any(|item| match item {
-        Item::Register(register) => {
-            register.access.readable() && !side_effects(register).is_empty()
-        }
-        Item::Cluster(cluster) => has_side_effect_reads(&cluster.items),
-    })
-}
-
 /// How a register may be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ReadKind {
@@ -908,7 +880,7 @@ fn side_effects(register: &Register) -> Vec<String> {
 
 fn emit_cluster(
     context: &mut ModuleContext<'_>,
-    accessor_names: &mut Namespace,
+    named: &names::scopes::Named,
     constant_names: &mut Namespace,
     cluster: &Cluster,
     parent_size: u64,
@@ -930,7 +902,7 @@ fn emit_cluster(
         &meta_path,
     );
     let type_ident = names::ident(&type_name);
-    let accessor = accessor_names.claim(&names::snake(&cluster.name));
+    let accessor = named.ident.clone();
     let accessor_ident = names::ident(&accessor);
     let mut out = Vec::new();
     let mut doc_text = description_or(cluster.description.as_deref(), String::new);
@@ -969,9 +941,8 @@ fn emit_cluster(
     // Reads with side effects need the cluster over `&mut I`: over the
     // `Borrowed` (shared, not `Send`) memory that `&self` lends, it is not
     // `Exclusive`, so they do not exist there.
-    let exclusive = has_side_effect_reads(&cluster.items).then(|| {
-        let name = accessor_names.claim(&format!("{accessor}_mut"));
-        let ident = names::ident(&name);
+    let exclusive = named.companions.first().map(|name| {
+        let ident = names::ident(name);
         let doc_attr = doc(&format!(
             "{doc_text}\n\nOver `&mut` of the memory, for the registers whose reads have \
              side effects; [`Self::{accessor}`] gives the rest from `&self`."

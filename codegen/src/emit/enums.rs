@@ -4,12 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::names::{self, Case, Namespace};
 use super::{IntType, doc, hex};
 use crate::ir::{EnumeratedValues, Usage};
-
-/// The widest field that still gets a closed enum (256 variants).
-const MAX_CLOSED_WIDTH: u32 = 8;
+use crate::names;
 
 /// One named value, ready to emit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,51 +41,20 @@ impl EnumPlan {
     /// identifiers get numbered suffixes; values wider than the field are
     /// dropped (the validator reports them).
     pub fn new(values: &EnumeratedValues, width: u32) -> Option<EnumPlan> {
-        let limit = if width >= 64 {
-            u64::MAX
-        } else {
-            (1u64 << width) - 1
-        };
-        let mut seen_values = std::collections::BTreeSet::new();
-        let mut kept = Vec::new();
-        for value in &values.values {
-            let Some(number) = value.value else { continue };
-            if number > limit || !seen_values.insert(number) {
-                continue;
-            }
-            kept.push((value, number));
-        }
-        if kept.is_empty() {
-            return None;
-        }
-        let closed = width <= MAX_CLOSED_WIDTH && kept.len() as u64 == limit + 1;
-        let mut namespace = Namespace::new(
-            if closed {
-                Case::Camel
-            } else {
-                Case::Underscored
-            },
-            &[],
-        );
-        let variants = kept
+        let planned = names::scopes::enum_variants(values, width)?;
+        let variants = planned
+            .kept
             .into_iter()
-            .map(|(value, number)| {
-                let base = if closed {
-                    names::camel(&value.name)
-                } else {
-                    names::screaming(&value.name)
-                };
-                Variant {
-                    ident: namespace.claim(&base),
-                    name: value.name.clone(),
-                    value: number,
-                    doc: value.description.clone(),
-                }
+            .map(|(index, number, named)| Variant {
+                ident: named.ident,
+                name: named.source,
+                value: number,
+                doc: values.values.get(index).and_then(|v| v.description.clone()),
             })
             .collect();
         Some(EnumPlan {
             width,
-            closed,
+            closed: planned.closed,
             variants,
         })
     }

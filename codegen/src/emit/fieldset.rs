@@ -10,23 +10,10 @@ use quote::quote;
 
 use super::block::ModuleContext;
 use super::enums::{EnumPlan, by_direction, field_mask};
-use super::names::{self, Namespace};
 use super::share::Owner;
 use super::{IntType, description_or, doc, hex, number};
 use crate::ir::{Access, Field, Register, WordOrder, WriteAction};
-
-/// Names a fieldset's impl already uses; a field named like one of them
-/// gets a suffix. (`clone` would shadow `Clone::clone`.)
-const RESERVED: &[&str] = &[
-    "bits",
-    "set_bits",
-    "from_bits",
-    "to_bits",
-    "write_base",
-    "clone",
-    // Clippy: `new_ret_no_self`.
-    "new",
-];
+use crate::names;
 
 /// What a field reads as or is written with.
 #[derive(Debug, Clone)]
@@ -72,7 +59,7 @@ struct FieldPlan<'d> {
 pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> String {
     let local = context.regs_names.claim(&names::camel(&register.name));
     let int = register_int(register);
-    let mut field_names = Namespace::methods(RESERVED);
+    let field_plan = names::scopes::field_accessors(&register.fields);
     let raw_key = format!(
         "{}|{:#x}|{:?}|{}|",
         int.bits(),
@@ -82,7 +69,7 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
     );
     let mut key = raw_key.clone();
     let mut plans = Vec::new();
-    for field in &register.fields {
+    for (field, named) in register.fields.iter().zip(&field_plan) {
         let array = field
             .dim
             .as_ref()
@@ -90,14 +77,9 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
         if !fits(field, array, int.bits()) {
             continue;
         }
-        let base = names::snake(&field.name);
-        let writable = field.access.writable();
-        let getter = if writable {
-            field_names.claim_with(&base, |n| vec![setter_name(n)])
-        } else {
-            field_names.claim(&base)
-        };
-        let setter = writable.then(|| setter_name(&getter));
+        let getter = named.ident.clone();
+        let setter = named.companions.first().cloned();
+        let writable = setter.is_some();
         let (read_set, write_set) = by_direction(&field.enums);
         let read_plan = read_set.and_then(|s| EnumPlan::new(s, field.width));
         let write_plan = write_set.and_then(|s| EnumPlan::new(s, field.width));
@@ -190,14 +172,16 @@ pub fn fieldset_for(context: &mut ModuleContext<'_>, register: &Register) -> Str
     }
 
     // A lone field spanning the whole register, with plain values and a
-    // plain write, adds nothing to the raw bits: the register is emitted as
-    // (and shared with every other) raw value of its width and reset.
+    // plain write (the register's own write action, which the raw value
+    // keeps), adds nothing to the raw bits: the register is emitted as (and
+    // shared with every other) raw value of its width and reset.
     if let [only] = plans.as_slice()
         && only.array.is_none()
         && only.field.width == int.bits()
         && matches!(only.read, ValueKind::Int(_))
         && matches!(only.write, ValueKind::Int(_))
         && !acts_on_write(only.field.write_action)
+        && only.field.write_action == register.write_action
         && only.field.read_action.is_none()
     {
         plans.clear();
@@ -270,12 +254,6 @@ pub fn effective_access(register: &Register) -> Access {
 /// Whether a 64-bit register's high word goes first on 32-bit targets.
 fn high_word_first(register: &Register) -> bool {
     register_int(register) == IntType::U64 && register.word_order == WordOrder::HighFirst
-}
-
-/// `set_<getter>`; a getter's leading `_` (from a leading digit) is dropped
-/// so the setter has no `__`.
-fn setter_name(getter: &str) -> String {
-    format!("set_{}", getter.trim_start_matches('_'))
 }
 
 /// The integer type of a register.

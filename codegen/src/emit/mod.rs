@@ -5,8 +5,8 @@
 //! `enums.rs`). `share.rs` finds identical blocks, clusters, fieldsets and
 //! enums by content so each is emitted once and re-exported under every
 //! name (unless sharing is off);
-//! `meta.rs` fills in the static descriptions the runtime reads; `names.rs`
-//! holds the identifier rules.
+//! `meta.rs` fills in the static descriptions the runtime reads; the
+//! identifier rules are [`crate::names`], shared with validation.
 //!
 //! Tokens are built with `quote`, parsed into a `syn::File` and printed with
 //! `prettyplease`, so the output is formatted and the same on every machine.
@@ -50,13 +50,13 @@ mod block;
 mod enums;
 mod fieldset;
 mod meta;
-pub mod names;
 mod share;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::ir::Device;
+use crate::names;
+use crate::validate::Validated;
 
 pub use block::block_size;
 pub use share::Shared;
@@ -65,17 +65,20 @@ pub use share::Shared;
 /// `@generated` header (its file name only, never a directory). With
 /// `share_types` off, every block, cluster, fieldset and enum is emitted
 /// where it is declared, even when an identical one exists.
-pub fn emit(device: &Device, input_name: &str, share_types: bool) -> Result<String, crate::Error> {
+pub fn emit(
+    device: &Validated,
+    input_name: &str,
+    share_types: bool,
+) -> Result<String, crate::Error> {
     let mut shared = Shared::new(share_types);
-    let mut module_names = names::Namespace::new(names::Case::Underscored, &[]);
     let mut items = Vec::new();
-    let planned: Vec<(String, &crate::ir::Peripheral)> = device
-        .peripherals
-        .iter()
-        .map(|p| (module_names.claim(&names::snake(&p.name)), p))
-        .collect();
-    for (module, peripheral) in &planned {
-        items.push(block::emit_peripheral(&mut shared, module, peripheral)?);
+    let modules = names::scopes::peripheral_modules(device);
+    for (named, peripheral) in modules.iter().zip(&device.peripherals) {
+        items.push(block::emit_peripheral(
+            &mut shared,
+            &named.ident,
+            peripheral,
+        )?);
     }
     let file = syn::File {
         shebang: None,

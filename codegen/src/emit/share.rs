@@ -15,7 +15,7 @@ use std::fmt::Write;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::names;
+use crate::names;
 
 use crate::ir::{Item, Peripheral};
 

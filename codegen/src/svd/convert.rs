@@ -41,11 +41,12 @@ fn peripheral(
     let path = raw.name.clone();
     let Some(base_address) = raw.base_address else {
         let message = "peripheral has no `<baseAddress>`".to_string();
-        context.error(
+        context.leave_out(
             DiagnosticKind::MissingElement,
             &path,
             &raw.location,
             message,
+            "peripheral",
         );
         return;
     };
@@ -75,10 +76,16 @@ fn peripheral(
             "peripheral array of {} elements (at most {MAX_PERIPHERAL_ARRAY})",
             raw_dim.count
         );
-        context.error(DiagnosticKind::BadArray, &path, &raw_dim.location, message);
+        context.leave_out(
+            DiagnosticKind::BadArray,
+            &path,
+            &raw_dim.location,
+            message,
+            "peripheral",
+        );
         return;
     }
-    let Some(dim) = dim(raw_dim, &path, context) else {
+    let Some(dim) = dim(raw_dim, &path, "peripheral", context) else {
         return;
     };
     let indices: Vec<String> = if dim.index_names.is_empty() {
@@ -86,6 +93,9 @@ fn peripheral(
     } else {
         dim.index_names.clone()
     };
+    // Every element's address first: an array that does not fit is left
+    // out whole, not cut short.
+    let mut addresses = Vec::with_capacity(indices.len());
     for (position, index) in (0u64..).zip(&indices) {
         let Some(address) = position
             .checked_mul(dim.stride)
@@ -93,9 +103,18 @@ fn peripheral(
         else {
             let message =
                 format!("peripheral array element `{index}` lies past the 64-bit address space");
-            context.error(DiagnosticKind::BadArray, &path, &raw_dim.location, message);
+            context.leave_out(
+                DiagnosticKind::BadArray,
+                &path,
+                &raw_dim.location,
+                message,
+                "peripheral array",
+            );
             return;
         };
+        addresses.push(address);
+    }
+    for (index, address) in indices.iter().zip(addresses) {
         let substitute = |text: &str| text.replace("[%s]", index).replace("%s", index);
         out.push(Peripheral {
             name: substitute(&name),
@@ -143,16 +162,17 @@ fn cluster(
     let path = join(parent_path, &raw.name);
     let Some(offset) = raw.offset else {
         let message = "cluster has no `<addressOffset>`".to_string();
-        context.error(
+        context.leave_out(
             DiagnosticKind::MissingElement,
             &path,
             &raw.location,
             message,
+            "cluster",
         );
         return None;
     };
     let dim = match &raw.dim {
-        Some(raw_dim) => Some(dim(raw_dim, &path, context)?),
+        Some(raw_dim) => Some(dim(raw_dim, &path, "cluster", context)?),
         None => None,
     };
     let properties = raw.properties.or(inherited);
@@ -175,16 +195,17 @@ fn register(
     let path = join(parent_path, &raw.name);
     let Some(offset) = raw.offset else {
         let message = "register has no `<addressOffset>`".to_string();
-        context.error(
+        context.leave_out(
             DiagnosticKind::MissingElement,
             &path,
             &raw.location,
             message,
+            "register",
         );
         return None;
     };
     let dim = match &raw.dim {
-        Some(raw_dim) => Some(dim(raw_dim, &path, context)?),
+        Some(raw_dim) => Some(dim(raw_dim, &path, "register", context)?),
         None => None,
     };
     let properties = raw.properties.or(inherited);
@@ -230,25 +251,27 @@ fn field(
     let Some(lsb) = raw.lsb else {
         let message =
             "field has no bit range (`<bitOffset>`, `<lsb>`/`<msb>` or `<bitRange>`)".to_string();
-        context.error(
+        context.leave_out(
             DiagnosticKind::MissingElement,
             &path,
             &raw.location,
             message,
+            "field",
         );
         return None;
     };
     if width == 0 {
-        context.error(
+        context.leave_out(
             DiagnosticKind::Syntax,
             &path,
             &raw.location,
             "field is 0 bits wide".to_string(),
+            "field",
         );
         return None;
     }
     let dim = match &raw.dim {
-        Some(raw_dim) => Some(dim(raw_dim, &path, context)?),
+        Some(raw_dim) => Some(dim(raw_dim, &path, "field", context)?),
         None => None,
     };
     let enums = raw
@@ -312,12 +335,13 @@ fn array_name(
     }
 }
 
-/// The IR array for a `dim`; `None` (with an error) when it is unusable.
-fn dim(raw: &RawDim, path: &str, context: &mut Context) -> Option<Dim> {
+/// The IR array for a `dim`; `None` (with a warning that the `what` is left
+/// out) when it is unusable.
+fn dim(raw: &RawDim, path: &str, what: &str, context: &mut Context) -> Option<Dim> {
     let count = raw.count;
     if count == 0 || count > MAX_ARRAY {
         let message = format!("`<dim>` is {count}; an array needs 1 to {MAX_ARRAY} elements");
-        context.error(DiagnosticKind::BadArray, path, &raw.location, message);
+        context.leave_out(DiagnosticKind::BadArray, path, &raw.location, message, what);
         return None;
     }
     let count_u64 = u64::from(count);

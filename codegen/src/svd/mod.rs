@@ -40,6 +40,17 @@ use positions::LineIndex;
 /// Parses SVD text into the IR. `file` names the input in diagnostics.
 /// Returns the device and its warnings, or every diagnostic when it has errors.
 pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagnostics> {
+    let (device, diagnostics) = read(text, file);
+    match device {
+        Some(device) if !diagnostics.iter().any(Diagnostic::is_error) => Ok((device, diagnostics)),
+        _ => Err(Diagnostics(diagnostics)),
+    }
+}
+
+/// Parses as far as the text allows: the device (`None` when the text is no
+/// well-formed SVD document) and every diagnostic, errors included, so a
+/// caller can validate what was read and report everything together.
+pub(crate) fn read(text: &str, file: &str) -> (Option<Device>, Vec<Diagnostic>) {
     let mut context = Context {
         lines: LineIndex::new(text, file),
         diagnostics: Vec::new(),
@@ -50,9 +61,10 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
             nesting::MAX_DEPTH
         );
         let location = context.location(offset);
-        return Err(Diagnostics(vec![
-            Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
-        ]));
+        return (
+            None,
+            vec![Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location))],
+        );
     }
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
@@ -73,9 +85,10 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
                 }
             };
             let message = format!("malformed XML: {}", xml_error_text(&error));
-            return Err(Diagnostics(vec![
-                Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
-            ]));
+            return (
+                None,
+                vec![Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location))],
+            );
         }
     };
     let root = document.root_element();
@@ -85,9 +98,10 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
             root.tag_name().name()
         );
         let location = context.location(root.range().start);
-        return Err(Diagnostics(vec![
-            Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location)),
-        ]));
+        return (
+            None,
+            vec![Diagnostic::error(DiagnosticKind::Syntax, "", message).at(Some(location))],
+        );
     }
     let mut raw = read::device(root, &mut context);
     derive::resolve(&mut raw, &mut context);
@@ -97,10 +111,7 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), Diagno
     context
         .diagnostics
         .sort_by(|a, b| a.location.cmp(&b.location));
-    if context.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Diagnostics(context.diagnostics));
-    }
-    Ok((device, context.diagnostics))
+    (Some(device), context.diagnostics)
 }
 
 /// roxmltree's message without its trailing ` at row:column` (the location
@@ -143,12 +154,35 @@ impl Context<'_> {
             .push(Diagnostic::warning(kind, path, message).at(Some(location.clone())));
     }
 
-    /// How many errors were recorded so far.
-    pub(super) fn error_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|diagnostic| diagnostic.is_error())
-            .count()
+    /// Records that an element is left out because of `problem`: a
+    /// warning that names the repair (one defect costs one element).
+    pub(super) fn leave_out(
+        &mut self,
+        kind: DiagnosticKind,
+        path: &str,
+        location: &Location,
+        problem: String,
+        what: &str,
+    ) {
+        let message = format!("{problem}; the {what} is left out");
+        self.warn(kind, path, location, message);
+    }
+
+    /// Turns the errors recorded since `start` (the number of diagnostics
+    /// then) into warnings that the element, a `what`, is left out; `true`
+    /// if there were any.
+    pub(super) fn leave_out_on_errors(&mut self, start: usize, what: &str) -> bool {
+        let mut any = false;
+        for diagnostic in self.diagnostics.iter_mut().skip(start) {
+            if diagnostic.is_error() {
+                diagnostic.severity = crate::diagnostic::Severity::Warning;
+                diagnostic
+                    .message
+                    .push_str(&format!("; the {what} is left out"));
+                any = true;
+            }
+        }
+        any
     }
 
     /// Records an error.

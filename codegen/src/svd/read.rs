@@ -171,7 +171,7 @@ fn peripheral(node: Node, context: &mut Context) -> Option<RawPeripheral> {
                 items(&list, &path, context)
             })
             .unwrap_or_default(),
-        dim: dim(node, &path, context),
+        dim: dim(node, &path, "peripheral", context)?,
         derived_from: derivation(node, &path, &location, context),
         resolved_from: None,
         location,
@@ -202,7 +202,7 @@ fn cluster(node: Node, parent_path: &str, context: &mut Context) -> Option<RawCl
         description: description(node),
         offset: child_value(node, "addressOffset", &path, values::number, context),
         properties: properties(node, &path, context),
-        dim: dim(node, &path, context),
+        dim: dim(node, &path, "cluster", context)?,
         items: items(node, &path, context),
         derived_from: derivation(node, &path, &location, context),
         location,
@@ -228,7 +228,7 @@ fn register(node: Node, parent_path: &str, context: &mut Context) -> Option<RawR
         description: description(node),
         offset: child_value(node, "addressOffset", &path, values::number, context),
         properties: properties(node, &path, context),
-        dim: dim(node, &path, context),
+        dim: dim(node, &path, "register", context)?,
         read_action: child_value(node, "readAction", &path, values::read_action, context),
         write_action: child_value(
             node,
@@ -252,7 +252,7 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
     let name = required_name(node, parent_path, "field", &location, context)?;
     let path = join(parent_path, &name);
     node.report(&path, context);
-    let errors_before = context.error_count();
+    let diagnostics_before = context.diagnostics.len();
     let (lsb, width) = if node.child("bitOffset").is_some() || node.child("bitWidth").is_some() {
         // The schema makes `bitWidth` optional next to `bitOffset`: one bit,
         // unless `derivedFrom` supplies it (see `convert`).
@@ -278,7 +278,7 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
             Some((low, _, Ok(width))) => (Some(low), Some(width)),
             Some((low, high, Err(message))) => {
                 let message = format!("`<lsb>` {low} to `<msb>` {high} {message}");
-                context.error(DiagnosticKind::Syntax, &path, &location, message);
+                context.leave_out(DiagnosticKind::Syntax, &path, &location, message, "field");
                 return None;
             }
             None => (None, None),
@@ -287,8 +287,8 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
         let range = child_value(node, "bitRange", &path, values::bit_range, context);
         (range.map(|(lsb, _)| lsb), range.map(|(_, width)| width))
     };
-    if context.error_count() > errors_before {
-        // An unreadable bit range is reported already; the field is unusable.
+    if context.leave_out_on_errors(diagnostics_before, "field") {
+        // An unreadable bit range costs the field, not the device.
         return None;
     }
     let mut enums = Vec::new();
@@ -312,7 +312,7 @@ fn field(node: Node, parent_path: &str, context: &mut Context) -> Option<RawFiel
             .child("writeConstraint")
             .and_then(|constraint| write_constraint(&Element::new(constraint), &path, context)),
         enums,
-        dim: dim(node, &path, context),
+        dim: dim(node, &path, "field", context)?,
         derived_from: derivation(node, &path, &location, context),
         location,
         name,
@@ -411,14 +411,18 @@ fn properties(node: &Element, path: &str, context: &mut Context) -> Properties {
     }
 }
 
-fn dim(node: &Element, path: &str, context: &mut Context) -> Option<RawDim> {
-    let dim_node = node.child("dim")?;
+/// The element's array: `Some(None)` when it has none, `None` when its
+/// `<dim>` is unusable (reported; the element, a `what`, is left out).
+fn dim(node: &Element, path: &str, what: &str, context: &mut Context) -> Option<Option<RawDim>> {
+    let Some(dim_node) = node.child("dim") else {
+        return Some(None);
+    };
     let location = context.location(dim_node.range().start);
     let count = value(dim_node, path, values::number_u32, context)?;
     let Some(increment_node) = node.child("dimIncrement") else {
         let message =
             "`<dim>` without `<dimIncrement>`: the element spacing is unknown".to_string();
-        context.error(DiagnosticKind::BadArray, path, &location, message);
+        context.leave_out(DiagnosticKind::BadArray, path, &location, message, what);
         return None;
     };
     let increment = value(increment_node, path, values::number, context)?;
@@ -426,12 +430,12 @@ fn dim(node: &Element, path: &str, context: &mut Context) -> Option<RawDim> {
         Some(index_node) => Some(value(index_node, path, values::dim_index, context)?),
         None => None,
     };
-    Some(RawDim {
+    Some(Some(RawDim {
         count,
         increment,
         index,
         location,
-    })
+    }))
 }
 
 fn derivation(
@@ -465,11 +469,12 @@ fn required_name(
     let name = child_text(node, "name");
     if name.is_none() {
         let message = format!("{what} without a `<name>`");
-        context.error(
+        context.leave_out(
             DiagnosticKind::MissingElement,
             parent_path,
             location,
             message,
+            what,
         );
     }
     name

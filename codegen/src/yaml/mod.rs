@@ -26,6 +26,17 @@ use crate::ir::Device;
 /// Parses YAML text into the IR. `file` names the input in diagnostics.
 /// Returns the device and its warnings, or every diagnostic when it has errors.
 pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), crate::Diagnostics> {
+    let (device, diagnostics) = read(text, file);
+    match device {
+        Some(device) if !diagnostics.iter().any(Diagnostic::is_error) => Ok((device, diagnostics)),
+        _ => Err(crate::Diagnostics(diagnostics)),
+    }
+}
+
+/// Parses as far as the text allows: the device (`None` only when the text
+/// is no YAML document at all) and every diagnostic, errors included, so a
+/// caller can validate what was read and report everything together.
+pub(crate) fn read(text: &str, file: &str) -> (Option<Device>, Vec<Diagnostic>) {
     let converter = read::Converter::new(file);
     let root = match node::load(text) {
         Ok(Some(root)) => root,
@@ -36,7 +47,7 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), crate:
                 "the file holds no YAML document",
             )
             .at(converter.location_at(1, 1));
-            return Err(crate::Diagnostics(vec![diagnostic]));
+            return (None, vec![diagnostic]);
         }
         Err(error) => {
             let diagnostic = Diagnostic::error(
@@ -45,14 +56,10 @@ pub fn parse(text: &str, file: &str) -> Result<(Device, Vec<Diagnostic>), crate:
                 format!("YAML syntax: {}", error.message),
             )
             .at(converter.location_at(error.line, error.column));
-            return Err(crate::Diagnostics(vec![diagnostic]));
+            return (None, vec![diagnostic]);
         }
     };
     let mut converter = converter;
     let device = converter.device(&root);
-    let diagnostics = converter.finish();
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(crate::Diagnostics(diagnostics));
-    }
-    Ok((device, diagnostics))
+    (Some(device), converter.finish())
 }

@@ -7,7 +7,8 @@
 //! Not a test of its own: it lives in a directory, so cargo does not build it
 //! as a test target, and both users include it with `#[path]`.
 
-use mmreg_codegen::{Error, Options, generate_with, svd, validate, yaml};
+use mmreg_codegen::ir::{Device, Item};
+use mmreg_codegen::{Options, generate_with, svd, validate, yaml};
 
 /// The name diagnostics and the `@generated` header give a fuzz input.
 const SVD_NAME: &str = "fuzz.svd";
@@ -35,8 +36,9 @@ pub fn yaml_reader(data: &[u8]) {
 ///
 /// # Panics
 ///
-/// Also when generation fails with [`Error::Emit`]: the generator produced
-/// code that does not parse, which is a generator bug, never the input's fault.
+/// Also when generation of a validated model fails (a generator bug, never
+/// the input's fault), and when a block's `SIZE` would not cover one of its
+/// accessors, before or after array inference.
 pub fn load_generate(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -52,10 +54,57 @@ pub fn load_generate(data: &[u8]) {
     let Ok((device, _warnings)) = parsed else {
         return;
     };
-    if validate::validate(&device).iter().any(|d| d.is_error()) {
+    let Ok((model, _warnings)) = validate::validate(device) else {
         return;
+    };
+    assert_sizes_cover(&model);
+    assert_sizes_cover(&mmreg_codegen::arrays::infer(&model));
+    if let Err(error) = generate_with(&model, name, Options::default()) {
+        panic!("validated input, no output: {error}");
     }
-    if let Err(Error::Emit(message)) = generate_with(&device, name, Options::default()) {
-        panic!("accepted input, unparsable output: {message}");
+}
+
+/// Checks that in `items` (a block of `size` bytes) every register's and
+/// cluster's last element ends inside the block, recursively, with checked
+/// arithmetic: `offset + (count - 1) * stride + width <= size`.
+fn assert_covered(items: &[Item], size: u64, path: &str) {
+    for item in items {
+        let (name, offset, dim, width) = match item {
+            Item::Register(r) => (
+                &r.name,
+                r.offset,
+                r.dim.as_ref(),
+                u64::from(r.size.div_ceil(8).max(1).next_power_of_two()),
+            ),
+            Item::Cluster(c) => (
+                &c.name,
+                c.offset,
+                c.dim.as_ref(),
+                mmreg_codegen::emit::block_size(&c.items).expect("validated sizes fit"),
+            ),
+        };
+        let (count, stride) = dim.map_or((1, 0), |d| (u64::from(d.count.max(1)), d.stride));
+        let end = (count - 1)
+            .checked_mul(stride)
+            .and_then(|last| last.checked_add(offset))
+            .and_then(|start| start.checked_add(width));
+        assert!(
+            end.is_some_and(|end| end <= size),
+            "{path}.{name}: ends at {end:?}, block SIZE is {size:#x}"
+        );
+        if let Item::Cluster(c) = item {
+            assert_covered(&c.items, width, &format!("{path}.{name}"));
+        }
+    }
+}
+
+/// Every peripheral's `SIZE` (what the emitter writes) covers its accessors:
+/// the check of issue 13 item 1, for corpus files and fuzzer outputs alike.
+pub fn assert_sizes_cover(device: &Device) {
+    for peripheral in &device.peripherals {
+        let size = mmreg_codegen::emit::block_size(&peripheral.items)
+            .expect("validated sizes fit")
+            .max(peripheral.size.unwrap_or(0));
+        assert_covered(&peripheral.items, size, &peripheral.name);
     }
 }

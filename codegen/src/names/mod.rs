@@ -1,6 +1,12 @@
 //! Identifier rules: any vendor name becomes a valid, warning-free Rust
 //! identifier, deterministically, and names that collide in one scope get
 //! numbered suffixes in input order.
+//!
+//! One module for the emitter and validation: [`scopes`] computes the
+//! identifiers every generated scope gives its members, so the names the
+//! emitter writes are the names validation warns about.
+
+pub mod scopes;
 
 use std::collections::{BTreeSet, HashMap};
 
