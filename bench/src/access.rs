@@ -121,6 +121,66 @@ pub unsafe fn hand_gpio_modify(base: *mut u8) {
     }
 }
 
+/// A volatile access as it is written by hand for a device register: one
+/// `read_volatile`/`write_volatile` of the width, except a `u64` on a
+/// 32-bit target, which is two 32-bit accesses, the low word (at the lower
+/// address) first, since a doubleword instruction there (`ldrd`/`strd`) is
+/// not one device access.
+pub(crate) trait HandVolatile: Sized {
+    /// Reads.
+    ///
+    /// # Safety
+    /// `pointer` is valid for a volatile read of `Self` and aligned to it.
+    unsafe fn load(pointer: *const Self) -> Self;
+    /// Writes.
+    ///
+    /// # Safety
+    /// `pointer` is valid for a volatile write of `Self` and aligned to it.
+    unsafe fn store(pointer: *mut Self, value: Self);
+}
+
+macro_rules! hand_volatile {
+    ($($int:ty),*) => {$(
+        impl HandVolatile for $int {
+            #[inline(always)]
+            unsafe fn load(pointer: *const Self) -> Self {
+                // SAFETY: forwarded from the caller.
+                unsafe { read_volatile(pointer) }
+            }
+            #[inline(always)]
+            unsafe fn store(pointer: *mut Self, value: Self) {
+                // SAFETY: forwarded from the caller.
+                unsafe { write_volatile(pointer, value) }
+            }
+        }
+    )*};
+}
+
+hand_volatile!(u8, u16, u32);
+
+#[cfg(target_pointer_width = "64")]
+hand_volatile!(u64);
+
+#[cfg(target_pointer_width = "32")]
+impl HandVolatile for u64 {
+    #[inline(always)]
+    unsafe fn load(pointer: *const Self) -> Self {
+        let words = pointer.cast::<u32>();
+        // SAFETY: the caller's 8 bytes hold both aligned words.
+        let (low, high) = unsafe { (read_volatile(words), read_volatile(words.add(1))) };
+        u64::from(low) | (u64::from(high) << 32)
+    }
+    #[inline(always)]
+    unsafe fn store(pointer: *mut Self, value: Self) {
+        let words = pointer.cast::<u32>();
+        // SAFETY: the caller's 8 bytes hold both aligned words.
+        unsafe {
+            write_volatile(words, value as u32);
+            write_volatile(words.add(1), (value >> 32) as u32);
+        }
+    }
+}
+
 /// Defines the generated and hand-written read, write and modify of the
 /// `LEVEL` field of one register of the widths block.
 macro_rules! width_pairs {
@@ -151,7 +211,7 @@ macro_rules! width_pairs {
         #[inline(never)]
         pub unsafe fn $hand_read(base: *mut u8) -> $field {
             // SAFETY: the offset is inside the block and aligned to the width.
-            let value = unsafe { read_volatile(base.add($offset).cast::<$int>()) };
+            let value = unsafe { <$int>::load(base.add($offset).cast::<$int>()) };
             ((value >> $lsb) & $mask) as $field
         }
 
@@ -176,7 +236,7 @@ macro_rules! width_pairs {
         #[inline(never)]
         pub unsafe fn $hand_write(base: *mut u8) {
             // SAFETY: the offset is inside the block and aligned to the width.
-            unsafe { write_volatile(base.add($offset).cast::<$int>(), 5 << $lsb) };
+            unsafe { <$int>::store(base.add($offset).cast::<$int>(), 5 << $lsb) };
         }
 
         #[doc = concat!("Generated: set `", stringify!($register), ".LEVEL = 6`, keeping the other bits.")]
@@ -202,8 +262,8 @@ macro_rules! width_pairs {
             let register = base.wrapping_add($offset).cast::<$int>();
             // SAFETY: the offset is inside the block and aligned to the width.
             unsafe {
-                let value = read_volatile(register);
-                write_volatile(register, (value & !($mask << $lsb)) | (6 << $lsb));
+                let value = <$int>::load(register);
+                <$int>::store(register, (value & !($mask << $lsb)) | (6 << $lsb));
             }
         }
     };
@@ -280,6 +340,9 @@ pub struct Pair {
     pub loads: usize,
     /// Stores the function must do (each of `width` bytes).
     pub stores: usize,
+    /// Loads of a pointer before the register accesses: 1 for the
+    /// [`mapping`](crate::mapping) pairs, which read the `Mapping`'s base.
+    pub pointer_loads: usize,
 }
 
 const fn pair(name: &'static [&'static str; 2], width: u32, loads: usize, stores: usize) -> Pair {
@@ -289,6 +352,7 @@ const fn pair(name: &'static [&'static str; 2], width: u32, loads: usize, stores
         width,
         loads,
         stores,
+        pointer_loads: 0,
     }
 }
 
@@ -309,4 +373,29 @@ pub const PAIRS: &[Pair] = &[
     pair(&["ours_double_read", "hand_double_read"], 8, 1, 0),
     pair(&["ours_double_write", "hand_double_write"], 8, 0, 1),
     pair(&["ours_double_modify", "hand_double_modify"], 8, 1, 1),
+    mapping_pair(&["ours_map_gpio_read", "hand_map_gpio_read"], 4, 1, 0),
+    mapping_pair(&["ours_map_gpio_write", "hand_map_gpio_write"], 4, 0, 1),
+    mapping_pair(&["ours_map_gpio_modify", "hand_map_gpio_modify"], 4, 1, 1),
+    mapping_pair(&["ours_map_double_read", "hand_map_double_read"], 8, 1, 0),
+    mapping_pair(&["ours_map_double_write", "hand_map_double_write"], 8, 0, 1),
+    mapping_pair(
+        &["ours_map_double_modify", "hand_map_double_modify"],
+        8,
+        1,
+        1,
+    ),
 ];
+
+/// A pair of [`crate::mapping`]: the block is carried by a `&Mapping`,
+/// whose base pointer each function loads first.
+const fn mapping_pair(
+    name: &'static [&'static str; 2],
+    width: u32,
+    loads: usize,
+    stores: usize,
+) -> Pair {
+    Pair {
+        pointer_loads: 1,
+        ..pair(name, width, loads, stores)
+    }
+}

@@ -1,7 +1,7 @@
 //! Parsing and normalising disassembly, for the instruction-level check.
 //!
 //! Two sources: `objdump -t` plus `objdump -d` of an x86_64 object file, and
-//! the `--emit asm` text rustc writes for aarch64. Both become [`Function`]s
+//! the `--emit asm` text rustc writes for aarch64 and 32-bit Arm. Both become [`Function`]s
 //! whose instructions have registers renamed in order of first use (keeping
 //! their width), so two functions that differ only in register allocation
 //! compare equal, while mnemonics, operand widths and displacements must match.
@@ -16,6 +16,16 @@ pub enum Arch {
     X86_64,
     /// rustc's `--emit asm` output.
     Aarch64,
+    /// rustc's `--emit asm` output for `armv7-unknown-linux-gnueabihf`.
+    Armv7,
+}
+
+impl Arch {
+    /// Whether the runtime's accessors are inline assembly here (one
+    /// address `add` per access at a non-zero offset).
+    pub fn has_inline_accessors(self) -> bool {
+        matches!(self, Arch::Aarch64 | Arch::Armv7)
+    }
 }
 
 /// One function's code.
@@ -52,7 +62,7 @@ pub fn fold_address_adds(raw: &[String]) -> (Vec<String>, usize) {
     let mut folded = 0;
     // Register holding `base + offset`, with its replacement operand.
     let mut pending: Vec<(String, String)> = Vec::new();
-    for line in raw {
+    for (index, line) in raw.iter().enumerate() {
         let mut words = line.split_whitespace();
         let mnemonic = words.next().unwrap_or("");
         let operands: Vec<&str> = line[mnemonic.len()..]
@@ -62,9 +72,9 @@ pub fn fold_address_adds(raw: &[String]) -> (Vec<String>, usize) {
             .collect();
         if mnemonic == "add"
             && let [destination, source, immediate] = operands.as_slice()
-            && destination.starts_with('x')
-            && source.starts_with('x')
-            && destination != source
+            && ((destination.starts_with('x') && source.starts_with('x'))
+                || (destination.starts_with('r') && source.starts_with('r')))
+            && (destination != source || only_addressed_after(&raw[index + 1..], destination))
             && immediate.starts_with('#')
         {
             pending.retain(|(register, _)| register != destination);
@@ -87,6 +97,48 @@ pub fn fold_address_adds(raw: &[String]) -> (Vec<String>, usize) {
         out.push(rewritten);
     }
     (out, folded)
+}
+
+/// Whether, in `rest`, `register` (which an `add` just overwrote with
+/// itself plus an offset) is used only as a bare address (`[register]`)
+/// until something else writes it: then the `add` can be folded into those
+/// accesses even though it overwrote its own source.
+fn only_addressed_after(rest: &[String], register: &str) -> bool {
+    let narrow = register.replacen('x', "w", 1);
+    for line in rest {
+        let mnemonic = line.split_whitespace().next().unwrap_or("");
+        let bit_operation = matches!(mnemonic, "bfi" | "bfc" | "bic" | "bics" | "bfxil");
+        let branch = (mnemonic.starts_with('b') && !bit_operation) || mnemonic.starts_with("cb");
+        if mnemonic.ends_with(':') || branch {
+            // A label or a branch: the value may live on elsewhere, unless
+            // this is the return.
+            return matches!(mnemonic, "ret") || (mnemonic == "bx" && line.ends_with("lr"));
+        }
+        let without_addresses = line.replace(&format!("[{register}]"), "");
+        let mentions = |name: &str| {
+            without_addresses
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|word| word == name)
+        };
+        let first = line[mnemonic.len()..]
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim();
+        let writes = !mnemonic.starts_with("st") && (first == register || first == narrow);
+        if writes {
+            // Written here: fine if not also read by this instruction.
+            let reads = line[mnemonic.len()..]
+                .split(',')
+                .skip(1)
+                .any(|operand| operand.trim() == register || operand.trim() == narrow);
+            return !reads;
+        }
+        if mentions(register) || (narrow != register && mentions(&narrow)) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Parses `objdump -t` (`symbols`) and `objdump -d --no-show-raw-insn`
@@ -166,7 +218,10 @@ pub fn parse_asm(text: &str) -> BTreeMap<String, Function> {
     let mut aliases = Vec::new();
     let mut current: Option<String> = None;
     for line in text.lines() {
-        let code = line.split("//").next().unwrap_or("").trim_end();
+        // `//` starts a comment on aarch64, `@` on 32-bit Arm (where `@`
+        // also marks symbol types in directives, which are skipped anyway).
+        let code = line.split("//").next().unwrap_or("");
+        let code = code.split('@').next().unwrap_or("").trim_end();
         if let Some((alias, target)) = code.split_once(" = ")
             && !code.starts_with(['\t', ' '])
         {
@@ -242,7 +297,7 @@ fn normalise(arch: Arch, line: &str, names: &mut RegisterNames) -> String {
     while let Some((start, c)) = chars.next() {
         let word_start = match arch {
             Arch::X86_64 => c == '%',
-            Arch::Aarch64 => c.is_ascii_alphabetic() || c == '.',
+            Arch::Aarch64 | Arch::Armv7 => c.is_ascii_alphabetic() || c == '.',
         };
         let after_word_boundary = start == 0
             || !line[..start]
@@ -287,6 +342,18 @@ fn rename(arch: Arch, word: &str, is_mnemonic: bool, names: &mut RegisterNames) 
                 && number.chars().all(|c| c.is_ascii_digit())
             {
                 format!("{kind}{}", names.index(number))
+            } else {
+                word.to_string()
+            }
+        }
+        Arch::Armv7 => {
+            let general = word == "lr"
+                || word == "ip"
+                || word
+                    .strip_prefix('r')
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if general {
+                format!("r{}", names.index(word))
             } else {
                 word.to_string()
             }
@@ -352,8 +419,8 @@ pub struct MemoryAccess {
     /// Width in bytes, where the instruction shows it.
     pub width: Option<u32>,
     /// A single access with no pairing, write-back or sign extension (on
-    /// aarch64: `ldr`, `ldrh`, `ldrb`, `str`, `strh` or `strb` with a plain
-    /// base-plus-immediate address).
+    /// aarch64 and 32-bit Arm: `ldr`, `ldrh`, `ldrb`, `str`, `strh` or `strb`
+    /// with a plain base-plus-immediate address).
     pub plain: bool,
     /// The instruction.
     pub instruction: String,
@@ -407,6 +474,36 @@ fn memory_access(arch: Arch, instruction: &str) -> Option<MemoryAccess> {
             let address = operands.split_once('[').map(|(_, rest)| rest).unwrap_or("");
             let plain_address =
                 address.ends_with(']') && !address.contains(", x") && !address.contains(", w");
+            Some(MemoryAccess {
+                direction,
+                width,
+                plain: width.is_some() && plain_address,
+                instruction: instruction.to_string(),
+            })
+        }
+        Arch::Armv7 => {
+            let direction = if mnemonic.starts_with("ld") || mnemonic.starts_with("pop") {
+                Direction::Load
+            } else if mnemonic.starts_with("st") || mnemonic.starts_with("push") {
+                Direction::Store
+            } else {
+                return None;
+            };
+            // `ldrd`/`strd`, `ldm`/`stm`, `push`/`pop` and the rest: no
+            // single access of a known width.
+            let width = match mnemonic {
+                "ldrb" | "strb" => Some(1),
+                "ldrh" | "strh" => Some(2),
+                "ldr" | "str" => Some(4),
+                _ => None,
+            };
+            let address = operands.split_once('[').map(|(_, rest)| rest).unwrap_or("");
+            // Post-index (`[r0], #4`) does not end in `]`, pre-index
+            // (`[r0, #4]!`) ends in `!`; a register offset names a register.
+            let plain_address = address.ends_with(']')
+                && !address.contains(", r")
+                && !address.contains(", lr")
+                && !address.contains(", ip");
             Some(MemoryAccess {
                 direction,
                 width,
@@ -499,7 +596,7 @@ pub fn check_pair(
     let ours = lookup(pair.ours)?;
     let hand = lookup(pair.hand)?;
     let folded_ours;
-    let ours_for_comparison = if arch == Arch::Aarch64 {
+    let ours_for_comparison = if arch.has_inline_accessors() {
         folded_ours = Function {
             body: ours.body.clone(),
             raw: fold_address_adds(&ours.raw).0,
@@ -510,7 +607,7 @@ pub fn check_pair(
     };
     let ours_code = ours_for_comparison.normalised(arch);
     let hand_code = hand.normalised(arch);
-    if ours_code != hand_code {
+    if ours_code != hand_code && !same_accesses_no_longer(arch, &ours_code, &hand_code) {
         return Err(Mismatch::Instructions {
             ours: pair.ours.to_string(),
             hand: pair.hand.to_string(),
@@ -519,26 +616,97 @@ pub fn check_pair(
         });
     }
     for (symbol, function) in [(pair.ours, ours), (pair.hand, hand)] {
-        let found = memory_accesses(arch, &function.raw);
-        let count = |direction| found.iter().filter(|a| a.direction == direction).count();
-        let well_formed = found
-            .iter()
-            .all(|access| access.plain && access.width.is_none_or(|width| width == pair.width));
-        if count(Direction::Load) != pair.loads
-            || count(Direction::Store) != pair.stores
-            || !well_formed
-        {
-            return Err(Mismatch::Accesses {
-                symbol: symbol.to_string(),
-                expected: format!(
-                    "{} plain load(s) and {} plain store(s) of {} byte(s)",
-                    pair.loads, pair.stores, pair.width
-                ),
-                found,
-            });
-        }
+        check_accesses(arch, symbol, function, pair)?;
     }
     Ok(ours.raw.clone())
+}
+
+/// On 32-bit Arm only: whether `ours` and `hand` (normalised) do the same
+/// memory instructions (mnemonic and address), in order, and `ours` has no
+/// more instructions.
+///
+/// There the runtime's byte and halfword loads tell the compiler the value
+/// is zero-extended, and it then sets a field with `mov`+`bfi` where the
+/// hand-written code has `and`+`orr` (or `movw`+`and`+`orr`); and a 64-bit
+/// write's two halves are computed before the first store, so the second
+/// lives in a register of its own where hand-written code reuses the first's.
+/// Different ALU instructions or registers, never more instructions, and
+/// the same accesses.
+fn same_accesses_no_longer(arch: Arch, ours: &[String], hand: &[String]) -> bool {
+    if arch != Arch::Armv7 || ours.len() > hand.len() {
+        return false;
+    }
+    let accesses = |code: &[String]| -> Vec<String> {
+        // Mnemonic and address: the data register may differ when the
+        // compiler keeps a value in a register of its own.
+        memory_accesses(arch, code)
+            .into_iter()
+            .map(|access| {
+                let mnemonic = access.instruction.split(' ').next().unwrap_or("");
+                let address = access.instruction.split_once('[').map_or("", |(_, a)| a);
+                format!("{mnemonic} [{address}")
+            })
+            .collect()
+    };
+    accesses(ours) == accesses(hand)
+}
+
+/// Checks that `function` does exactly the loads and stores `pair` asks for
+/// (after its pointer loads), each plain and of the register's width; on
+/// 32-bit Arm a 64-bit register is two 32-bit accesses per load or store.
+pub fn check_accesses(
+    arch: Arch,
+    symbol: &str,
+    function: &Function,
+    pair: &crate::access::Pair,
+) -> Result<(), Mismatch> {
+    let (width, per_access) = if arch == Arch::Armv7 && pair.width == 8 {
+        (4, 2)
+    } else {
+        (pair.width, 1)
+    };
+    let (loads, stores) = (pair.loads * per_access, pair.stores * per_access);
+    let found = memory_accesses(arch, &function.raw);
+    // The leading loads of a `Mapping`'s pointer field are the pointer's
+    // width, and not register accesses.
+    let pointer_width = if arch == Arch::Armv7 { 4 } else { 8 };
+    let pointer_loads_ok = found.iter().take(pair.pointer_loads).all(|access| {
+        access.plain
+            && access.direction == Direction::Load
+            && access.width.is_none_or(|w| w == pointer_width)
+    });
+    let registers = &found[pair.pointer_loads.min(found.len())..];
+    let count = |direction| {
+        registers
+            .iter()
+            .filter(|a| a.direction == direction)
+            .count()
+    };
+    let well_formed = registers
+        .iter()
+        .all(|access| access.plain && access.width.is_none_or(|w| w == width));
+    if !pointer_loads_ok
+        || count(Direction::Load) != loads
+        || count(Direction::Store) != stores
+        || !well_formed
+    {
+        let pointer = if pair.pointer_loads > 0 {
+            format!(
+                "{} load(s) of the mapping's pointer, then ",
+                pair.pointer_loads
+            )
+        } else {
+            String::new()
+        };
+        return Err(Mismatch::Accesses {
+            symbol: symbol.to_string(),
+            expected: format!(
+                "{pointer}{loads} plain load(s) and {stores} plain store(s) of {width} byte(s)"
+            ),
+            found,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -607,6 +775,57 @@ mod tests {
     }
 
     #[test]
+    fn armv7_write_back_doubleword_and_register_offsets_are_not_plain() {
+        let code: Vec<String> = [
+            "ldr r3, [r2], #4",
+            "str r1, [r0, #4]!",
+            "ldrd r0, r1, [r0, #24]",
+            "str r2, [r0, r2, lsl #2]",
+            "ldrh r0, [r1, #2]",
+            "push {r4, lr}",
+        ]
+        .map(String::from)
+        .into();
+        let accesses = memory_accesses(Arch::Armv7, &code);
+        assert_eq!(
+            accesses
+                .iter()
+                .map(|a| (a.direction, a.plain, a.width))
+                .collect::<Vec<_>>(),
+            [
+                (Direction::Load, false, Some(4)),
+                (Direction::Store, false, Some(4)),
+                (Direction::Load, false, None),
+                (Direction::Store, false, Some(4)),
+                (Direction::Load, true, Some(2)),
+                (Direction::Store, false, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn armv7_registers_are_renamed_and_adds_folded() {
+        let raw: Vec<String> = [
+            "add r1, r0, #52",
+            "ldr r2, [r1]",
+            "ubfx r0, r2, #17, #1",
+            "bx lr",
+        ]
+        .map(String::from)
+        .into();
+        let (folded, adds) = fold_address_adds(&raw);
+        assert_eq!(adds, 1);
+        let function = Function {
+            body: "f".into(),
+            raw: folded,
+        };
+        assert_eq!(
+            function.normalised(Arch::Armv7),
+            ["ldr r0, [r1, #52]", "ubfx r1, r0, #17, #1", "bx r2"]
+        );
+    }
+
+    #[test]
     fn an_address_add_is_folded_and_counted() {
         let raw: Vec<String> = ["mov w8, #1", "add x9, x0, #28", "str w8, [x9]", "ret"]
             .iter()
@@ -642,6 +861,7 @@ mod tests {
             width: 4,
             loads: 1,
             stores: 0,
+            pointer_loads: 0,
         };
         let mismatch = check_pair(Arch::Aarch64, &functions, &pair).unwrap_err();
         let text = mismatch.to_string();
@@ -664,6 +884,7 @@ mod tests {
             width: 4,
             loads: 1,
             stores: 0,
+            pointer_loads: 0,
         };
         assert!(matches!(
             check_pair(Arch::Aarch64, &functions, &pair),

@@ -8,12 +8,17 @@
 //!   hand with `read_volatile`/`write_volatile`. The instruction check
 //!   (`tests/instructions.rs`) disassembles each pair and requires identical
 //!   instructions; the microbenchmark (`benches/access.rs`) times them.
+//! - [`mapping`] has the same kind of pairs with the block carried by an
+//!   [`mmreg::Mapping`] (what a program maps from `/dev/mem`, UIO or a PCI
+//!   resource), so the instruction check measures `Mapping` itself, and a
+//!   loop over a register array that must stay plain accesses.
 //! - [`disassembly`] parses and normalises `objdump` and `--emit asm` output.
 //! - the `mmreg-generate` binary (feature `generator`) is the generator as a
 //!   process, timed against svd2rust and svd2pac.
 
 pub mod access;
 pub mod disassembly;
+pub mod mapping;
 
 /// Generated from `svd/bcm2711-gpio.yaml` by `build.rs`.
 // The emitter's layout asserts trip `int_plus_one` (`0x1 + size <= end`);

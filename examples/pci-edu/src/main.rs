@@ -5,10 +5,11 @@
 //! pci-edu [ADDRESS]     identify the device, check liveness, compute factorials
 //! pci-edu --self-test   every check of `cargo xtask qemu-test` (edu through
 //!                       /dev/mem, resource0 and UIO, its interrupt through
-//!                       UIO; the HPET; refused ranges)
+//!                       UIO; the HPET on x86_64; refused ranges)
 //! ```
 //!
-//! Run it as root in a Linux guest started with `qemu-system-x86_64 -device edu`.
+//! Run it as root in a Linux guest started with `qemu-system-x86_64 -device
+//! edu`, or `qemu-system-aarch64`/`qemu-system-arm -machine virt -device edu`.
 //! ADDRESS is the PCI address (`0000:00:04.0`); by default the device is found
 //! by its IDs, `1234:11e8`.
 
@@ -19,7 +20,11 @@ mod edu;
 mod generated {
     include!("generated/qemu_edu.rs");
     include!("generated/hpet.rs");
+    include!("generated/pl011.rs");
+    include!("generated/pl061.rs");
+    include!("generated/pl031.rs");
 }
+#[cfg(target_arch = "x86_64")]
 mod hpet;
 mod self_test;
 mod sysfs;
@@ -39,6 +44,7 @@ fn main() {
             let passed = self_test::run();
             std::process::exit(if passed { 0 } else { 1 });
         }
+        [flag, rest @ ..] if flag == "--access" => self_test::child(rest),
         [flag] if flag == "--help" || flag == "-h" => {
             println!("usage: pci-edu [ADDRESS] | pci-edu --self-test");
             Ok(())

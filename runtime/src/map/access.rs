@@ -1,10 +1,17 @@
 //! One volatile access of an exact width through a raw pointer.
 //!
-//! On aarch64 each accessor is one plain `ldr`/`str` in inline assembly: the
-//! compiler may otherwise pick paired or write-back forms, which fault on
-//! device memory inside virtual machines (the access cannot be emulated).
-//! Elsewhere `read_volatile`/`write_volatile` of the width already compile to
-//! one access.
+//! On aarch64 and 32-bit Arm each accessor is one plain `ldr`/`str` in inline
+//! assembly (a 64-bit access on 32-bit Arm: two `ldr`/`str` of 32 bits, the
+//! low word first). `read_volatile`/`write_volatile` are not enough there:
+//! in a loop over registers the compiler folds the pointer increment into
+//! the access (`ldr w9, [x0], #4`, measured with rustc 1.9x; see
+//! BENCHMARKS.md), and on 32-bit Arm a `u64` becomes `ldrd`/`strd`. Neither
+//! write-back nor doubleword forms report their registers to a hypervisor,
+//! so inside a virtual machine such an access to device memory cannot be
+//! emulated and faults. The assembly takes the address in a register, which
+//! costs one `add` per access at a non-zero offset.
+//! Elsewhere `read_volatile`/`write_volatile` of the width compile to one
+//! access.
 
 /// Defines a read and a write accessor of one width.
 ///
@@ -18,7 +25,7 @@ macro_rules! accessors {
         /// `pointer` must be valid for a read of this width and aligned to it.
         #[inline(always)]
         pub(crate) unsafe fn $read(pointer: *const $ty) -> $ty {
-            #[cfg(target_arch = "aarch64")]
+            #[cfg(any(target_arch = "aarch64", all(target_arch = "arm", target_endian = "little")))]
             {
                 // The whole 32-bit `w` register (64-bit `x` for `u64`), so the
                 // compiler can be told the load zero-extended and needs no
@@ -30,18 +37,21 @@ macro_rules! accessors {
                 unsafe {
                     core::arch::asm!(
                         $load,
-                        value = out(reg) wide,
+                        // `lateout`: the value may reuse the address's
+                        // register, as a plain `read_volatile` would.
+                        value = lateout(reg) wide,
                         address = in(reg) pointer,
                         options(nostack, preserves_flags),
                     );
                 }
                 // SAFETY: `ldrb`, `ldrh` and `ldr` of a `w` register
                 // zero-extend into the whole `x` register (Arm ARM, "Writing
-                // to a W register zeroes the upper 32 bits").
+                // to a W register zeroes the upper 32 bits"); on 32-bit Arm
+                // `ldrb` and `ldrh` zero-extend into the 32-bit register.
                 unsafe { core::hint::assert_unchecked(wide <= <$ty>::MAX as $wide) };
                 wide as $ty
             }
-            #[cfg(not(target_arch = "aarch64"))]
+            #[cfg(not(any(target_arch = "aarch64", all(target_arch = "arm", target_endian = "little"))))]
             {
                 // SAFETY: the caller guarantees `pointer` is valid and aligned.
                 unsafe { core::ptr::read_volatile(pointer) }
@@ -54,7 +64,7 @@ macro_rules! accessors {
         /// `pointer` must be valid for a write of this width and aligned to it.
         #[inline(always)]
         pub(crate) unsafe fn $write(pointer: *mut $ty, value: $ty) {
-            #[cfg(target_arch = "aarch64")]
+            #[cfg(any(target_arch = "aarch64", all(target_arch = "arm", target_endian = "little")))]
             {
                 // SAFETY: the caller guarantees `pointer` is valid and aligned;
                 // the instruction writes exactly this width and touches no
@@ -68,7 +78,7 @@ macro_rules! accessors {
                     );
                 }
             }
-            #[cfg(not(target_arch = "aarch64"))]
+            #[cfg(not(any(target_arch = "aarch64", all(target_arch = "arm", target_endian = "little"))))]
             {
                 // SAFETY: the caller guarantees `pointer` is valid and aligned.
                 unsafe { core::ptr::write_volatile(pointer, value) }
@@ -77,6 +87,7 @@ macro_rules! accessors {
     };
 }
 
+#[cfg(not(target_arch = "arm"))]
 accessors!(
     u8,
     u32,
@@ -85,6 +96,7 @@ accessors!(
     "ldrb {value:w}, [{address}]",
     "strb {value:w}, [{address}]"
 );
+#[cfg(not(target_arch = "arm"))]
 accessors!(
     u16,
     u32,
@@ -93,6 +105,7 @@ accessors!(
     "ldrh {value:w}, [{address}]",
     "strh {value:w}, [{address}]"
 );
+#[cfg(not(target_arch = "arm"))]
 accessors!(
     u32,
     u32,
@@ -101,6 +114,7 @@ accessors!(
     "ldr {value:w}, [{address}]",
     "str {value:w}, [{address}]"
 );
+#[cfg(not(target_arch = "arm"))]
 accessors!(
     u64,
     u64,
@@ -109,6 +123,85 @@ accessors!(
     "ldr {value:x}, [{address}]",
     "str {value:x}, [{address}]"
 );
+
+// 32-bit Arm: registers are 32 bits wide, with no `w`/`x` modifiers.
+#[cfg(target_arch = "arm")]
+accessors!(
+    u8,
+    u32,
+    read8,
+    write8,
+    "ldrb {value}, [{address}]",
+    "strb {value}, [{address}]"
+);
+#[cfg(target_arch = "arm")]
+accessors!(
+    u16,
+    u32,
+    read16,
+    write16,
+    "ldrh {value}, [{address}]",
+    "strh {value}, [{address}]"
+);
+#[cfg(target_arch = "arm")]
+accessors!(
+    u32,
+    u32,
+    read32,
+    write32,
+    "ldr {value}, [{address}]",
+    "str {value}, [{address}]"
+);
+
+/// Reads 64 bits on 32-bit Arm: two plain 32-bit loads ([`read32`], each
+/// its own assembly block, so the compiler allocates registers as for two
+/// hand-written reads), the low word (at the lower address, little-endian)
+/// first; never `ldrd`.
+///
+/// # Safety
+/// `pointer` must be valid for a read of 8 bytes and aligned to 8.
+#[cfg(all(target_arch = "arm", target_endian = "little"))]
+#[inline(always)]
+pub(crate) unsafe fn read64(pointer: *const u64) -> u64 {
+    let words = pointer.cast::<u32>();
+    // SAFETY: the caller guarantees 8 valid, aligned bytes at `pointer`,
+    // which hold both 4-byte-aligned words. Assembly blocks are volatile and
+    // stay in program order.
+    let (low, high) = unsafe { (read32(words), read32(words.wrapping_add(1))) };
+    u64::from(low) | (u64::from(high) << 32)
+}
+
+/// Writes 64 bits on 32-bit Arm: two plain 32-bit stores ([`write32`]), the
+/// low word first; never `strd`.
+///
+/// # Safety
+/// `pointer` must be valid for a write of 8 bytes and aligned to 8.
+#[cfg(all(target_arch = "arm", target_endian = "little"))]
+#[inline(always)]
+pub(crate) unsafe fn write64(pointer: *mut u64, value: u64) {
+    let words = pointer.cast::<u32>();
+    // SAFETY: as for `read64`.
+    unsafe {
+        write32(words, value as u32);
+        write32(words.wrapping_add(1), (value >> 32) as u32);
+    }
+}
+
+/// Big-endian 32-bit Arm: `read_volatile` (not built or checked here).
+#[cfg(all(target_arch = "arm", not(target_endian = "little")))]
+#[inline(always)]
+pub(crate) unsafe fn read64(pointer: *const u64) -> u64 {
+    // SAFETY: the caller guarantees `pointer` is valid and aligned.
+    unsafe { core::ptr::read_volatile(pointer) }
+}
+
+/// Big-endian 32-bit Arm: `write_volatile` (not built or checked here).
+#[cfg(all(target_arch = "arm", not(target_endian = "little")))]
+#[inline(always)]
+pub(crate) unsafe fn write64(pointer: *mut u64, value: u64) {
+    // SAFETY: the caller guarantees `pointer` is valid and aligned.
+    unsafe { core::ptr::write_volatile(pointer, value) }
+}
 
 #[cfg(test)]
 mod tests {

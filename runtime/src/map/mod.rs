@@ -20,6 +20,25 @@
 //! 4 GiB. The start must be a multiple of 8, so that every naturally aligned
 //! register offset is aligned in memory too.
 //!
+//! # Access widths on ARM: `SIGBUS`
+//!
+//! Use each register only at the width its device decodes (what generated
+//! code does). An access of another width is the device's business: on x86
+//! QEMU answers, say, a byte read of a 32-bit-only register with 0, but on
+//! aarch64 and 32-bit ARM the bus reports an error, the CPU takes a
+//! synchronous external abort, and Linux kills the process with **`SIGBUS`**
+//! (the kernel logs `Unhandled fault: synchronous external abort`). No
+//! `Result` can report it: the access does not return. The same signal
+//! comes from touching a page past the end of a mapped file. `cargo xtask
+//! qemu-test` checks this on QEMU's `edu` device: its 1- and 2-byte reads
+//! are made in a child process that must die of `SIGBUS`.
+//!
+//! On aarch64 and 32-bit ARM every access is one plain `ldr`/`str` of its
+//! width (inline assembly: the compiler would otherwise use write-back or,
+//! on 32-bit ARM, `ldrd`/`strd` forms that a hypervisor cannot emulate on
+//! device memory); a 64-bit access on 32-bit ARM is two 32-bit ones, the low
+//! word first. See `BENCHMARKS.md`, "`Mapping`'s own instructions".
+//!
 //! [`DevMem::open_read_only`] and [`MappableFile::open_read_only`] give
 //! `Mapping<ReadOnlyMode>`: `PROT_READ` pages. Such a mapping implements
 //! [`Io`](crate::Io) but not [`crate::IoWrite`], so a block over it has reads only: a

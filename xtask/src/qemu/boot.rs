@@ -13,16 +13,22 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use super::guests::Guest;
 use super::initramfs::{EXIT_MARKER, START_MARKER};
 
 /// What to boot and how long to wait.
 pub struct Boot<'a> {
+    /// The machine.
+    pub guest: &'a Guest,
     /// The kernel image.
     pub kernel: &'a Path,
     /// The initramfs archive.
     pub initramfs: &'a Path,
     /// Where the whole console is saved for post-mortems.
     pub console_log: &'a Path,
+    /// Where the serial port's output goes when the guest has a virtio
+    /// console.
+    pub serial_log: &'a Path,
     /// How long the guest may take, from QEMU's start to its exit.
     pub timeout: Duration,
     /// Echo every console line, not only the guest's check lines.
@@ -50,6 +56,17 @@ pub struct Outcome {
     pub timed_out: bool,
     /// The console's last lines, shown when the verdict is a failure.
     pub tail: Vec<String>,
+}
+
+/// The kernel parameter that tells the guest the host's clock (Unix
+/// seconds when QEMU started), for the PL031 check.
+pub const HOST_TIME: &str = "mmreg.host_time";
+
+/// Seconds since the Unix epoch.
+fn unix_time() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 /// Lines of console shown after a failure.
@@ -136,19 +153,25 @@ fn parse_summary(line: &str) -> Option<(u32, u32)> {
 
 /// Boots the guest and returns what its console said.
 pub fn run(boot: &Boot<'_>) -> anyhow::Result<Outcome> {
-    let mut command = Command::new("qemu-system-x86_64");
+    let mut command = Command::new(boot.guest.qemu);
+    command.args(boot.guest.machine);
+    if boot.guest.virtio_console {
+        // The test's output on a virtio console on standard output; the
+        // serial port (the kernel's console) into a file, where the PL011
+        // check finds what the guest wrote through the UART's registers.
+        command
+            .args(["-display", "none", "-monitor", "none", "-serial"])
+            .arg(format!("file:{}", boot.serial_log.display()))
+            .args(["-chardev", "stdio,id=verdict,signal=off"])
+            .args(["-device", "virtio-serial-device"])
+            .args(["-device", "virtconsole,chardev=verdict"]);
+    } else {
+        command.arg("-nographic");
+    }
     command
-        .args([
-            "-nographic",
-            "-no-reboot",
-            "-nic",
-            "none",
-            "-m",
-            "256M",
-            "-smp",
-            "1",
-        ])
-        // `/dev/kvm` exists on these machines but KVM does not work: use TCG.
+        .args(["-no-reboot", "-nic", "none", "-m", "256M", "-smp", "1"])
+        // `/dev/kvm` exists on these machines but KVM does not work, and the
+        // ARM guests need TCG anyway.
         .args(["-accel", "tcg"])
         .args(["-device", "edu"])
         .arg("-kernel")
@@ -157,12 +180,19 @@ pub fn run(boot: &Boot<'_>) -> anyhow::Result<Outcome> {
         .arg(boot.initramfs)
         // No `iomem=relaxed`: the test checks that driver-claimed ranges are
         // refused. `panic=-1` turns a crash of `/init` into an exit.
-        .args(["-append", "console=ttyS0 panic=-1 quiet"])
+        .arg("-append")
+        .arg(format!(
+            "{} panic=-1 quiet {HOST_TIME}={}",
+            boot.guest.kernel_args,
+            unix_time()
+        ))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let started = Instant::now();
-    let mut child = command.spawn().context("cannot start qemu-system-x86_64")?;
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot start {}", boot.guest.qemu))?;
 
     let (sender, receiver) = mpsc::channel();
     let stdout = child.stdout.take().expect("stdout is piped");

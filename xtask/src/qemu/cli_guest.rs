@@ -15,7 +15,7 @@ const PACKAGE: &str = "mmreg-cli";
 const BINARY: &str = "mmreg";
 
 /// The guest's target, as for the guest program.
-const TARGET: &str = "x86_64-unknown-linux-gnu";
+pub const TARGET: &str = "x86_64-unknown-linux-gnu";
 
 /// The check script, installed as `/bin/mmreg-checks`.
 pub const CHECKS: &str = include_str!("cli_checks.sh");

@@ -1,36 +1,67 @@
-//! The guest program: `examples/pci-edu`, linked statically so the initramfs
-//! needs no C library.
+//! The guest program: `examples/pci-edu`, linked statically for each guest's
+//! target so the initramfs needs no C library.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::guests::Guest;
 use crate::util::{run, workspace_root};
 
 /// The workspace package that holds the guest program, and its binary.
 pub const PACKAGE: &str = "pci-edu";
 
-/// The target the guest is built for: the host's, named explicitly so that
-/// `RUSTFLAGS` reaches only the guest and not build scripts.
-const TARGET: &str = "x86_64-unknown-linux-gnu";
-
-/// Builds the guest in `target_dir` (its own directory, so static linking
-/// does not invalidate the host build cache) and returns the binary's path.
-pub fn build(target_dir: &Path) -> anyhow::Result<PathBuf> {
+/// Builds the guest program for every guest's target in one cargo run (the
+/// targets share cargo's job queue), in `target_dir` (its own directory, so
+/// static linking does not invalidate the host build cache), and returns
+/// the binaries, in `guests` order.
+///
+/// Each target is named explicitly, the host's too, so that `RUSTFLAGS`
+/// reaches only the guest program and not build scripts.
+pub fn build(target_dir: &Path, guests: &[Guest]) -> anyhow::Result<Vec<PathBuf>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    run(Command::new(cargo)
+    let mut command = Command::new(cargo);
+    command
         .current_dir(workspace_root())
-        .args([
-            "build",
-            "--quiet",
-            "--release",
-            "--package",
-            PACKAGE,
-            "--target",
-            TARGET,
-        ])
+        .args(["build", "--quiet", "--release", "--package", PACKAGE])
         .arg("--target-dir")
         .arg(target_dir)
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env("RUSTFLAGS", "-C target-feature=+crt-static"))?;
-    Ok(target_dir.join(TARGET).join("release").join(PACKAGE))
+        .env("RUSTFLAGS", "-C target-feature=+crt-static");
+    for guest in guests {
+        command.args(["--target", guest.rust_target]);
+        if let Some(linker) = guest.linker {
+            command.env(linker_variable(guest.rust_target), linker);
+        }
+    }
+    run(&mut command)?;
+    Ok(guests
+        .iter()
+        .map(|guest| {
+            target_dir
+                .join(guest.rust_target)
+                .join("release")
+                .join(PACKAGE)
+        })
+        .collect())
+}
+
+/// Cargo's linker variable for `target`: `CARGO_TARGET_<TRIPLE>_LINKER`.
+fn linker_variable(target: &str) -> String {
+    format!(
+        "CARGO_TARGET_{}_LINKER",
+        target.to_ascii_uppercase().replace(['-', '.'], "_")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::linker_variable;
+
+    #[test]
+    fn linker_variables_follow_cargo_naming() {
+        assert_eq!(
+            linker_variable("armv7-unknown-linux-gnueabihf"),
+            "CARGO_TARGET_ARMV7_UNKNOWN_LINUX_GNUEABIHF_LINKER"
+        );
+    }
 }

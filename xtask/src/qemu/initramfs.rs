@@ -1,5 +1,5 @@
-//! The initramfs: busybox, the UIO modules, the guest program and `/init`,
-//! written as a `newc` cpio archive.
+//! The initramfs: busybox, the guest's modules, the guest program, the
+//! guest's extra files and `/init`, written as a `newc` cpio archive.
 //!
 //! The archive is written here rather than by the `cpio` tool so that it can
 //! hold `/dev/console` (the kernel opens it for `/init`'s output before
@@ -13,10 +13,9 @@ use anyhow::Context;
 
 use super::cli_guest;
 use super::guest;
+use super::guests::Guest;
 use super::kernel::Kernel;
-
-/// Where Debian's `busybox-static` installs busybox.
-const BUSYBOX: &str = "/bin/busybox";
+use crate::util::workspace_root;
 
 /// Marks, on the console, that the kernel reached the test; [`super::boot`]
 /// looks for it.
@@ -24,10 +23,12 @@ pub const START_MARKER: &str = "mmreg-guest: start";
 /// Precedes the guest program's exit status on the console.
 pub const EXIT_MARKER: &str = "mmreg-guest: exit status ";
 
-/// Writes the initramfs for `guest` and `kernel` to `image`; with `cli`,
-/// the `mmreg` command and its checks too (issue 15).
+/// Writes the initramfs for `spec`, its guest program `guest` and its
+/// `kernel` to `image`; with `cli`, the `mmreg` command and its checks too
+/// (issue 15).
 pub fn build(
     image: &Path,
+    spec: &Guest,
     guest: &Path,
     cli: Option<&Path>,
     kernel: &Kernel,
@@ -42,16 +43,34 @@ pub fn build(
         "init",
         REGULAR | 0o755,
         0,
-        init_script(kernel, cli.is_some()).as_bytes(),
+        init_script(kernel, spec.virtio_console, cli.is_some()).as_bytes(),
     );
-    archive.file("bin/busybox", 0o755, Path::new(BUSYBOX))?;
+    archive.file("bin/busybox", 0o755, &kernel.busybox)?;
     archive.file(&format!("bin/{}", guest::PACKAGE), 0o755, guest)?;
-    // --- issue 15: the `mmreg` command and its checks (see `cli_guest`) ---
+    for (inside, outside) in spec.extra_files {
+        let inside = inside.trim_start_matches('/');
+        // Parent directories beyond the fixed ones above.
+        let mut parent = Path::new(inside).parent();
+        let mut parents = Vec::new();
+        while let Some(directory) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            parents.push(directory.to_string_lossy().into_owned());
+            parent = directory.parent();
+        }
+        for directory in parents.into_iter().rev() {
+            if !archive.names.contains(&directory) {
+                archive.entry(&directory, DIRECTORY | 0o755, 0, &[]);
+            }
+        }
+        archive.file(inside, 0o755, &workspace_root().join(outside))?;
+    }
+    // The `mmreg` command and its checks (see `cli_guest`).
     if let Some(cli) = cli {
-        archive.entry("svd", DIRECTORY | 0o755, 0, &[]);
+        if !archive.names.iter().any(|name| name == "svd") {
+            archive.entry("svd", DIRECTORY | 0o755, 0, &[]);
+        }
         archive.file("bin/mmreg", 0o755, cli)?;
         for (inside, source) in cli_guest::FILES {
-            archive.file(inside, 0o644, &crate::util::workspace_root().join(source))?;
+            archive.file(inside, 0o644, &workspace_root().join(source))?;
         }
         archive.entry(
             cli_guest::CHECKS_PATH,
@@ -60,7 +79,6 @@ pub fn build(
             cli_guest::CHECKS.as_bytes(),
         );
     }
-    // --- end of issue 15 ---
     for module in &kernel.modules {
         let name = module
             .file_name()
@@ -72,9 +90,11 @@ pub fn build(
     std::fs::write(image, bytes).with_context(|| format!("cannot write `{}`", image.display()))
 }
 
-/// `/init`: mount the pseudo file systems, load the UIO modules, run the
-/// checks, report their exit status and power off.
-fn init_script(kernel: &Kernel, cli: bool) -> String {
+/// `/init`: mount the pseudo file systems, load the modules, move the
+/// output to the virtio console when the guest has one, run the checks
+/// (the guest program, then the `mmreg` command's with `cli`), report their
+/// exit status and power off.
+fn init_script(kernel: &Kernel, virtio_console: bool, cli: bool) -> String {
     let modules: Vec<String> = kernel
         .modules
         .iter()
@@ -93,10 +113,10 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-echo "{START_MARKER}"
 for module in {modules}; do
     insmod "$module" || echo "mmreg-guest: insmod $module failed"
 done
+{redirect}echo "{START_MARKER}"
 /bin/{program} --self-test
 status=$?
 {cli_checks}echo "{EXIT_MARKER}$status"
@@ -104,7 +124,8 @@ poweroff -f
 "#,
         modules = modules.join(" "),
         program = guest::PACKAGE,
-        // Issue 15: the `mmreg` checks run after the guest program.
+        redirect = if virtio_console { REDIRECT } else { "" },
+        // The `mmreg` checks run after the guest program.
         cli_checks = if cli {
             format!("/{} || status=1\n", cli_guest::CHECKS_PATH)
         } else {
@@ -112,6 +133,13 @@ poweroff -f
         },
     )
 }
+
+/// Waits (at most 5 s) for the virtio console and sends everything after it
+/// there, away from the serial port.
+const REDIRECT: &str = r#"i=0
+while [ ! -c /dev/hvc0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if [ -c /dev/hvc0 ]; then exec >/dev/hvc0 2>&1; else echo "mmreg-guest: no /dev/hvc0"; fi
+"#;
 
 /// File type bits of a cpio mode.
 const DIRECTORY: u32 = 0o040_000;
@@ -128,6 +156,8 @@ fn device(major: u32, minor: u32) -> u64 {
 struct Archive {
     bytes: Vec<u8>,
     next_inode: u32,
+    /// Every name added so far.
+    names: Vec<String>,
 }
 
 impl Archive {
@@ -142,6 +172,7 @@ impl Archive {
     /// Adds one entry; `device` is a packed (major, minor) for device nodes.
     fn entry(&mut self, name: &str, mode: u32, device: u64, contents: &[u8]) {
         self.next_inode += 1;
+        self.names.push(name.to_owned());
         let fields = [
             self.next_inode,
             mode,

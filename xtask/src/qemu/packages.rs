@@ -6,9 +6,19 @@ use anyhow::Context;
 
 use crate::util::{self, run};
 
-/// Debian packages the test needs: the emulator and a busybox that runs
-/// without a dynamic loader inside the initramfs.
-const PACKAGES: [&str; 2] = ["qemu-system-x86", "busybox-static"];
+/// Debian packages the test needs: the emulators, a busybox that runs
+/// without a dynamic loader inside the x86_64 initramfs (the ARM guests'
+/// busybox is downloaded for their architecture), and the cross linkers and
+/// static C libraries for the ARM guest programs.
+const PACKAGES: [&str; 7] = [
+    "qemu-system-x86",
+    "qemu-system-arm",
+    "busybox-static",
+    "gcc-aarch64-linux-gnu",
+    "libc6-dev-arm64-cross",
+    "gcc-arm-linux-gnueabihf",
+    "libc6-dev-armhf-cross",
+];
 
 /// Installs whichever of [`PACKAGES`] is missing. Does nothing (and touches no
 /// network) when all are installed. Bookworm's QEMU replaces a newer
