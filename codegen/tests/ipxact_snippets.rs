@@ -413,3 +413,50 @@ fn a_local_memory_map_takes_its_address_spaces_unit() {
     assert_eq!(device.peripherals[0].size, Some(16));
     assert_eq!(registers_of(&device).offset, 2);
 }
+
+/// Names written as prose are sanitised for the identifiers and kept as
+/// written for docs and `META`; each is a located warning.
+#[test]
+fn names_that_are_not_identifiers_warn_where_declared() {
+    let fields = "<p:field><p:name>Clear Interrupt</p:name><p:bitOffset>0</p:bitOffset>\
+        <p:bitWidth>1</p:bitWidth><p:access>read-write</p:access>\n<p:enumeratedValues>\
+        <p:enumeratedValue><p:name>0</p:name><p:value>0</p:value></p:enumeratedValue>\
+        <p:enumeratedValue><p:name>DONE</p:name><p:value>1</p:value></p:enumeratedValue>\
+        </p:enumeratedValues></p:field>";
+    let text = component(NS_2014, &block("'h0", &reg("CTRL", "'h0", fields), ""));
+    let (device, warnings) = ok(&text, &[]);
+    assert_eq!(
+        registers(&device)[0].fields.len(),
+        1,
+        "{warnings:#?}\n{text}"
+    );
+    assert_eq!(registers(&device)[0].fields[0].name, "Clear Interrupt");
+    let named: Vec<(&str, u32, &str)> = warnings
+        .iter()
+        .filter(|w| w.kind == DiagnosticKind::BadName)
+        .map(|w| {
+            (
+                w.path.as_str(),
+                w.location.as_ref().map_or(0, |l| l.line),
+                w.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (
+                "b.CTRL.Clear Interrupt",
+                6,
+                "name `Clear Interrupt` is not an identifier; the generated code sanitises it \
+                 (`clear_interrupt`), and docs and `META` keep it as written"
+            ),
+            (
+                "b.CTRL.Clear Interrupt.0",
+                6,
+                "name `0` is not an identifier; the generated code sanitises it (`v0`), and docs \
+                 and `META` keep it as written"
+            ),
+        ]
+    );
+}

@@ -20,6 +20,7 @@ mod element;
 mod expr;
 mod field;
 mod map;
+mod names;
 mod params;
 mod register;
 mod values;
@@ -100,6 +101,7 @@ pub(crate) fn read(
     context.params = params::Params::collect(root, &context);
     context.apply_overrides(overrides, root);
     let device = map::component(root, &mut context);
+    names::warn_unusable(&device, &mut context.diagnostics);
     context
         .diagnostics
         .sort_by(|a, b| a.location.cmp(&b.location));
