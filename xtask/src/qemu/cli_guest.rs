@@ -38,7 +38,8 @@ pub fn build(target_dir: &Path) -> anyhow::Result<PathBuf> {
         .args([
             "build",
             "--quiet",
-            "--release",
+            "--profile",
+            super::guest::PROFILE,
             "--package",
             PACKAGE,
             "--bin",
@@ -50,5 +51,8 @@ pub fn build(target_dir: &Path) -> anyhow::Result<PathBuf> {
         .arg(target_dir)
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env("RUSTFLAGS", "-C target-feature=+crt-static"))?;
-    Ok(target_dir.join(TARGET).join("release").join(BINARY))
+    Ok(target_dir
+        .join(TARGET)
+        .join(super::guest::PROFILE)
+        .join(BINARY))
 }

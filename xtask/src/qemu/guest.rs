@@ -7,6 +7,10 @@ use std::process::Command;
 use super::guests::Guest;
 use crate::util::{run, workspace_root};
 
+/// The cargo profile the guest programs are built with (`Cargo.toml`:
+/// release at `opt-level = 1`, for the build's speed).
+pub const PROFILE: &str = "guest";
+
 /// The workspace package that holds the guest program, and its binary.
 pub const PACKAGE: &str = "pci-edu";
 
@@ -22,7 +26,14 @@ pub fn build(target_dir: &Path, guests: &[Guest]) -> anyhow::Result<Vec<PathBuf>
     let mut command = Command::new(cargo);
     command
         .current_dir(workspace_root())
-        .args(["build", "--quiet", "--release", "--package", PACKAGE])
+        .args([
+            "build",
+            "--quiet",
+            "--profile",
+            PROFILE,
+            "--package",
+            PACKAGE,
+        ])
         .arg("--target-dir")
         .arg(target_dir)
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
@@ -39,7 +50,7 @@ pub fn build(target_dir: &Path, guests: &[Guest]) -> anyhow::Result<Vec<PathBuf>
         .map(|guest| {
             target_dir
                 .join(guest.rust_target)
-                .join("release")
+                .join(PROFILE)
                 .join(PACKAGE)
         })
         .collect())
