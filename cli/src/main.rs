@@ -149,6 +149,14 @@ struct Common {
     /// Fail if the description raises any warning.
     #[arg(long)]
     deny_warnings: bool,
+    #[command(flatten)]
+    reading: ReadingArgs,
+}
+
+/// How a description is read: the options every command that reads one
+/// takes, `gen` included.
+#[derive(Args)]
+struct ReadingArgs {
     /// Give an IP-XACT parameter a value: NAME is its name or
     /// `parameterId`, VALUE a constant. Repeat for more.
     #[arg(long, value_name = "NAME=VALUE", value_parser = mmreg_codegen::parse_param)]
@@ -156,6 +164,16 @@ struct Common {
     /// Read the description as this format (`svd`, `ipxact` or `yaml`).
     #[arg(long, value_name = "FORMAT", value_parser = format)]
     format: Option<mmreg_codegen::Format>,
+}
+
+impl ReadingArgs {
+    /// The model cache's view of them.
+    fn reading(&self) -> Reading {
+        Reading {
+            params: self.param.clone(),
+            format: self.format,
+        }
+    }
 }
 
 /// `--format`'s value.
@@ -196,13 +214,8 @@ struct GenArgs {
     /// Fail, writing nothing, if the description raises any warning.
     #[arg(long)]
     deny_warnings: bool,
-    /// Give an IP-XACT parameter a value: NAME is its name or
-    /// `parameterId`, VALUE a constant. Repeat for more.
-    #[arg(long, value_name = "NAME=VALUE", value_parser = mmreg_codegen::parse_param)]
-    param: Vec<(String, String)>,
-    /// Read the description as this format (`svd`, `ipxact` or `yaml`).
-    #[arg(long, value_name = "FORMAT", value_parser = format)]
-    format: Option<mmreg_codegen::Format>,
+    #[command(flatten)]
+    reading: ReadingArgs,
     /// The runtime crate a generated crate depends on, by path (default:
     /// the checkout this command was built from, if it still exists, else
     /// the registry version).
@@ -228,8 +241,8 @@ fn generate(args: GenArgs) -> Result<(), (i32, String)> {
             share_types: !args.no_share,
             infer_arrays: !args.no_arrays,
             dma_registers: args.dma,
-            params: args.param,
-            format: args.format,
+            params: args.reading.param,
+            format: args.reading.format,
             deny_warnings: args.deny_warnings,
         },
         tool: "mmreg gen".to_string(),
@@ -288,11 +301,7 @@ fn prepare(common: &Common) -> Result<(Description, Options, Output), Error> {
     } else {
         Cache::Default
     };
-    let reading = Reading {
-        params: common.param.clone(),
-        format: common.format,
-    };
-    let description = Description::load(&common.description, &reading, cache)?;
+    let description = Description::load(&common.description, &common.reading.reading(), cache)?;
     if common.verbose {
         eprintln!(
             "{}: {} peripheral(s), model {:?}, {} warning(s)",
