@@ -66,9 +66,9 @@ const fn step(name: &'static str, summary: &'static str, run: fn() -> anyhow::Re
 /// its job works.
 ///
 /// `fuzz` works (`cargo xtask ci --only fuzz`: three targets for 20 s each,
-/// after their build), but from a fresh clone the gate already takes about
-/// 14 minutes of its 15 with the three QEMU guests, the `mmreg` command and
-/// IP-XACT, and the fuzz step adds installing cargo-fuzz and building the
+/// after their build), but from a fresh clone `.ci/run` already takes about
+/// 13 and a half minutes of its 15 (12 min 13 s of gate) with the three QEMU
+/// guests, the `mmreg` command and IP-XACT, and the fuzz step adds installing cargo-fuzz and building the
 /// targets under nightly with coverage instrumentation (minutes cold) before
 /// its 60 s of fuzzing. It joins the gate once that fits (issue 13's
 /// fuzzing budget is 3 minutes); `cargo xtask fuzz` runs the long campaigns.
