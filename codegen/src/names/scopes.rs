@@ -49,6 +49,8 @@ pub struct Named {
     pub ident: String,
     /// Other identifiers claimed with it (a setter, a `_mut` accessor).
     pub companions: Vec<String>,
+    /// The companions `wanted` itself would have needed.
+    pub wanted_companions: Vec<String>,
 }
 
 impl Named {
@@ -70,7 +72,7 @@ pub enum Holder<'a> {
 /// For a renamed member at `index` of `plan`, who holds what it asked for:
 /// the earliest earlier member whose identifier or companions include
 /// `wanted` or one of the companions `wanted` would need.
-pub fn holder<'a>(plan: &'a [Named], index: usize, wanted_companions: &[String]) -> Holder<'a> {
+pub fn holder(plan: &[Named], index: usize) -> Holder<'_> {
     let Some(member) = plan.get(index) else {
         return Holder::Reserved;
     };
@@ -80,7 +82,7 @@ pub fn holder<'a>(plan: &'a [Named], index: usize, wanted_companions: &[String])
             let taken = std::iter::once(&earlier.ident).chain(&earlier.companions);
             taken
                 .clone()
-                .any(|t| *t == member.wanted || wanted_companions.contains(t))
+                .any(|t| *t == member.wanted || member.wanted_companions.contains(t))
         })
         .map_or(Holder::Reserved, Holder::Member)
 }
@@ -98,6 +100,7 @@ pub fn peripheral_modules(device: &Device) -> Vec<Named> {
                 ident: scope.claim(&wanted),
                 wanted,
                 companions: Vec::new(),
+                wanted_companions: Vec::new(),
             }
         })
         .collect()
@@ -116,16 +119,20 @@ pub fn block_accessors(items: &[Item]) -> Vec<Named> {
             };
             let wanted = snake(name);
             let ident = scope.claim(&wanted);
-            let companions = if exclusive {
-                vec![scope.claim(&exclusive_accessor(&ident))]
+            let (companions, wanted_companions) = if exclusive {
+                (
+                    vec![scope.claim(&exclusive_accessor(&ident))],
+                    vec![exclusive_accessor(&wanted)],
+                )
             } else {
-                Vec::new()
+                (Vec::new(), Vec::new())
             };
             Named {
                 source: name.clone(),
                 wanted,
                 ident,
                 companions,
+                wanted_companions,
             }
         })
         .collect()
@@ -146,18 +153,19 @@ pub fn field_accessors(fields: &[Field]) -> Vec<Named> {
         .iter()
         .map(|field| {
             let wanted = snake(&field.name);
-            let (ident, companions) = if field.access.writable() {
+            let (ident, companions, wanted_companions) = if field.access.writable() {
                 let ident = scope.claim_with(&wanted, |n| vec![setter_name(n)]);
                 let setter = setter_name(&ident);
-                (ident, vec![setter])
+                (ident, vec![setter], vec![setter_name(&wanted)])
             } else {
-                (scope.claim(&wanted), Vec::new())
+                (scope.claim(&wanted), Vec::new(), Vec::new())
             };
             Named {
                 source: field.name.clone(),
                 wanted,
                 ident,
                 companions,
+                wanted_companions,
             }
         })
         .collect()
@@ -218,6 +226,7 @@ pub fn enum_variants(set: &EnumeratedValues, width: u32) -> Option<Variants> {
                 ident: scope.claim(&wanted),
                 wanted,
                 companions: Vec::new(),
+                wanted_companions: Vec::new(),
             };
             (index, number, named)
         })
@@ -258,8 +267,8 @@ mod tests {
         assert_eq!(plan[0].companions, ["set_tx_fifo"]);
         assert_eq!(plan[1].ident, "tx_fifo_1");
         assert!(plan[1].renamed());
-        assert_eq!(holder(&plan, 1, &[]), Holder::Member(&plan[0]));
+        assert_eq!(holder(&plan, 1), Holder::Member(&plan[0]));
         assert_eq!(plan[2].ident, "new_1");
-        assert_eq!(holder(&plan, 2, &[]), Holder::Reserved);
+        assert_eq!(holder(&plan, 2), Holder::Reserved);
     }
 }

@@ -93,12 +93,7 @@ fn report(
             continue;
         }
         let what = |index: usize| members.get(index).map_or("item", |m| m.0);
-        let wanted_companions: Vec<String> = match member.companions.first() {
-            Some(_) if role == "getter" => vec![scopes::setter_name(&member.wanted)],
-            Some(_) => vec![scopes::exclusive_accessor(&member.wanted)],
-            None => Vec::new(),
-        };
-        let message = match scopes::holder(plan, index, &wanted_companions) {
+        let message = match scopes::holder(plan, index) {
             Holder::Member(first) => {
                 let first_index = plan.iter().position(|p| std::ptr::eq(p, first));
                 format!(
